@@ -1,0 +1,88 @@
+"""Typed, immutable question banks: what every front-end and store agrees on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Difficulty(StrEnum):
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+
+class Mode(StrEnum):
+    BUTTONS = "buttons"
+    TYPED = "typed"
+
+
+TRUE_FALSE = frozenset({"true", "false"})
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a bank's facts come from, so every reveal can cite it."""
+
+    id: str
+    title: str
+    outlet: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question; `answers[0]` is the form shown on reveal."""
+
+    id: str
+    text: str
+    answers: tuple[str, ...]
+    distractors: tuple[str, ...] = ()
+    difficulty: Difficulty = Difficulty.MEDIUM
+    category: str | None = None
+    source: str | None = None
+    evidence: str | None = None
+    explanation: str | None = None
+    hint: str | None = None
+    bank_id: str = ""
+    line: int = 0
+
+    @property
+    def key(self) -> str:
+        """Globally unique handle, used for no-repeat draws and stored answers."""
+        return f"{self.bank_id}/{self.id}"
+
+    @property
+    def is_true_false(self) -> bool:
+        """True/false questions show two buttons instead of four."""
+        pair = {self.answers[0].casefold(), *(d.casefold() for d in self.distractors)}
+        return len(self.distractors) == 1 and pair == TRUE_FALSE
+
+
+@dataclass(frozen=True, slots=True)
+class Bank:
+    """A named set of questions that a server picks as a whole."""
+
+    id: str
+    title: str
+    description: str = ""
+    sources: tuple[Source, ...] = ()
+    questions: tuple[Question, ...] = ()
+    origin: str = ""
+    guild_id: int | None = field(default=None, compare=False)
+
+    def source(self, source_id: str | None) -> Source | None:
+        """Look up the citation for a question's `source`."""
+        return next((s for s in self.sources if s.id == source_id), None)
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Player:
+    """A player as the engine sees them: an id and a name, nothing platform-specific."""
+
+    id: int
+    name: str
+    is_bot: bool = False

@@ -1,0 +1,347 @@
+"""One round of trivia as a state machine that front-ends drive and stores record."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.engine.clock import Clock
+from bot.engine.errors import AlreadyAnswered, QuestionClosed, RoundOver, TriviaError
+from bot.engine.judge import judge
+from bot.engine.models import Mode, Player, Question
+from bot.engine.scoring import speed_points, streak_bonus, typed_points
+
+CHOICES = 4
+IDLE_LIMIT = 2
+
+
+class RoundStatus(StrEnum):
+    RUNNING = "running"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+
+
+class CloseReason(StrEnum):
+    TIME = "time"
+    ALL_ANSWERED = "all-answered"
+    SOLVED = "solved"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True, slots=True)
+class AskedQuestion:
+    """A question as put to the players: numbered, timed, choices in shown order."""
+
+    number: int
+    total: int
+    question: Question
+    choices: tuple[str, ...]
+    correct_index: int | None
+    opened_at: float
+    closes_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One player's answer to one question, final when it is made."""
+
+    number: int
+    question: Question
+    player: Player
+    correct: bool
+    points: int
+    response_time: float
+    answered_at: float
+    streak: int
+    choice: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionResult:
+    """What the reveal shows and the store records when a question closes."""
+
+    asked: AskedQuestion
+    answers: tuple[Answer, ...]
+    late_answers: tuple[Answer, ...]
+    reason: CloseReason
+    round_over: bool
+
+    @property
+    def correct(self) -> tuple[Answer, ...]:
+        return tuple(a for a in self.answers if a.correct)
+
+
+@dataclass(slots=True)
+class Standing:
+    """A player's running totals within one round."""
+
+    player: Player
+    points: int = 0
+    correct: int = 0
+    answered: int = 0
+    best_streak: int = 0
+
+
+@dataclass(slots=True)
+class _Open:
+    asked: AskedQuestion
+    answers: dict[int, Answer] = field(default_factory=dict)
+    wrong_guessers: dict[int, tuple[Player, float]] = field(default_factory=dict)
+    solved: bool = False
+
+
+class Round:
+    """Questions asked one at a time; time comes only from the injected clock."""
+
+    def __init__(
+        self,
+        questions: Sequence[Question],
+        *,
+        mode: Mode,
+        seconds: float,
+        clock: Clock,
+        rng: random.Random | None = None,
+        idle_limit: int = IDLE_LIMIT,
+    ) -> None:
+        if not questions:
+            raise TriviaError("A round needs at least one question.")
+        self.questions = tuple(questions)
+        self.mode = mode
+        self.seconds = seconds
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.idle_limit = idle_limit
+        self.status = RoundStatus.RUNNING
+        self.started_at = clock.now()
+        self.stop_reason: str | None = None
+        self._asked = 0
+        self._open: _Open | None = None
+        self._idle_run = 0
+        self._participants: dict[int, Player] = {}
+        self._streaks: dict[int, int] = {}
+        self._standings: dict[int, Standing] = {}
+        self.history: list[QuestionResult] = []
+
+    # -- state -------------------------------------------------------------
+
+    @property
+    def is_over(self) -> bool:
+        return self.status is not RoundStatus.RUNNING
+
+    @property
+    def current(self) -> AskedQuestion | None:
+        return self._open.asked if self._open else None
+
+    @property
+    def asked_count(self) -> int:
+        return self._asked
+
+    @property
+    def has_next(self) -> bool:
+        return not self.is_over and self._asked < len(self.questions)
+
+    def participants(self) -> list[Player]:
+        return list(self._participants.values())
+
+    def join(self, player: Player) -> None:
+        """Count a player as in the round, so questions can close once they answered."""
+        self._participants.setdefault(player.id, player)
+
+    # -- asking ------------------------------------------------------------
+
+    def ask_next(self) -> AskedQuestion:
+        """Open the next question; the previous one must be closed first."""
+        if self.is_over or self._asked >= len(self.questions):
+            raise RoundOver()
+        if self._open is not None:
+            raise TriviaError("The current question is still open.")
+        question = self.questions[self._asked]
+        self._asked += 1
+        choices: tuple[str, ...] = ()
+        correct_index: int | None = None
+        if self.mode is Mode.BUTTONS:
+            choices, correct_index = self._choices(question)
+        now = self.clock.now()
+        asked = AskedQuestion(
+            self._asked, len(self.questions), question, choices, correct_index, now,
+            now + self.seconds,
+        )
+        self._open = _Open(asked)
+        return asked
+
+    def _choices(self, question: Question) -> tuple[tuple[str, ...], int]:
+        if question.is_true_false:
+            labels = sorted((question.answers[0], question.distractors[0]), key=str.casefold,
+                            reverse=True)
+            return tuple(labels), labels.index(question.answers[0])
+        distractors = self.rng.sample(question.distractors,
+                                      min(CHOICES - 1, len(question.distractors)))
+        labels = [question.answers[0], *distractors]
+        self.rng.shuffle(labels)
+        return tuple(labels), labels.index(question.answers[0])
+
+    def _require_open(self, now: float) -> _Open:
+        if self.is_over:
+            raise RoundOver()
+        if self._open is None or now > self._open.asked.closes_at:
+            raise QuestionClosed()
+        return self._open
+
+    def elapsed(self) -> float:
+        """Seconds since the open question was asked."""
+        return self.clock.now() - self._open.asked.opened_at if self._open else 0.0
+
+    # -- answering ---------------------------------------------------------
+
+    def choose(self, player: Player, index: int, *, number: int | None = None) -> Answer:
+        """Lock in a button answer; a second click by the same player is refused."""
+        now = self.clock.now()
+        current = self._require_open(now)
+        if number is not None and number != current.asked.number:
+            raise QuestionClosed()
+        if self.mode is not Mode.BUTTONS:
+            raise TriviaError("This round takes typed answers.")
+        if player.id in current.answers:
+            raise AlreadyAnswered()
+        if not 0 <= index < len(current.asked.choices):
+            raise TriviaError("That is not one of the choices.")
+        elapsed = now - current.asked.opened_at
+        correct = index == current.asked.correct_index
+        streak = self._streaks.get(player.id, 0) + 1 if correct else 0
+        points = speed_points(elapsed, self.seconds) + streak_bonus(streak) if correct else 0
+        answer = Answer(current.asked.number, current.asked.question, player, correct, points,
+                        elapsed, now, streak, index)
+        self._record(current, answer)
+        return answer
+
+    def guess(self, player: Player, text: str) -> Answer | None:
+        """Judge a typed guess; the first right one takes the question."""
+        now = self.clock.now()
+        current = self._require_open(now)
+        if current.solved:
+            raise QuestionClosed()
+        if player.is_bot or player.id in current.answers:
+            return None
+        elapsed = now - current.asked.opened_at
+        if not judge(text, current.asked.question.answers):
+            current.wrong_guessers.setdefault(player.id, (player, elapsed))
+            self.join(player)
+            return None
+        streak = self._streaks.get(player.id, 0) + 1
+        answer = Answer(current.asked.number, current.asked.question, player, True,
+                        typed_points(self.hints_shown()), elapsed, now, streak)
+        current.wrong_guessers.pop(player.id, None)
+        current.solved = True
+        self._record(current, answer)
+        return answer
+
+    def _record(self, current: _Open, answer: Answer) -> None:
+        current.answers[answer.player.id] = answer
+        self._streaks[answer.player.id] = answer.streak
+        self.join(answer.player)
+        s = self._standings.setdefault(answer.player.id, Standing(answer.player))
+        s.points += answer.points
+        s.correct += answer.correct
+        s.answered += 1
+        s.best_streak = max(s.best_streak, answer.streak)
+
+    # -- hints (typed) -----------------------------------------------------
+
+    def hints_shown(self) -> int:
+        """Hints appear at one third and two thirds of the time."""
+        if self._open is None:
+            return 0
+        fraction = self.elapsed() / self.seconds
+        return 2 if fraction >= 2 / 3 else 1 if fraction >= 1 / 3 else 0
+
+    def hint_text(self, level: int | None = None) -> str:
+        """The answer with letters hidden: word initials first, then a third more."""
+        if self._open is None:
+            return ""
+        level = self.hints_shown() if level is None else level
+        return mask_answer(self._open.asked.question.answers[0], level,
+                           seed=self._open.asked.number)
+
+    # -- closing -----------------------------------------------------------
+
+    def due_to_close(self) -> CloseReason | None:
+        """Why the open question should close now, if it should."""
+        if self._open is None:
+            return None
+        if self._open.solved:
+            return CloseReason.SOLVED
+        if self.clock.now() >= self._open.asked.closes_at:
+            return CloseReason.TIME
+        if (
+            self.mode is Mode.BUTTONS
+            and self._participants
+            and all(pid in self._open.answers for pid in self._participants)
+        ):
+            return CloseReason.ALL_ANSWERED
+        return None
+
+    def close(self, reason: CloseReason | None = None) -> QuestionResult:
+        """Close the open question, settle streaks and decide whether the round goes on."""
+        if self._open is None:
+            raise QuestionClosed()
+        current, self._open = self._open, None
+        reason = reason or self.due_to_close() or CloseReason.TIME
+        late: list[Answer] = []
+        for pid, (player, elapsed) in current.wrong_guessers.items():
+            miss = Answer(current.asked.number, current.asked.question, player, False, 0,
+                          elapsed, current.asked.opened_at + elapsed, 0)
+            late.append(miss)
+            self._record(current, miss)
+        for pid in self._participants:
+            if pid not in current.answers:
+                self._streaks[pid] = 0
+        self._idle_run = 0 if current.answers else self._idle_run + 1
+        if reason is CloseReason.STOPPED:
+            self.status = RoundStatus.STOPPED
+        elif self._idle_run >= self.idle_limit:
+            self.status = RoundStatus.STOPPED
+            self.stop_reason = "idle"
+        elif self._asked >= len(self.questions):
+            self.status = RoundStatus.FINISHED
+        answers = tuple(sorted(current.answers.values(), key=lambda a: a.answered_at))
+        result = QuestionResult(current.asked, answers, tuple(late), reason, self.is_over)
+        self.history.append(result)
+        return result
+
+    def stop(self, reason: str = "stopped") -> QuestionResult | None:
+        """End the round early; an open question closes without a winner."""
+        self.stop_reason = reason
+        if self._open is not None:
+            return self.close(CloseReason.STOPPED)
+        self.status = RoundStatus.STOPPED
+        return None
+
+    # -- results -----------------------------------------------------------
+
+    def standings(self) -> list[Standing]:
+        """Best first: points, then correct answers, then who got there first."""
+        return sorted(self._standings.values(), key=lambda s: (-s.points, -s.correct))
+
+    def winner(self) -> Player | None:
+        """The sole leader with points; a tie at the top has no winner."""
+        table = self.standings()
+        if not table or table[0].points <= 0:
+            return None
+        if len(table) > 1 and table[1].points == table[0].points:
+            return None
+        return table[0].player
+
+
+def mask_answer(answer: str, level: int, *, seed: int = 0) -> str:
+    """Hide letters and digits, showing more with each hint level."""
+    letters = [i for i, ch in enumerate(answer) if ch.isalnum()]
+    shown: set[int] = set()
+    if level >= 1:
+        shown |= {i for i in letters if i == 0 or not answer[i - 1].isalnum()}
+    if level >= 2:
+        rest = [i for i in letters if i not in shown]
+        random.Random(seed).shuffle(rest)
+        shown |= set(rest[: len(rest) // 3])
+    return "".join(ch if (not ch.isalnum() or i in shown) else "_" for i, ch in enumerate(answer))

@@ -1,0 +1,40 @@
+"""Limits on round settings, checked the same way by every front-end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.engine.errors import InvalidSetting
+from bot.engine.models import Mode
+
+MIN_QUESTIONS, MAX_QUESTIONS = 1, 50
+MIN_SECONDS, MAX_SECONDS = 5.0, 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class RoundSettings:
+    """How a round is played; a server's defaults are one of these."""
+
+    questions: int = 10
+    seconds: float = 20.0
+    mode: Mode = Mode.BUTTONS
+
+    def __post_init__(self) -> None:
+        if not MIN_QUESTIONS <= self.questions <= MAX_QUESTIONS:
+            raise InvalidSetting(
+                f"questions must be between {MIN_QUESTIONS} and {MAX_QUESTIONS}, "
+                f"not {self.questions}."
+            )
+        if not MIN_SECONDS <= self.seconds <= MAX_SECONDS:
+            raise InvalidSetting(
+                f"seconds must be between {MIN_SECONDS:g} and {MAX_SECONDS:g}, "
+                f"not {self.seconds:g}."
+            )
+
+
+def parse_mode(value: str) -> Mode:
+    """Turn user text into a mode, with an error that lists the choices."""
+    try:
+        return Mode(value.strip().lower())
+    except ValueError:
+        raise InvalidSetting(f"mode must be 'buttons' or 'typed', not '{value}'.") from None

@@ -1,0 +1,323 @@
+"""Bank validation rules, shared by shipped files, imports and the admin modal."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.engine.judge import judge
+from bot.engine.models import Bank, Difficulty, Question, Source
+
+MAX_QUESTION = 1000
+MAX_CHOICE = 80
+MAX_EXPLANATION = 1000
+MAX_HINT = 200
+MAX_TITLE = 100
+MAX_ID = 40
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+BANK_KEYS = frozenset({"id", "title", "description", "sources", "questions"})
+SOURCE_KEYS = frozenset({"id", "title", "outlet", "published"})
+QUESTION_KEYS = frozenset(
+    {
+        "id",
+        "question",
+        "answers",
+        "distractors",
+        "difficulty",
+        "category",
+        "source",
+        "evidence",
+        "explanation",
+        "hint",
+    }
+)
+
+Path = tuple[str | int, ...]
+LineOf = Callable[[Path], int]
+
+
+def no_lines(_path: Path) -> int:
+    """Line locator for data that did not come from a file."""
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a bank, precise enough to fix without searching."""
+
+    origin: str
+    line: int
+    question_id: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.origin}:{self.line}" if self.line else self.origin
+        qid = f" question '{self.question_id}':" if self.question_id else ""
+        return f"{where}:{qid} {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class BankReport:
+    """A bank (with its valid questions) and everything wrong with it."""
+
+    origin: str
+    bank: Bank | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.bank is not None and not self.problems
+
+
+class _Collector:
+    """Gathers problems so one pass reports all of them, not just the first."""
+
+    def __init__(self, origin: str, line_of: LineOf) -> None:
+        self.origin = origin
+        self.line_of = line_of
+        self.problems: list[Problem] = []
+
+    def add(self, path: Path, message: str, question_id: str | None = None) -> None:
+        self.problems.append(Problem(self.origin, self.line_of(path), question_id, message))
+
+
+def _text(value: Any) -> str | None:
+    """Accept the scalars YAML produces for plain text; reject containers."""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, str | int | float):
+        return str(value).strip()
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return None
+
+
+def _string(
+    c: _Collector,
+    data: Mapping[str, Any],
+    key: str,
+    path: Path,
+    *,
+    required: bool,
+    limit: int,
+    qid: str | None = None,
+) -> str | None:
+    if key not in data or data[key] is None:
+        if required:
+            c.add(path, f"'{key}' is missing", qid)
+        return None
+    text = _text(data[key])
+    if text is None:
+        c.add((*path, key), f"'{key}' must be text", qid)
+        return None
+    if not text:
+        if required:
+            c.add((*path, key), f"'{key}' is empty", qid)
+        return None
+    if len(text) > limit:
+        c.add((*path, key), f"'{key}' is {len(text)} characters; the limit is {limit}", qid)
+    return text
+
+
+def _unknown_keys(c: _Collector, data: Mapping[Any, Any], allowed: frozenset[str], path: Path,
+                  qid: str | None = None) -> None:
+    for key in data:
+        if key not in allowed:
+            names = ", ".join(sorted(allowed))
+            c.add((*path, str(key)), f"unknown key '{key}' (allowed: {names})", qid)
+
+
+def _choices(c: _Collector, data: Mapping[str, Any], key: str, path: Path, qid: str) -> list[str]:
+    raw = data.get(key)
+    if raw is None:
+        return []
+    if isinstance(raw, str | int | float):
+        raw = [raw]
+    if not isinstance(raw, list):
+        c.add((*path, key), f"'{key}' must be a list of texts", qid)
+        return []
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        text = _text(item)
+        if text is None:
+            c.add((*path, key, i), f"{key}[{i}] must be text", qid)
+        elif not text:
+            c.add((*path, key, i), f"{key}[{i}] is empty", qid)
+        elif len(text) > MAX_CHOICE:
+            c.add((*path, key, i), f"{key}[{i}] is {len(text)} characters; a button label "
+                  f"holds {MAX_CHOICE}", qid)
+        elif text.casefold() in seen:
+            c.add((*path, key, i), f"{key}[{i}] '{text}' is listed twice", qid)
+        else:
+            seen.add(text.casefold())
+            out.append(text)
+    return out
+
+
+def build_question(
+    data: Any,
+    *,
+    bank_id: str,
+    source_ids: frozenset[str],
+    origin: str = "<input>",
+    line_of: LineOf = no_lines,
+    path: Path = (),
+) -> tuple[Question | None, list[Problem]]:
+    """Validate one question exactly as a bank file would, for imports and the modal."""
+    c = _Collector(origin, line_of)
+    question = _question(c, data, path, bank_id, source_ids)
+    return question, c.problems
+
+
+def _question(
+    c: _Collector, data: Any, path: Path, bank_id: str, source_ids: frozenset[str]
+) -> Question | None:
+    if not isinstance(data, Mapping):
+        c.add(path, "each question must be a mapping of keys to values")
+        return None
+    before = len(c.problems)
+    raw_id = _text(data.get("id"))
+    qid = raw_id or None
+    if not raw_id:
+        c.add(path, "'id' is missing")
+    elif not SLUG.match(raw_id):
+        c.add((*path, "id"), f"id '{raw_id}' must be a lowercase slug (a-z, 0-9, -; "
+              f"at most {MAX_ID} characters)", qid)
+    _unknown_keys(c, data, QUESTION_KEYS, path, qid)
+    text = _string(c, data, "question", path, required=True, limit=MAX_QUESTION, qid=qid)
+    answers = _choices(c, data, "answers", path, qid or "")
+    if not answers and "answers" in data:
+        c.add((*path, "answers"), "no accepted answer", qid)
+    elif "answers" not in data:
+        c.add(path, "no accepted answer ('answers' is missing)", qid)
+    distractors = _choices(c, data, "distractors", path, qid or "")
+    for i, d in enumerate(distractors):
+        if d.casefold() in {a.casefold() for a in answers}:
+            c.add((*path, "distractors", i), f"distractor '{d}' is also an accepted answer", qid)
+        elif answers and judge(d, answers):
+            c.add((*path, "distractors", i),
+                  f"distractor '{d}' would be judged correct (too close to an answer)", qid)
+    difficulty = Difficulty.MEDIUM
+    raw_diff = data.get("difficulty")
+    if raw_diff is not None:
+        try:
+            difficulty = Difficulty(str(raw_diff).strip().lower())
+        except ValueError:
+            c.add((*path, "difficulty"), f"difficulty '{raw_diff}' must be easy, medium or hard",
+                  qid)
+    source = _string(c, data, "source", path, required=False, limit=MAX_TITLE, qid=qid)
+    if source is not None and source not in source_ids:
+        c.add((*path, "source"), f"source '{source}' is not listed in the bank's sources", qid)
+    category = _string(c, data, "category", path, required=False, limit=MAX_TITLE, qid=qid)
+    evidence = _string(c, data, "evidence", path, required=False, limit=MAX_QUESTION, qid=qid)
+    explanation = _string(c, data, "explanation", path, required=False, limit=MAX_EXPLANATION,
+                          qid=qid)
+    hint = _string(c, data, "hint", path, required=False, limit=MAX_HINT, qid=qid)
+    if len(c.problems) > before or not raw_id or text is None:
+        return None
+    return Question(
+        id=raw_id,
+        text=text,
+        answers=tuple(answers),
+        distractors=tuple(distractors),
+        difficulty=difficulty,
+        category=category,
+        source=source,
+        evidence=evidence,
+        explanation=explanation,
+        hint=hint,
+        bank_id=bank_id,
+        line=c.line_of(path),
+    )
+
+
+def _sources(c: _Collector, raw: Any) -> list[Source]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        c.add(("sources",), "'sources' must be a list")
+        return []
+    out: list[Source] = []
+    for i, item in enumerate(raw):
+        path: Path = ("sources", i)
+        if not isinstance(item, Mapping):
+            c.add(path, f"sources[{i}] must be a mapping with id and title")
+            continue
+        _unknown_keys(c, item, SOURCE_KEYS, path)
+        sid = _string(c, item, "id", path, required=True, limit=MAX_TITLE)
+        title = _string(c, item, "title", path, required=True, limit=300)
+        outlet = _string(c, item, "outlet", path, required=False, limit=MAX_TITLE)
+        published = _string(c, item, "published", path, required=False, limit=MAX_TITLE)
+        if sid and title:
+            if any(s.id == sid for s in out):
+                c.add(path, f"source '{sid}' is listed twice")
+            out.append(Source(sid, title, outlet, published))
+    return out
+
+
+def build_bank(
+    data: Any, *, origin: str, line_of: LineOf = no_lines, guild_id: int | None = None
+) -> BankReport:
+    """Validate a parsed bank; keeps its valid questions even when some are bad."""
+    c = _Collector(origin, line_of)
+    if not isinstance(data, Mapping):
+        c.add((), "a bank file must be a mapping with id, title and questions")
+        return BankReport(origin, None, tuple(c.problems))
+    _unknown_keys(c, data, BANK_KEYS, ())
+    bank_id = _text(data.get("id"))
+    if not bank_id:
+        c.add((), "'id' is missing")
+    elif not SLUG.match(bank_id):
+        c.add(("id",), f"bank id '{bank_id}' must be a lowercase slug (a-z, 0-9, -)")
+        bank_id = None
+    title = _string(c, data, "title", (), required=True, limit=MAX_TITLE)
+    description = _string(c, data, "description", (), required=False, limit=300) or ""
+    sources = _sources(c, data.get("sources"))
+    source_ids = frozenset(s.id for s in sources)
+    raw_questions = data.get("questions")
+    questions: list[Question] = []
+    if not isinstance(raw_questions, list) or not raw_questions:
+        c.add(("questions",) if "questions" in data else (), "'questions' must be a non-empty list")
+        raw_questions = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(raw_questions):
+        q = _question(c, raw, ("questions", i), bank_id or "", source_ids)
+        if q is None:
+            continue
+        if q.id in seen:
+            c.add(("questions", i, "id"), f"duplicate id (first used on line {seen[q.id]})", q.id)
+            continue
+        seen[q.id] = q.line
+        questions.append(q)
+    if not bank_id or not title:
+        return BankReport(origin, None, tuple(c.problems))
+    bank = Bank(
+        id=bank_id,
+        title=title,
+        description=description,
+        sources=tuple(sources),
+        questions=tuple(questions),
+        origin=origin,
+        guild_id=guild_id,
+    )
+    return BankReport(origin, bank, tuple(c.problems))
+
+
+def check_unique_banks(reports: Sequence[BankReport]) -> list[Problem]:
+    """Bank ids must be unique across files, or `--bank` would be ambiguous."""
+    first: dict[str, str] = {}
+    problems: list[Problem] = []
+    for r in reports:
+        if r.bank is None:
+            continue
+        if r.bank.id in first:
+            problems.append(Problem(r.origin, 1, None,
+                                    f"bank id '{r.bank.id}' is already used by {first[r.bank.id]}"))
+        else:
+            first[r.bank.id] = r.origin
+    return problems

@@ -1,0 +1,32 @@
+"""Numbered .sql migrations, applied in order inside one transaction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db" / "migrations"
+_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """Read the migration files; numbering must start at 1 with no gaps."""
+    found: list[Migration] = []
+    for path in sorted(directory.glob("*.sql")):
+        match = _NAME.match(path.name)
+        if not match:
+            raise ValueError(f"{path}: migration names look like 0001_initial.sql")
+        found.append(Migration(int(match.group(1)), path.name, path.read_text("utf-8")))
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise ValueError(f"{directory}: expected migration {expected:04d}, "
+                             f"found {migration.name}")
+    return found

@@ -1,0 +1,133 @@
+"""Plain rows that cross the storage boundary, whatever the database behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+
+class Period(StrEnum):
+    ALL_TIME = "all-time"
+    WEEK = "week"
+
+
+class GameStatus(StrEnum):
+    RUNNING = "running"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+    ABANDONED = "abandoned"
+
+
+def iso_week(timestamp: float) -> str:
+    """The ISO week (UTC) a moment belongs to, e.g. '2026-W48'."""
+    year, week, _ = datetime.fromtimestamp(timestamp, UTC).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class NewGame:
+    guild_id: int
+    channel_id: int
+    banks: tuple[str, ...]
+    mode: str
+    starter_id: int
+    question_count: int
+    seconds: float
+    started_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    """One answer as stored; (game_id, number, player_id) identifies it."""
+
+    game_id: int
+    number: int
+    player_id: int
+    player_name: str
+    guild_id: int
+    bank_id: str
+    question_id: str
+    correct: bool
+    points: int
+    response_ms: int
+    answered_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class GameRow:
+    id: int
+    guild_id: int
+    channel_id: int
+    banks: tuple[str, ...]
+    mode: str
+    starter_id: int
+    question_count: int
+    seconds: float
+    started_at: float
+    ended_at: float | None
+    status: GameStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """What a finished game adds to a player's totals beyond their answers."""
+
+    player_id: int
+    best_streak: int
+    won: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    rank: int
+    player_id: int
+    name: str
+    points: int
+    correct: int
+    answered: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerStats:
+    player_id: int
+    name: str
+    points: int
+    correct: int
+    answered: int
+    games: int
+    wins: int
+    best_streak: int
+    rank: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSettingsRow:
+    guild_id: int
+    questions: int | None = None
+    seconds: float | None = None
+    mode: str | None = None
+    manager_role_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomQuestionRow:
+    guild_id: int
+    bank_id: str
+    question_id: str
+    data: str
+    created_by: int
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    guild_id: int
+    actor_id: int
+    action: str
+    detail: str
+    at: float

@@ -1,0 +1,79 @@
+"""The storage contract: every backend (SQLite now, PostgreSQL later) implements this."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from bot.storage.records import (
+    AnswerRow,
+    AuditEntry,
+    BoardRow,
+    CustomQuestionRow,
+    GameRow,
+    GameStatus,
+    GuildSettingsRow,
+    NewGame,
+    Participant,
+    Period,
+    PlayerStats,
+)
+
+
+class Repository(Protocol):
+    async def close(self) -> None: ...
+
+    # games
+    async def create_game(self, game: NewGame) -> int: ...
+    async def get_game(self, game_id: int) -> GameRow | None: ...
+    async def running_game(self, channel_id: int) -> GameRow | None: ...
+    async def record_question(
+        self, game_id: int, number: int, bank_id: str, question_id: str, asked_at: float
+    ) -> None: ...
+    async def set_question_message(self, game_id: int, number: int, message_id: int) -> None: ...
+    async def record_answers(self, rows: Sequence[AnswerRow]) -> int: ...
+    async def end_game(
+        self,
+        game_id: int,
+        status: GameStatus,
+        ended_at: float,
+        participants: Sequence[Participant],
+    ) -> bool: ...
+    async def abandon_running_games(self, now: float) -> list[GameRow]: ...
+    async def recent_questions(self, channel_id: int, limit: int = 500) -> dict[str, float]: ...
+
+    # boards
+    async def leaderboard(
+        self,
+        guild_id: int | None,
+        *,
+        period: Period,
+        now: float,
+        bank_id: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> list[BoardRow]: ...
+    async def board_size(
+        self, guild_id: int | None, *, period: Period, now: float, bank_id: str | None = None
+    ) -> int: ...
+    async def player_stats(
+        self, guild_id: int | None, player_id: int, *, period: Period, now: float
+    ) -> PlayerStats | None: ...
+    async def reset_leaderboard(self, guild_id: int) -> int: ...
+    async def forget_member(self, guild_id: int, player_id: int) -> int: ...
+
+    # settings, custom questions, audit
+    async def guild_settings(self, guild_id: int) -> GuildSettingsRow: ...
+    async def save_guild_settings(self, row: GuildSettingsRow, now: float) -> None: ...
+    async def custom_questions(
+        self, guild_id: int, bank_id: str | None = None
+    ) -> list[CustomQuestionRow]: ...
+    async def add_custom_questions(self, rows: Sequence[CustomQuestionRow]) -> None: ...
+    async def remove_custom_question(self, guild_id: int, bank_id: str, question_id: str) -> bool: ...
+    async def audit(self, entry: AuditEntry) -> None: ...
+    async def audit_log(self, guild_id: int, limit: int = 50) -> list[AuditEntry]: ...
+
+    # operations
+    async def check_consistency(self) -> list[str]: ...
+    async def backup(self, target: Path) -> None: ...

@@ -1,0 +1,540 @@
+"""SQLite backend: WAL, foreign keys, numbered migrations, totals kept by triggers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.errors import DatabaseUnavailable, DuplicateRunningGame
+from bot.storage.migrations import MIGRATIONS_DIR, Migration, load_migrations
+from bot.storage.records import (
+    AnswerRow,
+    AuditEntry,
+    BoardRow,
+    CustomQuestionRow,
+    GameRow,
+    GameStatus,
+    GuildSettingsRow,
+    NewGame,
+    Participant,
+    Period,
+    PlayerStats,
+    iso_week,
+)
+
+_GAME_COLUMNS = (
+    "id, guild_id, channel_id, banks, mode, starter_id, question_count, seconds, "
+    "started_at, ended_at, status"
+)
+
+
+def _game(row: Sequence[Any]) -> GameRow:
+    return GameRow(
+        id=row[0],
+        guild_id=row[1],
+        channel_id=row[2],
+        banks=tuple(row[3].split(",")),
+        mode=row[4],
+        starter_id=row[5],
+        question_count=row[6],
+        seconds=row[7],
+        started_at=row[8],
+        ended_at=row[9],
+        status=GameStatus(row[10]),
+    )
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only, before SQLite opens it."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+class SQLiteRepository:
+    """All SQL lives here; callers see records, never cursors."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(
+        cls, path: str | Path, *, migrations: Path = MIGRATIONS_DIR
+    ) -> SQLiteRepository:
+        """Open (creating if needed) and migrate; errors say what to fix."""
+        path = Path(path)
+        try:
+            _create_private(path)
+        except OSError as exc:
+            raise DatabaseUnavailable(
+                f"cannot create the database file {path}: {exc.strerror}. "
+                "Set TRIVIA_DB to a writable location."
+            ) from exc
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        repo = cls(conn, path)
+        try:
+            await repo._configure()
+            await repo._migrate(load_migrations(migrations))
+        except sqlite3.DatabaseError as exc:
+            await conn.close()
+            raise DatabaseUnavailable(
+                f"cannot use the database file {path}: {exc}. If it is damaged, restore a "
+                "backup (trivia-bot db backup) or move it aside to start afresh."
+            ) from exc
+        except BaseException:
+            await conn.close()
+            raise
+        return repo
+
+    async def _configure(self) -> None:
+        for pragma in (
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA busy_timeout = 5000",
+        ):
+            await self._conn.execute(pragma)
+
+    async def _migrate(self, migrations: list[Migration]) -> None:
+        async with self._conn.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        current = int(row[0]) if row else 0
+        pending = [m for m in migrations if m.version > current]
+        if current > len(migrations):
+            raise DatabaseUnavailable(
+                f"the database {self.path} is at schema version {current}, newer than this "
+                f"program knows ({len(migrations)}); upgrade trivia-bot."
+            )
+        if not pending:
+            return
+        async with self._transaction() as db:
+            for migration in pending:
+                for statement in _split_sql(migration.sql):
+                    await db.execute(statement)
+            await db.execute(f"PRAGMA user_version = {pending[-1].version:d}")
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One writer at a time, all or nothing."""
+        async with self._write_lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
+    async def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        async with self._conn.execute(sql, tuple(params)) as cur:
+            return await cur.fetchone()
+
+    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        async with self._conn.execute(sql, tuple(params)) as cur:
+            return list(await cur.fetchall())
+
+    # -- games ---------------------------------------------------------------
+
+    async def create_game(self, game: NewGame) -> int:
+        try:
+            async with self._transaction() as db:
+                cur = await db.execute(
+                    "INSERT INTO games (guild_id, channel_id, banks, mode, starter_id, "
+                    "question_count, seconds, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (game.guild_id, game.channel_id, ",".join(game.banks), game.mode,
+                     game.starter_id, game.question_count, game.seconds, game.started_at),
+                )
+                game_id = cur.lastrowid
+        except sqlite3.IntegrityError as exc:
+            if "games.channel_id" in str(exc) or "UNIQUE" in str(exc):
+                raise DuplicateRunningGame(str(game.channel_id)) from exc
+            raise
+        assert game_id is not None
+        return game_id
+
+    async def get_game(self, game_id: int) -> GameRow | None:
+        row = await self._one(f"SELECT {_GAME_COLUMNS} FROM games WHERE id = ?", (game_id,))
+        return _game(row) if row else None
+
+    async def running_game(self, channel_id: int) -> GameRow | None:
+        row = await self._one(
+            f"SELECT {_GAME_COLUMNS} FROM games WHERE channel_id = ? AND status = 'running'",
+            (channel_id,),
+        )
+        return _game(row) if row else None
+
+    async def record_question(
+        self, game_id: int, number: int, bank_id: str, question_id: str, asked_at: float
+    ) -> None:
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT OR IGNORE INTO game_questions (game_id, number, bank_id, question_id, "
+                "asked_at) VALUES (?, ?, ?, ?, ?)",
+                (game_id, number, bank_id, question_id, asked_at),
+            )
+
+    async def set_question_message(self, game_id: int, number: int, message_id: int) -> None:
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE game_questions SET message_id = ? WHERE game_id = ? AND number = ?",
+                (message_id, game_id, number),
+            )
+
+    async def record_answers(self, rows: Sequence[AnswerRow]) -> int:
+        """Store answers idempotently; returns how many were new."""
+        if not rows:
+            return 0
+        async with self._transaction() as db:
+            await db.executemany(
+                "INSERT INTO players (id, name, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+                "updated_at = excluded.updated_at",
+                {r.player_id: (r.player_id, r.player_name, r.answered_at) for r in rows}.values(),
+            )
+            before = self._conn.total_changes
+            await db.executemany(
+                "INSERT INTO answers (game_id, number, player_id, guild_id, bank_id, "
+                "question_id, correct, points, response_ms, answered_at, week) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [
+                    (r.game_id, r.number, r.player_id, r.guild_id, r.bank_id, r.question_id,
+                     int(r.correct), r.points, r.response_ms, r.answered_at,
+                     iso_week(r.answered_at))
+                    for r in rows
+                ],
+            )
+            changed = self._conn.total_changes - before
+        # each new answer changes itself plus two totals rows through the trigger
+        return changed // 3
+
+    async def end_game(
+        self,
+        game_id: int,
+        status: GameStatus,
+        ended_at: float,
+        participants: Sequence[Participant],
+    ) -> bool:
+        """Close a running game and count it in its players' totals, exactly once."""
+        async with self._transaction() as db:
+            cur = await db.execute(
+                "UPDATE games SET status = ?, ended_at = ? WHERE id = ? AND status = 'running'",
+                (status.value, ended_at, game_id),
+            )
+            if cur.rowcount != 1:
+                return False
+            guild = await self._one("SELECT guild_id FROM games WHERE id = ?", (game_id,))
+            await db.executemany(
+                "INSERT INTO player_totals (guild_id, player_id, games, wins, best_streak) "
+                "VALUES (?, ?, 1, ?, ?) ON CONFLICT (guild_id, player_id) DO UPDATE SET "
+                "games = games + 1, wins = wins + excluded.wins, "
+                "best_streak = MAX(best_streak, excluded.best_streak)",
+                [(guild[0], p.player_id, int(p.won), p.best_streak) for p in participants],
+            )
+        return True
+
+    async def abandon_running_games(self, now: float) -> list[GameRow]:
+        """Games a crash left running: their answers stay, the channel is freed."""
+        async with self._transaction() as db:
+            rows = await self._all(
+                f"SELECT {_GAME_COLUMNS} FROM games WHERE status = 'running'"
+            )
+            await db.execute(
+                "UPDATE games SET status = 'abandoned', ended_at = ? WHERE status = 'running'",
+                (now,),
+            )
+        return [_game(r) for r in rows]
+
+    async def recent_questions(self, channel_id: int, limit: int = 500) -> dict[str, float]:
+        rows = await self._all(
+            "SELECT gq.bank_id || '/' || gq.question_id, MAX(gq.asked_at) FROM game_questions gq "
+            "JOIN games g ON g.id = gq.game_id WHERE g.channel_id = ? "
+            "GROUP BY gq.bank_id, gq.question_id ORDER BY 2 DESC LIMIT ?",
+            (channel_id, limit),
+        )
+        return {key: asked for key, asked in rows}
+
+    # -- boards --------------------------------------------------------------
+
+    def _board_source(
+        self, guild_id: int | None, period: Period, now: float, bank_id: str | None
+    ) -> tuple[str, list[Any]]:
+        """The (player_id, points, correct, answered) rows a board ranks."""
+        where: list[str] = []
+        params: list[Any] = []
+        if bank_id is not None:
+            table = "answers"
+            cols = "player_id, SUM(points) AS points, SUM(correct) AS correct, " \
+                   "COUNT(*) AS answered"
+            where.append("bank_id = ?")
+            params.append(bank_id)
+            if period is Period.WEEK:
+                where.append("week = ?")
+                params.append(iso_week(now))
+        elif period is Period.WEEK:
+            table = "player_week_totals"
+            cols = "player_id, SUM(points) AS points, SUM(correct) AS correct, " \
+                   "SUM(answered) AS answered"
+            where.append("week = ?")
+            params.append(iso_week(now))
+        else:
+            table = "player_totals"
+            cols = "player_id, SUM(points) AS points, SUM(correct) AS correct, " \
+                   "SUM(answered) AS answered"
+        if guild_id is not None:
+            where.insert(0, "guild_id = ?")
+            params.insert(0, guild_id)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        return (
+            f"SELECT {cols} FROM {table} {clause} GROUP BY player_id HAVING answered > 0",
+            params,
+        )
+
+    async def leaderboard(
+        self,
+        guild_id: int | None,
+        *,
+        period: Period,
+        now: float,
+        bank_id: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> list[BoardRow]:
+        source, params = self._board_source(guild_id, period, now, bank_id)
+        rows = await self._all(
+            f"WITH board AS ({source}) "
+            "SELECT b.player_id, COALESCE(p.name, 'Player ' || b.player_id), b.points, "
+            "b.correct, b.answered FROM board b LEFT JOIN players p ON p.id = b.player_id "
+            "ORDER BY b.points DESC, b.correct DESC, b.player_id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        out: list[BoardRow] = []
+        for i, (pid, name, points, correct, answered) in enumerate(rows):
+            out.append(BoardRow(offset + i + 1, pid, name, points, correct, answered))
+        return out
+
+    async def board_size(
+        self, guild_id: int | None, *, period: Period, now: float, bank_id: str | None = None
+    ) -> int:
+        source, params = self._board_source(guild_id, period, now, bank_id)
+        row = await self._one(f"SELECT COUNT(*) FROM ({source})", params)
+        return int(row[0])
+
+    async def player_stats(
+        self, guild_id: int | None, player_id: int, *, period: Period, now: float
+    ) -> PlayerStats | None:
+        where = "player_id = ?" + (" AND guild_id = ?" if guild_id is not None else "")
+        params: list[Any] = [player_id] + ([guild_id] if guild_id is not None else [])
+        row = await self._one(
+            "SELECT SUM(points), SUM(correct), SUM(answered), SUM(games), SUM(wins), "
+            f"MAX(best_streak) FROM player_totals WHERE {where}",
+            params,
+        )
+        if row is None or row[0] is None:
+            return None
+        points, correct, answered, games, wins, best = row
+        if period is Period.WEEK:
+            week = await self._one(
+                "SELECT SUM(points), SUM(correct), SUM(answered) FROM player_week_totals "
+                f"WHERE {where} AND week = ?",
+                (*params, iso_week(now)),
+            )
+            points, correct, answered = (v or 0 for v in week)
+        source, board_params = self._board_source(guild_id, period, now, None)
+        rank_row = await self._one(
+            f"SELECT COUNT(*) FROM ({source}) WHERE points > ?", (*board_params, points)
+        )
+        name_row = await self._one("SELECT name FROM players WHERE id = ?", (player_id,))
+        return PlayerStats(
+            player_id=player_id,
+            name=name_row[0] if name_row else f"Player {player_id}",
+            points=points,
+            correct=correct,
+            answered=answered,
+            games=games,
+            wins=wins,
+            best_streak=best,
+            rank=int(rank_row[0]) + 1,
+        )
+
+    async def reset_leaderboard(self, guild_id: int) -> int:
+        """Clear a server's boards and the answers they are summed from."""
+        async with self._transaction() as db:
+            cur = await db.execute("DELETE FROM player_totals WHERE guild_id = ?", (guild_id,))
+            cleared = cur.rowcount
+            await db.execute("DELETE FROM player_week_totals WHERE guild_id = ?", (guild_id,))
+            await db.execute("DELETE FROM answers WHERE guild_id = ?", (guild_id,))
+        return cleared
+
+    async def forget_member(self, guild_id: int, player_id: int) -> int:
+        """Delete what one server holds about one member; returns answers removed."""
+        async with self._transaction() as db:
+            cur = await db.execute(
+                "DELETE FROM answers WHERE guild_id = ? AND player_id = ?", (guild_id, player_id)
+            )
+            removed = cur.rowcount
+            for table in ("player_totals", "player_week_totals"):
+                await db.execute(
+                    f"DELETE FROM {table} WHERE guild_id = ? AND player_id = ?",
+                    (guild_id, player_id),
+                )
+            await db.execute(
+                "DELETE FROM players WHERE id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM player_totals WHERE player_id = ?)",
+                (player_id, player_id),
+            )
+        return removed
+
+    # -- settings, custom questions, audit ------------------------------------
+
+    async def guild_settings(self, guild_id: int) -> GuildSettingsRow:
+        row = await self._one(
+            "SELECT questions, seconds, mode, manager_role_id FROM guild_settings "
+            "WHERE guild_id = ?",
+            (guild_id,),
+        )
+        if row is None:
+            return GuildSettingsRow(guild_id)
+        return GuildSettingsRow(guild_id, row[0], row[1], row[2], row[3])
+
+    async def save_guild_settings(self, row: GuildSettingsRow, now: float) -> None:
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO guild_settings (guild_id, questions, seconds, mode, "
+                "manager_role_id, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (guild_id) DO UPDATE SET questions = excluded.questions, "
+                "seconds = excluded.seconds, mode = excluded.mode, "
+                "manager_role_id = excluded.manager_role_id, updated_at = excluded.updated_at",
+                (row.guild_id, row.questions, row.seconds, row.mode, row.manager_role_id, now),
+            )
+
+    async def custom_questions(
+        self, guild_id: int, bank_id: str | None = None
+    ) -> list[CustomQuestionRow]:
+        sql = (
+            "SELECT guild_id, bank_id, question_id, data, created_by, created_at "
+            "FROM custom_questions WHERE guild_id = ?"
+        )
+        params: list[Any] = [guild_id]
+        if bank_id is not None:
+            sql += " AND bank_id = ?"
+            params.append(bank_id)
+        rows = await self._all(sql + " ORDER BY bank_id, created_at, question_id", params)
+        return [CustomQuestionRow(*r) for r in rows]
+
+    async def add_custom_questions(self, rows: Sequence[CustomQuestionRow]) -> None:
+        """All or nothing: one clashing id rolls back the whole batch."""
+        async with self._transaction() as db:
+            await db.executemany(
+                "INSERT INTO custom_questions (guild_id, bank_id, question_id, data, "
+                "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [(r.guild_id, r.bank_id, r.question_id, r.data, r.created_by, r.created_at)
+                 for r in rows],
+            )
+
+    async def remove_custom_question(self, guild_id: int, bank_id: str, question_id: str) -> bool:
+        async with self._transaction() as db:
+            cur = await db.execute(
+                "DELETE FROM custom_questions WHERE guild_id = ? AND bank_id = ? "
+                "AND question_id = ?",
+                (guild_id, bank_id, question_id),
+            )
+            return cur.rowcount == 1
+
+    async def audit(self, entry: AuditEntry) -> None:
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO audit_log (guild_id, actor_id, action, detail, at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (entry.guild_id, entry.actor_id, entry.action, entry.detail, entry.at),
+            )
+
+    async def audit_log(self, guild_id: int, limit: int = 50) -> list[AuditEntry]:
+        rows = await self._all(
+            "SELECT guild_id, actor_id, action, detail, at FROM audit_log WHERE guild_id = ? "
+            "ORDER BY at DESC, id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [AuditEntry(*r) for r in rows]
+
+    # -- operations -----------------------------------------------------------
+
+    async def check_consistency(self) -> list[str]:
+        """Totals must equal the sum of answers, and every answer must have its game."""
+        problems: list[str] = []
+        checks = {
+            "player_totals": "guild_id",
+            "player_week_totals": "guild_id, week",
+        }
+        for table, keys in checks.items():
+            join = " AND ".join(f"a.{k.strip()} = t.{k.strip()}" for k in keys.split(","))
+            rows = await self._all(
+                f"WITH a AS (SELECT {keys}, player_id, SUM(points) AS points, "
+                f"SUM(correct) AS correct, COUNT(*) AS answered FROM answers "
+                f"GROUP BY {keys}, player_id) "
+                f"SELECT t.guild_id, t.player_id, t.points, t.correct, t.answered, "
+                f"a.points, a.correct, a.answered FROM {table} t LEFT JOIN a "
+                f"ON {join} AND a.player_id = t.player_id "
+                "WHERE t.answered != COALESCE(a.answered, 0) "
+                "OR t.points != COALESCE(a.points, 0) OR t.correct != COALESCE(a.correct, 0)"
+            )
+            for r in rows:
+                problems.append(
+                    f"{table} for guild {r[0]} player {r[1]}: stored {r[2]} points/{r[3]} "
+                    f"correct/{r[4]} answered, answers sum to {r[5] or 0}/{r[6] or 0}/"
+                    f"{r[7] or 0}"
+                )
+        orphans = await self._one(
+            "SELECT COUNT(*) FROM answers a LEFT JOIN games g ON g.id = a.game_id "
+            "WHERE g.id IS NULL"
+        )
+        if orphans[0]:
+            problems.append(f"{orphans[0]} answers belong to no game")
+        missing = await self._one(
+            "SELECT COUNT(*) FROM (SELECT a.guild_id, a.player_id FROM answers a "
+            "LEFT JOIN player_totals t ON t.guild_id = a.guild_id AND t.player_id = a.player_id "
+            "WHERE t.player_id IS NULL GROUP BY a.guild_id, a.player_id)"
+        )
+        if missing[0]:
+            problems.append(f"{missing[0]} players have answers but no totals")
+        integrity = await self._one("PRAGMA integrity_check")
+        if integrity[0] != "ok":
+            problems.append(f"integrity check: {integrity[0]}")
+        return problems
+
+    async def backup(self, target: Path) -> None:
+        """SQLite's online backup: consistent even while rounds are being written."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(target)
+        async with aiosqlite.connect(target) as dest:
+            await self._conn.backup(dest)
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    statements: list[str] = []
+    buffer: list[str] = []
+    for line in script.splitlines():
+        if line.strip().startswith("--") or not line.strip():
+            continue
+        buffer.append(line)
+        chunk = "\n".join(buffer)
+        if sqlite3.complete_statement(chunk):
+            statements.append(chunk.strip())
+            buffer.clear()
+    if buffer and "".join(buffer).strip():
+        raise ValueError("migration ends inside a statement: " + "\n".join(buffer)[:80])
+    return statements

@@ -1,0 +1,237 @@
+import random
+
+import pytest
+
+from bot.engine.clock import FakeClock
+from bot.engine.errors import AlreadyAnswered, QuestionClosed, RoundOver
+from bot.engine.models import Mode
+from bot.engine.round import CloseReason, Round, RoundStatus, mask_answer
+from tests.engine.helpers import ALICE, BOB, CAROL, ROBOT, make_question
+
+
+def buttons_round(n: int = 5, seconds: float = 20.0) -> tuple[Round, FakeClock]:
+    clock = FakeClock()
+    qs = [make_question(i) for i in range(n)]
+    return Round(qs, mode=Mode.BUTTONS, seconds=seconds, clock=clock,
+                 rng=random.Random(7)), clock
+
+
+def typed_round(n: int = 5, seconds: float = 30.0) -> tuple[Round, FakeClock]:
+    clock = FakeClock()
+    qs = [make_question(i) for i in range(n)]
+    return Round(qs, mode=Mode.TYPED, seconds=seconds, clock=clock), clock
+
+
+def test_buttons_show_answer_and_three_distractors_shuffled():
+    r, _ = buttons_round()
+    asked = r.ask_next()
+    assert len(asked.choices) == 4
+    assert asked.choices[asked.correct_index] == "answer 0"
+    assert len(set(asked.choices)) == 4
+
+
+def test_true_false_shows_two_choices():
+    clock = FakeClock()
+    r = Round([make_question(1, tf=True)], mode=Mode.BUTTONS, seconds=10, clock=clock)
+    asked = r.ask_next()
+    assert asked.choices == ("True", "False")
+    assert asked.correct_index == 0
+
+
+def test_speed_points_fall_from_1000_to_500_over_the_time_limit():
+    r, clock = buttons_round(seconds=20)
+    asked = r.ask_next()
+    assert r.choose(ALICE, asked.correct_index).points == 1000
+    clock.advance(10)
+    assert r.choose(BOB, asked.correct_index).points == 750
+    clock.advance(10)
+    assert r.choose(CAROL, asked.correct_index).points == 500
+
+
+def test_wrong_answer_scores_nothing():
+    r, clock = buttons_round()
+    asked = r.ask_next()
+    wrong = (asked.correct_index + 1) % 4
+    answer = r.choose(ALICE, wrong)
+    assert (answer.correct, answer.points, answer.streak) == (False, 0, 0)
+
+
+def test_streak_bonus_grows_by_100_and_caps_at_500():
+    r, clock = buttons_round(n=8)
+    bonuses = []
+    for _ in range(8):
+        asked = r.ask_next()
+        bonuses.append(r.choose(ALICE, asked.correct_index).points - 1000)
+        r.close()
+    assert bonuses == [0, 100, 200, 300, 400, 500, 500, 500]
+
+
+def test_a_missed_question_breaks_the_streak():
+    r, clock = buttons_round(n=4)
+    a = r.ask_next()
+    r.choose(ALICE, a.correct_index)
+    r.choose(BOB, a.correct_index)
+    r.close()
+    a = r.ask_next()
+    r.choose(BOB, a.correct_index)  # Alice misses this one
+    clock.advance(21)
+    r.close()
+    a = r.ask_next()
+    assert r.choose(ALICE, a.correct_index).streak == 1
+    assert r.choose(BOB, a.correct_index).streak == 3
+
+
+def test_each_player_answers_once():
+    r, _ = buttons_round()
+    asked = r.ask_next()
+    r.choose(ALICE, 0)
+    with pytest.raises(AlreadyAnswered):
+        r.choose(ALICE, asked.correct_index)
+
+
+def test_click_after_time_limit_is_too_late():
+    r, clock = buttons_round(seconds=20)
+    asked = r.ask_next()
+    clock.advance(20.01)
+    with pytest.raises(QuestionClosed):
+        r.choose(ALICE, asked.correct_index)
+
+
+def test_click_on_an_earlier_question_is_too_late():
+    r, _ = buttons_round()
+    first = r.ask_next()
+    r.close()
+    r.ask_next()
+    with pytest.raises(QuestionClosed):
+        r.choose(ALICE, 0, number=first.number)
+
+
+def test_first_question_waits_for_the_time_limit():
+    r, clock = buttons_round()
+    asked = r.ask_next()
+    r.choose(ALICE, asked.correct_index)
+    assert r.due_to_close() is None
+    clock.advance(20)
+    assert r.due_to_close() is CloseReason.TIME
+
+
+def test_closes_early_once_everyone_in_the_round_answered():
+    r, clock = buttons_round()
+    a = r.ask_next()
+    r.choose(ALICE, a.correct_index)
+    r.choose(BOB, 0)
+    clock.advance(20)
+    r.close()
+    a = r.ask_next()
+    r.choose(ALICE, 1)
+    assert r.due_to_close() is None
+    r.choose(BOB, 2)
+    assert r.due_to_close() is CloseReason.ALL_ANSWERED
+
+
+def test_round_stops_itself_after_two_unanswered_questions():
+    r, clock = buttons_round(n=5)
+    a = r.ask_next()
+    r.choose(ALICE, a.correct_index)
+    r.close()
+    for _ in range(2):
+        r.ask_next()
+        clock.advance(21)
+        result = r.close()
+    assert result.round_over
+    assert r.status is RoundStatus.STOPPED
+    assert r.stop_reason == "idle"
+    with pytest.raises(RoundOver):
+        r.ask_next()
+
+
+def test_one_unanswered_question_does_not_stop_the_round():
+    r, clock = buttons_round(n=4)
+    r.ask_next()
+    clock.advance(21)
+    r.close()
+    a = r.ask_next()
+    r.choose(ALICE, a.correct_index)
+    r.close()
+    r.ask_next()
+    clock.advance(21)
+    assert not r.close().round_over
+
+
+def test_round_finishes_after_last_question():
+    r, _ = buttons_round(n=2)
+    for _ in range(2):
+        a = r.ask_next()
+        r.choose(ALICE, a.correct_index)
+        result = r.close()
+    assert result.round_over and r.status is RoundStatus.FINISHED
+    assert r.winner() == ALICE
+
+
+def test_standings_and_tied_leaders_have_no_winner():
+    r, _ = buttons_round(n=1)
+    a = r.ask_next()
+    r.choose(ALICE, a.correct_index)
+    r.choose(BOB, a.correct_index)
+    r.close()
+    assert [s.player for s in r.standings()] == [ALICE, BOB]
+    assert r.winner() is None
+
+
+def test_typed_first_correct_answer_takes_the_question():
+    r, clock = typed_round()
+    r.ask_next()
+    assert r.guess(ALICE, "wrong guess") is None
+    clock.advance(1)
+    won = r.guess(BOB, "Answer 0!")
+    assert won is not None and won.points == 1000
+    assert r.due_to_close() is CloseReason.SOLVED
+    with pytest.raises(QuestionClosed):
+        r.guess(CAROL, "answer 0")
+    result = r.close()
+    assert [a.player for a in result.correct] == [BOB]
+    assert [(a.player, a.correct) for a in result.late_answers] == [(ALICE, False)]
+
+
+def test_typed_points_fall_with_each_hint():
+    for elapsed, points in ((0, 1000), (10, 750), (20, 500)):
+        r, clock = typed_round(seconds=30)
+        r.ask_next()
+        clock.advance(elapsed)
+        assert r.guess(ALICE, "answer 0").points == points
+
+
+def test_hints_appear_at_one_and_two_thirds():
+    r, clock = typed_round(seconds=30)
+    r.ask_next()
+    assert r.hints_shown() == 0
+    clock.advance(9.99)
+    assert r.hints_shown() == 0
+    clock.advance(0.01)
+    assert r.hints_shown() == 1
+    assert r.hint_text() == "a_____ 0"
+    clock.advance(10)
+    assert r.hints_shown() == 2
+
+
+def test_bots_never_answer_typed_questions():
+    r, _ = typed_round()
+    r.ask_next()
+    assert r.guess(ROBOT, "answer 0") is None
+    assert r.due_to_close() is None
+
+
+def test_stop_closes_the_open_question_and_keeps_points():
+    r, _ = buttons_round()
+    a = r.ask_next()
+    r.choose(ALICE, a.correct_index)
+    result = r.stop()
+    assert result is not None and result.reason is CloseReason.STOPPED
+    assert r.status is RoundStatus.STOPPED
+    assert r.standings()[0].points == 1000
+
+
+def test_mask_answer_keeps_punctuation_and_reveals_more_each_level():
+    assert mask_answer("Mission: Impossible", 0) == "_______: __________"
+    assert mask_answer("Mission: Impossible", 1) == "M______: I_________"
+    assert mask_answer("Mission: Impossible", 2).count("_") < 16
