@@ -89,6 +89,7 @@ class _Open:
     asked: AskedQuestion
     answers: dict[int, Answer] = field(default_factory=dict)
     wrong_guessers: dict[int, tuple[Player, float]] = field(default_factory=dict)
+    expected: frozenset[int] = frozenset()
     solved: bool = False
 
 
@@ -168,7 +169,8 @@ class Round:
             self._asked, len(self.questions), question, choices, correct_index, now,
             now + self.seconds,
         )
-        self._open = _Open(asked)
+        # only players already in the round before this question can close it early
+        self._open = _Open(asked, expected=frozenset(self._participants))
         return asked
 
     def _choices(self, question: Question) -> tuple[tuple[str, ...], int]:
@@ -276,8 +278,8 @@ class Round:
             return CloseReason.TIME
         if (
             self.mode is Mode.BUTTONS
-            and self._participants
-            and all(pid in self._open.answers for pid in self._participants)
+            and self._open.expected
+            and self._open.expected <= self._open.answers.keys()
         ):
             return CloseReason.ALL_ANSWERED
         return None
@@ -289,7 +291,7 @@ class Round:
         current, self._open = self._open, None
         reason = reason or self.due_to_close() or CloseReason.TIME
         late: list[Answer] = []
-        for pid, (player, elapsed) in current.wrong_guessers.items():
+        for player, elapsed in current.wrong_guessers.values():
             miss = Answer(current.asked.number, current.asked.question, player, False, 0,
                           elapsed, current.asked.opened_at + elapsed, 0)
             late.append(miss)

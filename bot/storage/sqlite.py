@@ -12,6 +12,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.storage import board_sql
 from bot.storage.errors import DatabaseUnavailable, DuplicateRunningGame
 from bot.storage.migrations import MIGRATIONS_DIR, Migration, load_migrations
 from bot.storage.records import (
@@ -29,10 +30,52 @@ from bot.storage.records import (
     iso_week,
 )
 
-_GAME_COLUMNS = (
-    "id, guild_id, channel_id, banks, mode, starter_id, question_count, seconds, "
-    "started_at, ended_at, status"
+_SELECT_GAMES = (
+    "SELECT id, guild_id, channel_id, banks, mode, starter_id, question_count, seconds, "
+    "started_at, ended_at, status FROM games "
 )
+_GAME_BY_ID = _SELECT_GAMES + "WHERE id = ?"
+_RUNNING_IN_CHANNEL = _SELECT_GAMES + "WHERE channel_id = ? AND status = 'running'"
+_ALL_RUNNING = _SELECT_GAMES + "WHERE status = 'running'"
+
+
+_PLAYER_TOTALS = (
+    "SELECT points, correct, answered, games, wins, best_streak FROM player_totals "
+    "WHERE player_id = ? AND guild_id = ?"
+)
+_PLAYER_TOTALS_GLOBAL = (
+    "SELECT SUM(points), SUM(correct), SUM(answered), SUM(games), SUM(wins), "
+    "MAX(best_streak) FROM player_totals WHERE player_id = ?"
+)
+_PLAYER_WEEK = (
+    "SELECT points, correct, answered FROM player_week_totals "
+    "WHERE player_id = ? AND guild_id = ? AND week = ?"
+)
+_PLAYER_WEEK_GLOBAL = (
+    "SELECT SUM(points), SUM(correct), SUM(answered) FROM player_week_totals "
+    "WHERE player_id = ? AND week = ?"
+)
+_CONSISTENCY = {
+    "player_totals": (
+        "WITH a AS (SELECT guild_id, player_id, SUM(points) AS points, SUM(correct) AS correct, "
+        "COUNT(*) AS answered FROM answers GROUP BY guild_id, player_id) "
+        "SELECT t.guild_id, t.player_id, t.points, t.correct, t.answered, a.points, a.correct, "
+        "a.answered FROM player_totals t LEFT JOIN a ON a.guild_id = t.guild_id "
+        "AND a.player_id = t.player_id "
+        "WHERE t.answered != COALESCE(a.answered, 0) OR t.points != COALESCE(a.points, 0) "
+        "OR t.correct != COALESCE(a.correct, 0)"
+    ),
+    "player_week_totals": (
+        "WITH a AS (SELECT guild_id, week, player_id, SUM(points) AS points, "
+        "SUM(correct) AS correct, COUNT(*) AS answered FROM answers "
+        "GROUP BY guild_id, week, player_id) "
+        "SELECT t.guild_id, t.player_id, t.points, t.correct, t.answered, a.points, a.correct, "
+        "a.answered FROM player_week_totals t LEFT JOIN a ON a.guild_id = t.guild_id "
+        "AND a.week = t.week AND a.player_id = t.player_id "
+        "WHERE t.answered != COALESCE(a.answered, 0) OR t.points != COALESCE(a.points, 0) "
+        "OR t.correct != COALESCE(a.correct, 0)"
+    ),
+}
 
 
 def _game(row: Sequence[Any]) -> GameRow:
@@ -122,7 +165,12 @@ class SQLiteRepository:
             for migration in pending:
                 for statement in _split_sql(migration.sql):
                     await db.execute(statement)
-            await db.execute(f"PRAGMA user_version = {pending[-1].version:d}")
+                # each file ends by setting its own version: PRAGMA takes no parameters
+                async with db.execute("PRAGMA user_version") as cur:
+                    version = await cur.fetchone()
+                if version is None or version[0] != migration.version:
+                    raise ValueError(f"{migration.name} must end by setting user_version "
+                                     f"to {migration.version}")
 
     async def close(self) -> None:
         await self._conn.close()
@@ -167,12 +215,12 @@ class SQLiteRepository:
         return game_id
 
     async def get_game(self, game_id: int) -> GameRow | None:
-        row = await self._one(f"SELECT {_GAME_COLUMNS} FROM games WHERE id = ?", (game_id,))
+        row = await self._one(_GAME_BY_ID, (game_id,))
         return _game(row) if row else None
 
     async def running_game(self, channel_id: int) -> GameRow | None:
         row = await self._one(
-            f"SELECT {_GAME_COLUMNS} FROM games WHERE channel_id = ? AND status = 'running'",
+            _RUNNING_IN_CHANNEL,
             (channel_id,),
         )
         return _game(row) if row else None
@@ -249,9 +297,7 @@ class SQLiteRepository:
     async def abandon_running_games(self, now: float) -> list[GameRow]:
         """Games a crash left running: their answers stay, the channel is freed."""
         async with self._transaction() as db:
-            rows = await self._all(
-                f"SELECT {_GAME_COLUMNS} FROM games WHERE status = 'running'"
-            )
+            rows = await self._all(_ALL_RUNNING)
             await db.execute(
                 "UPDATE games SET status = 'abandoned', ended_at = ? WHERE status = 'running'",
                 (now,),
@@ -269,39 +315,19 @@ class SQLiteRepository:
 
     # -- boards --------------------------------------------------------------
 
-    def _board_source(
-        self, guild_id: int | None, period: Period, now: float, bank_id: str | None
-    ) -> tuple[str, list[Any]]:
-        """The (player_id, points, correct, answered) rows a board ranks."""
-        where: list[str] = []
+    @staticmethod
+    def _board(
+        guild_id: int | None, period: Period, now: float, bank_id: str | None
+    ) -> tuple[tuple[bool, Period, bool], list[Any]]:
+        """Which prepared board query applies, and its parameters in order."""
         params: list[Any] = []
-        if bank_id is not None:
-            table = "answers"
-            cols = "player_id, SUM(points) AS points, SUM(correct) AS correct, " \
-                   "COUNT(*) AS answered"
-            where.append("bank_id = ?")
-            params.append(bank_id)
-            if period is Period.WEEK:
-                where.append("week = ?")
-                params.append(iso_week(now))
-        elif period is Period.WEEK:
-            table = "player_week_totals"
-            cols = "player_id, SUM(points) AS points, SUM(correct) AS correct, " \
-                   "SUM(answered) AS answered"
-            where.append("week = ?")
-            params.append(iso_week(now))
-        else:
-            table = "player_totals"
-            cols = "player_id, SUM(points) AS points, SUM(correct) AS correct, " \
-                   "SUM(answered) AS answered"
         if guild_id is not None:
-            where.insert(0, "guild_id = ?")
-            params.insert(0, guild_id)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
-        return (
-            f"SELECT {cols} FROM {table} {clause} GROUP BY player_id HAVING answered > 0",
-            params,
-        )
+            params.append(guild_id)
+        if bank_id is not None:
+            params.append(bank_id)
+        if period is Period.WEEK:
+            params.append(iso_week(now))
+        return (guild_id is not None, period, bank_id is not None), params
 
     async def leaderboard(
         self,
@@ -313,50 +339,38 @@ class SQLiteRepository:
         limit: int = 10,
         offset: int = 0,
     ) -> list[BoardRow]:
-        source, params = self._board_source(guild_id, period, now, bank_id)
-        rows = await self._all(
-            f"WITH board AS ({source}) "
-            "SELECT b.player_id, COALESCE(p.name, 'Player ' || b.player_id), b.points, "
-            "b.correct, b.answered FROM board b LEFT JOIN players p ON p.id = b.player_id "
-            "ORDER BY b.points DESC, b.correct DESC, b.player_id LIMIT ? OFFSET ?",
-            (*params, limit, offset),
-        )
-        out: list[BoardRow] = []
-        for i, (pid, name, points, correct, answered) in enumerate(rows):
-            out.append(BoardRow(offset + i + 1, pid, name, points, correct, answered))
-        return out
+        key, params = self._board(guild_id, period, now, bank_id)
+        rows = await self._all(board_sql.LEADERBOARD[key], (*params, limit, offset))
+        return [
+            BoardRow(offset + i + 1, pid, name, points, correct, answered)
+            for i, (pid, name, points, correct, answered) in enumerate(rows)
+        ]
 
     async def board_size(
         self, guild_id: int | None, *, period: Period, now: float, bank_id: str | None = None
     ) -> int:
-        source, params = self._board_source(guild_id, period, now, bank_id)
-        row = await self._one(f"SELECT COUNT(*) FROM ({source})", params)
+        key, params = self._board(guild_id, period, now, bank_id)
+        row = await self._one(board_sql.SIZE[key], params)
         return int(row[0])
 
     async def player_stats(
         self, guild_id: int | None, player_id: int, *, period: Period, now: float
     ) -> PlayerStats | None:
-        where = "player_id = ?" + (" AND guild_id = ?" if guild_id is not None else "")
-        params: list[Any] = [player_id] + ([guild_id] if guild_id is not None else [])
-        row = await self._one(
-            "SELECT SUM(points), SUM(correct), SUM(answered), SUM(games), SUM(wins), "
-            f"MAX(best_streak) FROM player_totals WHERE {where}",
-            params,
-        )
+        if guild_id is None:
+            row = await self._one(_PLAYER_TOTALS_GLOBAL, (player_id,))
+        else:
+            row = await self._one(_PLAYER_TOTALS, (player_id, guild_id))
         if row is None or row[0] is None:
             return None
         points, correct, answered, games, wins, best = row
         if period is Period.WEEK:
-            week = await self._one(
-                "SELECT SUM(points), SUM(correct), SUM(answered) FROM player_week_totals "
-                f"WHERE {where} AND week = ?",
-                (*params, iso_week(now)),
-            )
-            points, correct, answered = (v or 0 for v in week)
-        source, board_params = self._board_source(guild_id, period, now, None)
-        rank_row = await self._one(
-            f"SELECT COUNT(*) FROM ({source}) WHERE points > ?", (*board_params, points)
-        )
+            if guild_id is None:
+                week = await self._one(_PLAYER_WEEK_GLOBAL, (player_id, iso_week(now)))
+            else:
+                week = await self._one(_PLAYER_WEEK, (player_id, guild_id, iso_week(now)))
+            points, correct, answered = (v or 0 for v in (week or (0, 0, 0)))
+        key, params = self._board(guild_id, period, now, None)
+        ahead = await self._one(board_sql.AHEAD[key], (*params, points))
         name_row = await self._one("SELECT name FROM players WHERE id = ?", (player_id,))
         return PlayerStats(
             player_id=player_id,
@@ -367,7 +381,7 @@ class SQLiteRepository:
             games=games,
             wins=wins,
             best_streak=best,
-            rank=int(rank_row[0]) + 1,
+            rank=int(ahead[0]) + 1,
         )
 
     async def reset_leaderboard(self, guild_id: int) -> int:
@@ -386,11 +400,14 @@ class SQLiteRepository:
                 "DELETE FROM answers WHERE guild_id = ? AND player_id = ?", (guild_id, player_id)
             )
             removed = cur.rowcount
-            for table in ("player_totals", "player_week_totals"):
-                await db.execute(
-                    f"DELETE FROM {table} WHERE guild_id = ? AND player_id = ?",
-                    (guild_id, player_id),
-                )
+            await db.execute(
+                "DELETE FROM player_totals WHERE guild_id = ? AND player_id = ?",
+                (guild_id, player_id),
+            )
+            await db.execute(
+                "DELETE FROM player_week_totals WHERE guild_id = ? AND player_id = ?",
+                (guild_id, player_id),
+            )
             await db.execute(
                 "DELETE FROM players WHERE id = ? AND NOT EXISTS "
                 "(SELECT 1 FROM player_totals WHERE player_id = ?)",
@@ -475,23 +492,8 @@ class SQLiteRepository:
     async def check_consistency(self) -> list[str]:
         """Totals must equal the sum of answers, and every answer must have its game."""
         problems: list[str] = []
-        checks = {
-            "player_totals": "guild_id",
-            "player_week_totals": "guild_id, week",
-        }
-        for table, keys in checks.items():
-            join = " AND ".join(f"a.{k.strip()} = t.{k.strip()}" for k in keys.split(","))
-            rows = await self._all(
-                f"WITH a AS (SELECT {keys}, player_id, SUM(points) AS points, "
-                f"SUM(correct) AS correct, COUNT(*) AS answered FROM answers "
-                f"GROUP BY {keys}, player_id) "
-                f"SELECT t.guild_id, t.player_id, t.points, t.correct, t.answered, "
-                f"a.points, a.correct, a.answered FROM {table} t LEFT JOIN a "
-                f"ON {join} AND a.player_id = t.player_id "
-                "WHERE t.answered != COALESCE(a.answered, 0) "
-                "OR t.points != COALESCE(a.points, 0) OR t.correct != COALESCE(a.correct, 0)"
-            )
-            for r in rows:
+        for table, query in _CONSISTENCY.items():
+            for r in await self._all(query):
                 problems.append(
                     f"{table} for guild {r[0]} player {r[1]}: stored {r[2]} points/{r[3]} "
                     f"correct/{r[4]} answered, answers sum to {r[5] or 0}/{r[6] or 0}/"

@@ -123,3 +123,5 @@ CREATE TABLE audit_log (
     at       REAL    NOT NULL
 );
 CREATE INDEX audit_log_by_guild ON audit_log (guild_id, at);
+
+PRAGMA user_version = 1;

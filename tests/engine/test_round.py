@@ -49,7 +49,7 @@ def test_speed_points_fall_from_1000_to_500_over_the_time_limit():
 
 
 def test_wrong_answer_scores_nothing():
-    r, clock = buttons_round()
+    r, _ = buttons_round()
     asked = r.ask_next()
     wrong = (asked.correct_index + 1) % 4
     answer = r.choose(ALICE, wrong)
@@ -57,7 +57,7 @@ def test_wrong_answer_scores_nothing():
 
 
 def test_streak_bonus_grows_by_100_and_caps_at_500():
-    r, clock = buttons_round(n=8)
+    r, _ = buttons_round(n=8)
     bonuses = []
     for _ in range(8):
         asked = r.ask_next()

@@ -55,7 +55,7 @@ async def test_database_file_is_private(tmp_path):
 async def test_corrupt_file_gets_a_clear_error(tmp_path):
     path = tmp_path / "bad.db"
     path.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(DatabaseUnavailable, match="bad.db"):
+    with pytest.raises(DatabaseUnavailable, match=r"bad\.db"):
         await SQLiteRepository.open(path)
 
 

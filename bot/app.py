@@ -1,0 +1,53 @@
+"""The composition point: settings in, database opened, banks loaded, service built."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from bot.banks.loader import load_banks
+from bot.engine.clock import Clock, SystemClock
+from bot.engine.models import Bank
+from bot.game.catalog import Catalog
+from bot.game.service import TriviaService
+from bot.settings import Settings
+from bot.storage.sqlite import SQLiteRepository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class App:
+    settings: Settings
+    repo: SQLiteRepository
+    service: TriviaService
+    banks: list[Bank]
+
+
+def load_shipped_banks(settings: Settings) -> list[Bank]:
+    """Load what is valid; log each problem so one bad file costs only itself."""
+    banks: list[Bank] = []
+    for report in load_banks([settings.banks_dir]):
+        for problem in report.problems:
+            log.warning("bank problem: %s", problem)
+        if report.bank is not None and report.bank.questions:
+            banks.append(report.bank)
+    return banks
+
+
+@contextlib.asynccontextmanager
+async def open_app(settings: Settings, *, clock: Clock | None = None) -> AsyncIterator[App]:
+    """Own the database's lifetime: opened here, drained and closed on the way out."""
+    banks = load_shipped_banks(settings)
+    repo = await SQLiteRepository.open(settings.db_path)
+    try:
+        service = TriviaService(repo, Catalog(banks, repo), clock or SystemClock())
+        await service.recover()
+        try:
+            yield App(settings, repo, service, banks)
+        finally:
+            await service.shutdown()
+    finally:
+        await repo.close()

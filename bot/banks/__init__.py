@@ -1,0 +1,1 @@
+"""Bank files on disk: loading, checking, verifying, importing and exporting."""

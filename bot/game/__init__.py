@@ -1,0 +1,1 @@
+"""Runs rounds for any front-end: engine, storage and timing joined in one place."""

@@ -1,0 +1,63 @@
+"""Which banks a server can play: the shipped ones plus its own stored questions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from bot.engine.errors import UnknownBank
+from bot.engine.models import Bank, Question
+from bot.engine.validation import build_question
+from bot.storage.repository import Repository
+
+# Console play has no server; its games are stored under this guild id.
+LOCAL_GUILD = 0
+
+
+class Catalog:
+    """Shipped banks in memory, each server's custom banks built from storage on demand."""
+
+    def __init__(self, shipped: Sequence[Bank], repo: Repository) -> None:
+        self.shipped = {b.id: b for b in shipped}
+        self._repo = repo
+        self._custom: dict[int, dict[str, Bank]] = {}
+
+    async def custom_banks(self, guild_id: int) -> dict[str, Bank]:
+        """A server's own banks; cached until an admin changes them."""
+        cached = self._custom.get(guild_id)
+        if cached is not None:
+            return cached
+        grouped: dict[str, list[Question]] = {}
+        for row in await self._repo.custom_questions(guild_id):
+            question, _ = build_question(
+                json.loads(row.data), bank_id=row.bank_id, source_ids=frozenset()
+            )
+            if question is not None:
+                grouped.setdefault(row.bank_id, []).append(question)
+        banks = {
+            bank_id: Bank(id=bank_id, title=bank_id, description="This server's own questions.",
+                          questions=tuple(qs), origin="custom", guild_id=guild_id)
+            for bank_id, qs in grouped.items()
+        }
+        self._custom[guild_id] = banks
+        return banks
+
+    def invalidate(self, guild_id: int) -> None:
+        self._custom.pop(guild_id, None)
+
+    async def available(self, guild_id: int) -> list[Bank]:
+        """Every bank a server may start a round with, shipped ones first."""
+        return [*self.shipped.values(), *(await self.custom_banks(guild_id)).values()]
+
+    async def resolve(self, guild_id: int, bank_ids: Sequence[str]) -> list[Bank]:
+        """Banks by id for one server; no ids means every shipped bank."""
+        if not bank_ids:
+            return list(self.shipped.values())
+        custom = await self.custom_banks(guild_id)
+        out: list[Bank] = []
+        for bank_id in bank_ids:
+            bank = self.shipped.get(bank_id) or custom.get(bank_id)
+            if bank is None:
+                raise UnknownBank(bank_id, sorted([*self.shipped, *custom]))
+            out.append(bank)
+        return out

@@ -1,0 +1,129 @@
+"""A server's own questions: validated like bank files, stored all or nothing, audited."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.engine.clock import Clock
+from bot.engine.errors import TriviaError
+from bot.engine.models import Question
+from bot.engine.validation import SLUG, build_question
+from bot.game.catalog import Catalog
+from bot.storage.records import AuditEntry, CustomQuestionRow
+from bot.storage.repository import Repository
+
+MAX_CUSTOM_PER_GUILD = 5000
+
+
+def question_data(q: Question) -> dict[str, Any]:
+    """A question as the mapping a bank file would hold, without empty keys."""
+    data: dict[str, Any] = {
+        "id": q.id,
+        "question": q.text,
+        "answers": list(q.answers),
+        "distractors": list(q.distractors),
+        "difficulty": q.difficulty.value,
+        "category": q.category,
+        "source": q.source,
+        "evidence": q.evidence,
+        "explanation": q.explanation,
+        "hint": q.hint,
+    }
+    return {k: v for k, v in data.items() if v not in (None, [], "")}
+
+
+def slugify(text: str, taken: set[str], limit: int = 40) -> str:
+    """A readable id from the question text, unique among `taken`."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[: limit - 4].strip("-")
+    base = base or "question"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{n}"
+        n += 1
+    return candidate
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    bank_id: str
+    question_ids: tuple[str, ...]
+
+
+class CustomQuestions:
+    """Every write to a server's questions goes through here, and into the audit log."""
+
+    def __init__(self, repo: Repository, catalog: Catalog, clock: Clock) -> None:
+        self.repo = repo
+        self.catalog = catalog
+        self.clock = clock
+
+    def _check_bank_id(self, bank_id: str) -> None:
+        if not SLUG.match(bank_id):
+            raise TriviaError(
+                f"Bank name '{bank_id}' must be lowercase letters, digits and dashes "
+                "(at most 40 characters)."
+            )
+        if bank_id in self.catalog.shipped:
+            raise TriviaError(f"'{bank_id}' is a shipped bank; choose another name.")
+
+    async def add_from_form(
+        self, guild_id: int, actor_id: int, *, bank_id: str, question: str, answers: str,
+        distractors: str, explanation: str,
+    ) -> Question:
+        """The modal's fields, one answer or distractor per line."""
+        bank_id = bank_id.strip().lower() or "custom"
+        self._check_bank_id(bank_id)
+        existing = {r.question_id for r in await self.repo.custom_questions(guild_id, bank_id)}
+        data: dict[str, Any] = {
+            "id": slugify(question, existing),
+            "question": question,
+            "answers": [a for a in (x.strip() for x in answers.splitlines()) if a],
+            "distractors": [d for d in (x.strip() for x in distractors.splitlines()) if d],
+        }
+        if explanation.strip():
+            data["explanation"] = explanation.strip()
+        built, problems = build_question(data, bank_id=bank_id, source_ids=frozenset(),
+                                         origin="the form")
+        if built is None:
+            raise TriviaError("That question can't be added:\n" + "\n".join(
+                f"- {p.message}" for p in problems))
+        await self.store(guild_id, actor_id, bank_id, [built], action="add-question")
+        return built
+
+    async def store(self, guild_id: int, actor_id: int, bank_id: str,
+                    questions: Sequence[Question], *, action: str) -> Added:
+        """All or nothing: any clash with a stored id rejects the whole batch."""
+        self._check_bank_id(bank_id)
+        stored = await self.repo.custom_questions(guild_id)
+        if len(stored) + len(questions) > MAX_CUSTOM_PER_GUILD:
+            raise TriviaError(f"A server can hold at most {MAX_CUSTOM_PER_GUILD} questions.")
+        taken = {r.question_id for r in stored if r.bank_id == bank_id}
+        clashes = sorted(q.id for q in questions if q.id in taken)
+        if clashes:
+            raise TriviaError(f"Bank '{bank_id}' already has questions with these ids: "
+                              + ", ".join(clashes[:10]) + ". Nothing was imported.")
+        now = self.clock.now()
+        rows = [
+            CustomQuestionRow(guild_id, bank_id, q.id, json.dumps(question_data(q)), actor_id,
+                              now)
+            for q in questions
+        ]
+        await self.repo.add_custom_questions(rows)
+        await self.repo.audit(AuditEntry(guild_id, actor_id, action,
+                                         f"{len(rows)} question(s) into {bank_id}", now))
+        self.catalog.invalidate(guild_id)
+        return Added(bank_id, tuple(q.id for q in questions))
+
+    async def remove(self, guild_id: int, actor_id: int, bank_id: str, question_id: str) -> None:
+        if not await self.repo.remove_custom_question(guild_id, bank_id, question_id):
+            raise TriviaError(f"No question '{question_id}' in this server's bank "
+                              f"'{bank_id}'.")
+        await self.repo.audit(AuditEntry(guild_id, actor_id, "remove-question",
+                                         f"{bank_id}/{question_id}", self.clock.now()))
+        self.catalog.invalidate(guild_id)

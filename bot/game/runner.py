@@ -1,0 +1,83 @@
+"""The loop that carries a round from first question to final standings."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Protocol
+
+from bot.engine.round import AskedQuestion, CloseReason, QuestionResult, Standing
+from bot.game.session import Session
+
+log = logging.getLogger(__name__)
+
+
+class Presenter(Protocol):
+    """What a front-end does at each step; it translates, the runner decides."""
+
+    async def question(self, session: Session, asked: AskedQuestion) -> None: ...
+    async def hint(self, session: Session, asked: AskedQuestion, level: int) -> None: ...
+    async def reveal(self, session: Session, result: QuestionResult) -> None: ...
+    async def finished(self, session: Session, standings: list[Standing]) -> None: ...
+
+
+async def wait_for_close(session: Session, presenter: Presenter, asked: AskedQuestion) -> \
+        CloseReason:
+    """Sleep until the deadline, a hint, an answer that may close early, or a stop."""
+    round_ = session.round
+    clock = round_.clock
+    shown = 0
+    while True:
+        if session.stop_requested:
+            return CloseReason.STOPPED
+        reason = round_.due_to_close()
+        if reason is not None:
+            return reason
+        level = round_.hints_shown() if round_.mode.value == "typed" else 0
+        if level > shown:
+            shown = level
+            await presenter.hint(session, asked, level)
+        now = clock.now()
+        next_at = asked.closes_at
+        if round_.mode.value == "typed" and shown < 2:
+            next_at = min(next_at, asked.opened_at + round_.seconds * (shown + 1) / 3)
+        session.wake.clear()
+        try:
+            await asyncio.wait_for(session.wake.wait(), timeout=max(next_at - now, 0.0) + 0.005)
+        except TimeoutError:
+            pass
+
+
+async def run_round(session: Session, presenter: Presenter, *, pause: float = 3.0) -> None:
+    """Ask every question; any failure of the front-end ends the round, saved as stopped."""
+    try:
+        while session.round.has_next and not session.stop_requested:
+            asked = await session.ask()
+            await presenter.question(session, asked)
+            reason = await wait_for_close(session, presenter, asked)
+            result = await session.close(reason)
+            await presenter.reveal(session, result)
+            if result.round_over:
+                break
+            if pause:
+                session.wake.clear()
+                try:
+                    await asyncio.wait_for(session.wake.wait(), timeout=pause)
+                except TimeoutError:
+                    pass
+    except asyncio.CancelledError:
+        session.request_stop("cancelled")
+        raise
+    except Exception:
+        log.exception("guild %d channel %d: game %d failed; saving it as stopped",
+                      session.guild_id, session.channel_id, session.game_id)
+        session.request_stop("error")
+    finally:
+        if session.round.current is not None:
+            await session.close(CloseReason.STOPPED)
+        await session.end()
+    try:
+        await presenter.finished(session, session.round.standings())
+    except Exception:
+        log.exception("guild %d channel %d: could not show final standings",
+                      session.guild_id, session.channel_id)

@@ -1,0 +1,137 @@
+"""Starting, finding and stopping rounds: one per channel, race-free."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Sequence
+
+from bot.engine.clock import Clock
+from bot.engine.draw import draw_questions
+from bot.engine.errors import NoRoundRunning, NotAllowed, RoundAlreadyRunning
+from bot.engine.models import Player
+from bot.engine.round import Round
+from bot.engine.rules import RoundSettings, parse_mode
+from bot.game.catalog import Catalog
+from bot.game.session import Session
+from bot.game.writer import AnswerWriter
+from bot.storage.errors import DuplicateRunningGame
+from bot.storage.records import GameRow, NewGame
+from bot.storage.repository import Repository
+
+log = logging.getLogger(__name__)
+
+
+class TriviaService:
+    """The one object front-ends talk to about rounds."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        catalog: Catalog,
+        clock: Clock,
+        *,
+        rng: Callable[[], random.Random] = random.Random,
+    ) -> None:
+        self.repo = repo
+        self.catalog = catalog
+        self.clock = clock
+        self.writer = AnswerWriter(repo)
+        self._rng = rng
+        self._sessions: dict[int, Session] = {}
+        self._starting: set[int] = set()
+
+    def session(self, channel_id: int) -> Session | None:
+        return self._sessions.get(channel_id)
+
+    def sessions(self) -> list[Session]:
+        return list(self._sessions.values())
+
+    async def recover(self) -> list[GameRow]:
+        """At start-up: games a crash left running are abandoned, their points kept."""
+        abandoned = await self.repo.abandon_running_games(self.clock.now())
+        for game in abandoned:
+            log.warning("game %d in guild %d channel %d was left running; marked abandoned",
+                        game.id, game.guild_id, game.channel_id)
+        return abandoned
+
+    async def settings_for(self, guild_id: int) -> RoundSettings:
+        """A server's saved defaults, falling back to ours."""
+        row = await self.repo.guild_settings(guild_id)
+        base = RoundSettings()
+        return RoundSettings(
+            questions=row.questions or base.questions,
+            seconds=row.seconds or base.seconds,
+            mode=parse_mode(row.mode) if row.mode else base.mode,
+        )
+
+    async def start(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        starter: Player,
+        bank_ids: Sequence[str],
+        settings: RoundSettings,
+    ) -> Session:
+        """Claim the channel before any await, so two starts cannot both win."""
+        if channel_id in self._starting or channel_id in self._sessions:
+            raise RoundAlreadyRunning()
+        self._starting.add(channel_id)
+        try:
+            banks = await self.catalog.resolve(guild_id, bank_ids)
+            recent = await self.repo.recent_questions(channel_id)
+            rng = self._rng()
+            questions = draw_questions(banks, settings.questions, mode=settings.mode,
+                                       recent=recent, rng=rng)
+            try:
+                game_id = await self.repo.create_game(NewGame(
+                    guild_id=guild_id, channel_id=channel_id,
+                    banks=tuple(b.id for b in banks), mode=settings.mode.value,
+                    starter_id=starter.id, question_count=len(questions),
+                    seconds=settings.seconds, started_at=self.clock.now(),
+                ))
+            except DuplicateRunningGame:
+                raise RoundAlreadyRunning() from None
+            round_ = Round(questions, mode=settings.mode, seconds=settings.seconds,
+                           clock=self.clock, rng=rng)
+            session = Session(
+                game_id=game_id, guild_id=guild_id, channel_id=channel_id, starter=starter,
+                round_=round_, banks=banks, repo=self.repo,
+                writer=self.writer, clock=self.clock,
+            )
+            self._sessions[channel_id] = session
+            log.info("guild %d channel %d: game %d started by %d (%s, %d questions, %s)",
+                     guild_id, channel_id, game_id, starter.id, settings.mode.value,
+                     len(questions), ",".join(session.banks))
+            return session
+        finally:
+            self._starting.discard(channel_id)
+
+    def request_stop(self, channel_id: int, by: Player, *, is_admin: bool) -> Session:
+        """Only the starter or an admin may stop a round."""
+        session = self._sessions.get(channel_id)
+        if session is None:
+            raise NoRoundRunning()
+        if by.id != session.starter.id and not is_admin:
+            raise NotAllowed(
+                f"Only {session.starter.name}, who started this round, or an admin can stop it."
+            )
+        session.request_stop(f"stopped by {by.name}")
+        return session
+
+    def forget(self, session: Session) -> None:
+        """Free the channel once a round's runner has finished with it."""
+        if self._sessions.get(session.channel_id) is session:
+            del self._sessions[session.channel_id]
+
+    async def shutdown(self) -> None:
+        """Save every running round as stopped and drain pending answers."""
+        for session in list(self._sessions.values()):
+            session.request_stop("shutdown")
+            try:
+                await session.end()
+            except Exception:
+                log.exception("could not save game %d on shutdown", session.game_id)
+            self.forget(session)
+        await self.writer.close()

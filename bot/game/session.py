@@ -1,0 +1,140 @@
+"""One round in one channel, saved as it is played."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from bot.engine.clock import Clock
+from bot.engine.errors import TriviaError
+from bot.engine.models import Bank, Player
+from bot.engine.round import Answer, AskedQuestion, CloseReason, QuestionResult, Round, RoundStatus
+from bot.game.writer import AnswerWriter
+from bot.storage.records import AnswerRow, GameStatus, Participant
+from bot.storage.repository import Repository
+
+ACK_TIMEOUT = 2.0
+
+
+class SaveDelayed(TriviaError):
+    """The answer counts and is queued, but the database has not confirmed it yet."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Locked in, but scores could not be saved just now; your answer is kept and "
+            "will be saved as soon as the database recovers."
+        )
+
+
+class Session:
+    """Wraps a Round so that every acknowledged answer is durable first."""
+
+    def __init__(
+        self,
+        *,
+        game_id: int,
+        guild_id: int,
+        channel_id: int,
+        starter: Player,
+        round_: Round,
+        banks: Sequence[Bank],
+        repo: Repository,
+        writer: AnswerWriter,
+        clock: Clock,
+    ) -> None:
+        self.game_id = game_id
+        self.guild_id = guild_id
+        self.channel_id = channel_id
+        self.starter = starter
+        self.round = round_
+        self.banks = tuple(b.id for b in banks)
+        self.banks_by_id = {b.id: b for b in banks}
+        self._repo = repo
+        self._writer = writer
+        self._clock = clock
+        self.wake = asyncio.Event()
+        self.stop_requested: str | None = None
+        self.ended = False
+        self.save_failures = 0
+
+    def _row(self, answer: Answer) -> AnswerRow:
+        q = answer.question
+        return AnswerRow(
+            game_id=self.game_id,
+            number=answer.number,
+            player_id=answer.player.id,
+            player_name=answer.player.name,
+            guild_id=self.guild_id,
+            bank_id=q.bank_id,
+            question_id=q.id,
+            correct=answer.correct,
+            points=answer.points,
+            response_ms=round(answer.response_time * 1000),
+            answered_at=answer.answered_at,
+        )
+
+    async def _save(self, answers: Sequence[Answer]) -> None:
+        """Wait for the commit, but not past Discord's patience."""
+        if not answers:
+            return
+        pending = self._writer.submit([self._row(a) for a in answers])
+        try:
+            await asyncio.wait_for(asyncio.shield(pending), ACK_TIMEOUT)
+        except TimeoutError:
+            self.save_failures += 1
+            raise SaveDelayed() from None
+
+    async def ask(self) -> AskedQuestion:
+        asked = self.round.ask_next()
+        q = asked.question
+        await self._repo.record_question(self.game_id, asked.number, q.bank_id, q.id,
+                                         asked.opened_at)
+        return asked
+
+    async def choose(self, player: Player, number: int, index: int) -> Answer:
+        """A button click: judged in memory, acknowledged once durable."""
+        answer = self.round.choose(player, index, number=number)
+        try:
+            await self._save([answer])
+        finally:
+            self.wake.set()  # the question may close early, but only once this is saved
+        return answer
+
+    async def guess(self, player: Player, text: str) -> Answer | None:
+        """A typed message: only a right answer is saved at once."""
+        answer = self.round.guess(player, text)
+        if answer is not None:
+            try:
+                await self._save([answer])
+            finally:
+                self.wake.set()
+        return answer
+
+    def request_stop(self, reason: str = "stopped") -> None:
+        """Ask the runner to end the round; the first reason given is the one kept."""
+        self.stop_requested = self.stop_requested or reason
+        self.wake.set()
+
+    async def close(self, reason: CloseReason | None = None) -> QuestionResult:
+        result = self.round.close(reason)
+        self._writer.submit([self._row(a) for a in result.late_answers])
+        return result
+
+    async def end(self) -> GameStatus:
+        """Mark the game over and count it once in every player's totals."""
+        if self.ended:
+            return GameStatus.STOPPED if self.round.status is not RoundStatus.FINISHED \
+                else GameStatus.FINISHED
+        self.ended = True
+        if not self.round.is_over:
+            self.round.stop(self.stop_requested or "stopped")
+        status = (GameStatus.FINISHED if self.round.status is RoundStatus.FINISHED
+                  else GameStatus.STOPPED)
+        await self._writer.flush()
+        winner = self.round.winner()
+        participants = [
+            Participant(s.player.id, s.best_streak, winner is not None and s.player == winner)
+            for s in self.round.standings()
+        ]
+        await self._repo.end_game(self.game_id, status, self._clock.now(), participants)
+        return status

@@ -1,0 +1,79 @@
+"""Settings from the environment and .env, read once when the program starts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB = Path("data") / "trivia.db"
+DEFAULT_BANKS = PROJECT_ROOT / "questions"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use; the text names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    discord_token: str | None
+    db_path: Path
+    banks_dir: Path
+    dev_guild: int | None
+    log_level: str
+    typed_answers: bool
+    api_base: str | None
+    gateway_url: str | None
+
+    def __repr__(self) -> str:
+        token = "set" if self.discord_token else "unset"
+        return (f"Settings(db_path={self.db_path}, banks_dir={self.banks_dir}, "
+                f"dev_guild={self.dev_guild}, log_level={self.log_level}, "
+                f"typed_answers={self.typed_answers}, discord_token={token})")
+
+
+def _flag(name: str, value: str | None) -> bool:
+    if value is None or value.strip() == "":
+        return False
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be 1 or 0, not '{value}'")
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """The process environment wins over .env, which wins over defaults."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        value = values.get(name)
+        return value.strip() if value and value.strip() else None
+
+    dev_guild = get("TRIVIA_DEV_GUILD")
+    if dev_guild is not None and not dev_guild.isdigit():
+        raise SettingsError(f"TRIVIA_DEV_GUILD must be a server id (digits), not '{dev_guild}'")
+    level = (get("LOG_LEVEL") or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not '{level}'")
+    return Settings(
+        discord_token=get("DISCORD_TOKEN"),
+        db_path=Path(get("TRIVIA_DB") or DEFAULT_DB),
+        banks_dir=Path(get("TRIVIA_BANKS") or DEFAULT_BANKS),
+        dev_guild=int(dev_guild) if dev_guild else None,
+        log_level=level,
+        typed_answers=_flag("TRIVIA_TYPED_ANSWERS", get("TRIVIA_TYPED_ANSWERS")),
+        api_base=get("TRIVIA_DISCORD_API_BASE"),
+        gateway_url=get("TRIVIA_DISCORD_GATEWAY"),
+    )

@@ -1,0 +1,133 @@
+import asyncio
+
+import pytest
+
+from bot.engine.errors import NotAllowed, RoundAlreadyRunning, UnknownBank
+from bot.engine.models import Mode, Player
+from bot.engine.round import AskedQuestion, QuestionResult, Standing
+from bot.engine.rules import RoundSettings
+from bot.game.runner import run_round
+from bot.game.session import Session
+from bot.storage.records import GameStatus, NewGame, Period
+
+ALICE, BOB = Player(1, "Alice"), Player(2, "Bob")
+SETTINGS = RoundSettings(questions=3, seconds=5, mode=Mode.BUTTONS)
+
+
+class Scripted:
+    """A front-end whose players answer every question at once: Alice right, Bob wrong."""
+
+    def __init__(self, fail_on_reveal: bool = False) -> None:
+        self.events: list[str] = []
+        self.fail_on_reveal = fail_on_reveal
+
+    async def question(self, session: Session, asked: AskedQuestion) -> None:
+        self.events.append(f"q{asked.number}")
+        wrong = (asked.correct_index + 1) % len(asked.choices)
+        await session.choose(ALICE, asked.number, asked.correct_index)
+        await session.choose(BOB, asked.number, wrong)
+
+    async def hint(self, session: Session, asked: AskedQuestion, level: int) -> None:
+        self.events.append(f"hint{level}")
+
+    async def reveal(self, session: Session, result: QuestionResult) -> None:
+        if self.fail_on_reveal:
+            raise RuntimeError("channel deleted")
+        self.events.append(f"r{result.asked.number}:{result.reason.value}")
+
+    async def finished(self, session: Session, standings: list[Standing]) -> None:
+        self.events.append("done:" + ",".join(s.player.name for s in standings))
+
+
+async def start(service, channel=5, settings=SETTINGS, banks=("geo",)):
+    session = await service.start(guild_id=1, channel_id=channel, starter=ALICE,
+                                  bank_ids=list(banks), settings=settings)
+    session.round.join(ALICE)
+    session.round.join(BOB)
+    return session
+
+
+async def test_a_full_round_is_played_and_saved(service, repo):
+    session = await start(service)
+    ui = Scripted()
+    await run_round(session, ui, pause=0)
+    assert ui.events == ["q1", "r1:all-answered", "q2", "r2:all-answered", "q3",
+                         "r3:all-answered", "done:Alice,Bob"]
+    game = await repo.get_game(session.game_id)
+    assert game.status is GameStatus.FINISHED
+    board = await repo.leaderboard(1, period=Period.ALL_TIME, now=game.ended_at)
+    assert [(r.name, r.correct, r.answered) for r in board] == [("Alice", 3, 3), ("Bob", 0, 3)]
+    stats = await repo.player_stats(1, ALICE.id, period=Period.ALL_TIME, now=game.ended_at)
+    assert (stats.games, stats.wins, stats.best_streak) == (1, 1, 3)
+    assert await repo.check_consistency() == []
+
+
+async def test_two_starts_at_once_in_one_channel_give_one_round(service):
+    results = await asyncio.gather(start(service), start(service), return_exceptions=True)
+    assert sum(isinstance(r, Session) for r in results) == 1
+    assert sum(isinstance(r, RoundAlreadyRunning) for r in results) == 1
+
+
+async def test_database_also_refuses_a_second_running_game(service, repo):
+    await repo.create_game(NewGame(1, 5, ("geo",), "buttons", 1, 3, 5.0, 0.0))
+    with pytest.raises(RoundAlreadyRunning):
+        await start(service)
+
+
+async def test_other_channels_run_at_the_same_time(service):
+    a = await start(service, channel=5)
+    b = await start(service, channel=6)
+    assert a.game_id != b.game_id
+
+
+async def test_unknown_bank_names_the_choices(service):
+    with pytest.raises(UnknownBank, match="geo"):
+        await start(service, banks=("nope",))
+
+
+async def test_front_end_failure_ends_the_round_saved_as_stopped(service, repo):
+    session = await start(service)
+    await run_round(session, Scripted(fail_on_reveal=True), pause=0)
+    game = await repo.get_game(session.game_id)
+    assert game.status is GameStatus.STOPPED
+    board = await repo.leaderboard(1, period=Period.ALL_TIME, now=game.ended_at)
+    assert board[0].name == "Alice" and board[0].answered == 1
+
+
+async def test_only_starter_or_admin_may_stop(service):
+    session = await start(service)
+    with pytest.raises(NotAllowed):
+        service.request_stop(5, BOB, is_admin=False)
+    service.request_stop(5, BOB, is_admin=True)
+    assert session.stop_requested
+
+
+async def test_stop_request_ends_the_round(service, repo):
+    session = await start(service, settings=RoundSettings(questions=3, seconds=60))
+
+    class Stopper(Scripted):
+        async def question(self, session, asked):
+            session.request_stop("stopped by Alice")
+
+    await asyncio.wait_for(run_round(session, Stopper(), pause=0), 5)
+    assert (await repo.get_game(session.game_id)).status is GameStatus.STOPPED
+
+
+async def test_recover_abandons_games_left_running(service, repo):
+    session = await start(service)
+    await session.ask()
+    await session.choose(ALICE, 1, session.round.current.correct_index)
+    abandoned = await service.recover()
+    assert [g.id for g in abandoned] == [session.game_id]
+    game = await repo.get_game(session.game_id)
+    assert game.status is GameStatus.ABANDONED
+    assert (await repo.leaderboard(1, period=Period.ALL_TIME, now=0))[0].answered == 1
+
+
+async def test_recent_questions_are_avoided_in_the_next_round(service):
+    first = await start(service, settings=RoundSettings(questions=3, seconds=5))
+    await run_round(first, Scripted(), pause=0)
+    service.forget(first)
+    second = await start(service, settings=RoundSettings(questions=2, seconds=5))
+    firsts = {q.key for q in first.round.questions}
+    assert not firsts & {q.key for q in second.round.questions}
