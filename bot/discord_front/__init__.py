@@ -1,0 +1,1 @@
+"""The Discord front-end: cogs that translate interactions into service calls."""

@@ -1,0 +1,106 @@
+"""The Discord bot: dependencies passed in, cogs loaded, one error handler for the tree."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_front import groups
+from bot.discord_front.replies import private
+from bot.engine.errors import TriviaError
+from bot.game.service import TriviaService
+from bot.settings import Settings
+from bot.storage.errors import StorageError
+
+log = logging.getLogger(__name__)
+
+
+def build_intents(typed_answers: bool) -> discord.Intents:
+    """Buttons need no privileged intent; typed answers need Message Content."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    if typed_answers:
+        intents.guild_messages = True
+        intents.message_content = True
+    return intents
+
+
+class TriviaBot(commands.AutoShardedBot):
+    """Everything the cogs need is handed in; nothing is read from the environment here."""
+
+    def __init__(
+        self,
+        *,
+        service: TriviaService,
+        settings: Settings,
+        question_pause: float = 4.0,
+        **options: Any,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=build_intents(settings.typed_answers),
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            **options,
+        )
+        self.service = service
+        self.repo = service.repo
+        self.catalog = service.catalog
+        self.settings = settings
+        self.question_pause = question_pause
+        self.tree.on_error = self.on_tree_error
+
+    async def setup_hook(self) -> None:
+        from bot.discord_front.cogs import admin, boards, questions, rounds
+
+        self.tree.add_command(groups.trivia)
+        self.tree.add_command(groups.admin)
+        await self.add_cog(rounds.Rounds(self))
+        await self.add_cog(boards.Boards(self))
+        await self.add_cog(questions.Questions(self))
+        await self.add_cog(admin.Admin(self))
+        if self.settings.dev_guild is not None:
+            synced = await self.sync_to(self.settings.dev_guild)
+            log.info("synced %d commands to the dev guild %d", len(synced),
+                     self.settings.dev_guild)
+
+    async def sync_to(self, guild_id: int | None) -> list[app_commands.AppCommand]:
+        """Publish commands to one server (instant) or globally; only ever on request."""
+        if guild_id is None:
+            return await self.tree.sync()
+        guild = discord.Object(guild_id)
+        self.tree.copy_global_to(guild=guild)
+        return await self.tree.sync(guild=guild)
+
+    async def on_tree_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        """User mistakes are explained privately; anything else is logged and apologised for."""
+        original = getattr(error, "original", error)
+        if isinstance(original, TriviaError):
+            await private(interaction, str(original))
+        elif isinstance(error, app_commands.CheckFailure):
+            await private(interaction, "You can't use this command here.")
+        elif isinstance(original, StorageError):
+            log.error("guild %s channel %s: storage error: %s", interaction.guild_id,
+                      interaction.channel_id, original)
+            await private(interaction, "The scores database is unavailable right now; "
+                          "please try again in a minute.")
+        else:
+            log.error("guild %s channel %s: command %s failed", interaction.guild_id,
+                      interaction.channel_id,
+                      interaction.command.qualified_name if interaction.command else "?",
+                      exc_info=original)
+            await private(interaction, "Sorry, something went wrong on our side. "
+                          "It has been logged.")
+
+    async def close(self) -> None:
+        """Stop rounds (saved as stopped) before the connection goes."""
+        rounds = self.get_cog("Rounds")
+        if rounds is not None:
+            await rounds.stop_all()  # type: ignore[attr-defined]
+        await super().close()

@@ -1,0 +1,1 @@
+"""One feature per module: rounds, boards, question management, server admin."""

@@ -1,0 +1,117 @@
+"""/trivia-admin settings, reset-leaderboard and forget: server-wide changes, audited."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_front import groups, limits
+from bot.discord_front.permissions import require_admin
+from bot.discord_front.replies import private
+from bot.engine.rules import parse_mode
+from bot.storage.records import AuditEntry, GuildSettingsRow
+
+if TYPE_CHECKING:
+    from bot.discord_front.client import TriviaBot
+
+
+class ResetConfirm(discord.ui.View):
+    def __init__(self, bot: TriviaBot, actor_id: int) -> None:
+        super().__init__(timeout=120)
+        self.bot = bot
+        self.actor_id = actor_id
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if interaction.user.id != self.actor_id:
+            await private(interaction, "Only the admin who asked can confirm this.")
+            return False
+        return True
+
+    @discord.ui.button(label="Reset the leaderboard", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction[Any],
+                      _button: discord.ui.Button[Any]) -> None:
+        await require_admin(interaction, self.bot.repo)
+        self.stop()
+        guild_id = interaction.guild_id or 0
+        cleared = await self.bot.repo.reset_leaderboard(guild_id)
+        await self.bot.repo.audit(AuditEntry(guild_id, interaction.user.id, "reset-leaderboard",
+                                             f"{cleared} players cleared",
+                                             self.bot.service.clock.now()))
+        await interaction.response.edit_message(
+            content=f"Leaderboard reset: {cleared} players cleared.", view=None)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction[Any],
+                     _button: discord.ui.Button[Any]) -> None:
+        self.stop()
+        await interaction.response.edit_message(content="Nothing was reset.", view=None)
+
+
+class Admin(commands.Cog):
+    def __init__(self, bot: TriviaBot) -> None:
+        self.bot = bot
+
+
+@groups.admin.command(name="settings", description="Show or change this server's defaults.")
+@app_commands.describe(questions="Questions per round (1-50)", seconds="Seconds per question",
+                       mode="Default answer mode",
+                       manager_role="Role that may use /trivia-admin besides Manage Server")
+async def settings(
+    interaction: discord.Interaction[Any],
+    questions: app_commands.Range[int, 1, 50] | None = None,
+    seconds: app_commands.Range[int, 5, 120] | None = None,
+    mode: Literal["buttons", "typed"] | None = None,
+    manager_role: discord.Role | None = None,
+) -> None:
+    bot: TriviaBot = interaction.client
+    await require_admin(interaction, bot.repo)
+    guild_id = interaction.guild_id or 0
+    row = await bot.repo.guild_settings(guild_id)
+    changes = {k: v for k, v in (("questions", questions), ("seconds", seconds), ("mode", mode),
+                                 ("manager_role", manager_role)) if v is not None}
+    if changes:
+        row = GuildSettingsRow(
+            guild_id,
+            questions if questions is not None else row.questions,
+            float(seconds) if seconds is not None else row.seconds,
+            parse_mode(mode).value if mode is not None else row.mode,
+            manager_role.id if manager_role is not None else row.manager_role_id,
+        )
+        await bot.repo.save_guild_settings(row, bot.service.clock.now())
+        detail = ", ".join(f"{k}={getattr(v, 'id', v)}" for k, v in changes.items())
+        await bot.repo.audit(AuditEntry(guild_id, interaction.user.id, "settings", detail,
+                                        bot.service.clock.now()))
+    effective = await bot.service.settings_for(guild_id)
+    role = f"<@&{row.manager_role_id}>" if row.manager_role_id else "none (Manage Server only)"
+    text = (("Saved. " if changes else "") + f"Questions per round: {effective.questions}\n"
+            f"Seconds per question: {effective.seconds:g}\nMode: {effective.mode.value}\n"
+            f"Manager role: {role}")
+    await private(interaction, limits.cut(text, limits.CONTENT))
+
+
+@groups.admin.command(name="reset-leaderboard", description="Clear this server's leaderboard.")
+async def reset_leaderboard(interaction: discord.Interaction[Any]) -> None:
+    bot: TriviaBot = interaction.client
+    await require_admin(interaction, bot.repo)
+    await interaction.response.send_message(
+        "This deletes every answer and total on this server's boards. It cannot be undone.",
+        view=ResetConfirm(bot, interaction.user.id), ephemeral=True)
+
+
+@groups.admin.command(name="forget", description="Delete a member's answers and totals here.")
+@app_commands.describe(member="The member whose trivia data this server should forget")
+async def forget(interaction: discord.Interaction[Any], member: discord.User) -> None:
+    bot: TriviaBot = interaction.client
+    await require_admin(interaction, bot.repo)
+    guild_id = interaction.guild_id or 0
+    removed = await bot.repo.forget_member(guild_id, member.id)
+    await bot.repo.audit(AuditEntry(guild_id, interaction.user.id, "forget-member",
+                                    f"member {member.id}: {removed} answers",
+                                    bot.service.clock.now()))
+    await private(interaction, f"Deleted {removed} answers and the totals of "
+                  f"{limits.safe(member.display_name, 64)} on this server.")
+
+

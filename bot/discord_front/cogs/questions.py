@@ -1,0 +1,211 @@
+"""/trivia-admin add, import, export, questions and remove: a server's own questions."""
+
+from __future__ import annotations
+
+import io
+import math
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.banks.exporters import export_yaml
+from bot.banks.importers import ImportError_, import_questions
+from bot.discord_front import groups, limits
+from bot.discord_front.permissions import require_admin
+from bot.discord_front.replies import private
+from bot.engine.errors import TriviaError
+from bot.engine.models import Bank, Question
+from bot.game.custom import CustomQuestions
+
+if TYPE_CHECKING:
+    from bot.discord_front.client import TriviaBot
+
+MAX_UPLOAD = 5 * 1024 * 1024
+PENDING_SECONDS = 600
+LIST_PAGE = 15
+
+
+def custom(bot: TriviaBot) -> CustomQuestions:
+    return CustomQuestions(bot.repo, bot.catalog, bot.service.clock)
+
+
+class AddQuestionModal(discord.ui.Modal, title="Add a trivia question"):
+    question: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Question", style=discord.TextStyle.paragraph, max_length=1000)
+    answers: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Accepted answers, one per line", style=discord.TextStyle.paragraph,
+        max_length=1000)
+    distractors: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Wrong choices, one per line (3 for buttons)", style=discord.TextStyle.paragraph,
+        required=False, max_length=1000)
+    explanation: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Explanation shown after the reveal", style=discord.TextStyle.paragraph,
+        required=False, max_length=1000)
+    bank: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Bank name", default="custom", max_length=40)
+
+    def __init__(self, bot: TriviaBot) -> None:
+        super().__init__(custom_id=f"trivia:add:{secrets.token_hex(8)}")
+        self.bot = bot
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        await require_admin(interaction, self.bot.repo)
+        q = await custom(self.bot).add_from_form(
+            interaction.guild_id or 0, interaction.user.id, bank_id=self.bank.value,
+            question=self.question.value, answers=self.answers.value,
+            distractors=self.distractors.value, explanation=self.explanation.value,
+        )
+        await private(interaction, f"Added `{q.bank_id}/{q.id}`: {limits.safe(q.text, 300)}")
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
+        await self.bot.on_tree_error(interaction, app_commands.CommandInvokeError(
+            interaction.command, error) if interaction.command else error)  # type: ignore[arg-type]
+
+
+@dataclass
+class PendingImport:
+    guild_id: int
+    actor_id: int
+    bank_id: str
+    questions: tuple[Question, ...]
+
+
+class ImportConfirm(discord.ui.View):
+    """Confirm/Cancel for one dry-run; only the admin who asked can press them."""
+
+    def __init__(self, bot: TriviaBot, pending: PendingImport) -> None:
+        super().__init__(timeout=PENDING_SECONDS)
+        self.bot = bot
+        self.pending = pending
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if interaction.user.id != self.pending.actor_id:
+            await private(interaction, "Only the admin who started this import can confirm it.")
+            return False
+        return True
+
+    @discord.ui.button(label="Confirm import", style=discord.ButtonStyle.success)
+    async def confirm(self, interaction: discord.Interaction[Any],
+                      _button: discord.ui.Button[Any]) -> None:
+        await require_admin(interaction, self.bot.repo)
+        self.stop()
+        p = self.pending
+        try:
+            added = await custom(self.bot).store(p.guild_id, p.actor_id, p.bank_id, p.questions,
+                                                 action="import")
+        except TriviaError as exc:
+            await interaction.response.edit_message(content=limits.cut(str(exc), limits.CONTENT),
+                                                    view=None)
+            return
+        await interaction.response.edit_message(
+            content=f"Imported {len(added.question_ids)} questions into `{added.bank_id}`.",
+            view=None)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction[Any],
+                     _button: discord.ui.Button[Any]) -> None:
+        self.stop()
+        await interaction.response.edit_message(content="Import cancelled; nothing changed.",
+                                                view=None)
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception,
+                       _item: discord.ui.Item[Any]) -> None:
+        await self.bot.on_tree_error(interaction, app_commands.CommandInvokeError(
+            interaction.command, error) if interaction.command else error)  # type: ignore[arg-type]
+
+
+class Questions(commands.Cog):
+    def __init__(self, bot: TriviaBot) -> None:
+        self.bot = bot
+
+
+@groups.admin.command(name="add", description="Add a question to this server's bank.")
+async def add(interaction: discord.Interaction[Any]) -> None:
+    bot: TriviaBot = interaction.client
+    await require_admin(interaction, bot.repo)
+    await interaction.response.send_modal(AddQuestionModal(bot))
+
+
+@groups.admin.command(name="import", description="Import questions from a file (dry run first).")
+@app_commands.describe(file="Our YAML, a Red trivia list (YAML), OpenTDB JSON, or CSV",
+                       bank="Bank to import into (default: the file's name)")
+async def import_(interaction: discord.Interaction[Any], file: discord.Attachment,
+                  bank: str | None = None) -> None:
+    bot: TriviaBot = interaction.client
+    await require_admin(interaction, bot.repo)
+    if file.size > MAX_UPLOAD:
+        raise TriviaError(f"That file is {file.size:,} bytes; the limit is {MAX_UPLOAD:,}.")
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    data = await file.read()
+    bank_id = (bank or file.filename.rsplit(".", 1)[0]).strip().lower()
+    try:
+        report = import_questions(data, None, bank_id=bank_id, filename=file.filename)
+    except ImportError_ as exc:
+        await private(interaction, f"Can't import {limits.safe(file.filename, 100)}: {exc}")
+        return
+    lines = [f"**Dry run** of {limits.safe(file.filename, 100)} into `{bank_id}`: "
+             f"{len(report.questions)} valid, {len(report.problems)} problems."]
+    lines += [f"- {limits.safe(str(p), 200)}" for p in report.problems[:15]]
+    if len(report.problems) > 15:
+        lines.append(f"…and {len(report.problems) - 15} more.")
+    if not report.questions:
+        lines.append("Nothing valid to import.")
+        await private(interaction, limits.cut("\n".join(lines), limits.CONTENT))
+        return
+    lines.append("Confirm to import the valid questions (all of them, or none).")
+    pending = PendingImport(interaction.guild_id or 0, interaction.user.id, bank_id,
+                            tuple(report.questions))
+    await interaction.followup.send(limits.cut("\n".join(lines), limits.CONTENT),
+                                    view=ImportConfirm(bot, pending), ephemeral=True)
+
+
+@groups.admin.command(name="export", description="Download this server's questions as YAML.")
+@app_commands.describe(bank="Which bank (default: all of this server's banks)")
+async def export(interaction: discord.Interaction[Any], bank: str | None = None) -> None:
+    bot: TriviaBot = interaction.client
+    await require_admin(interaction, bot.repo)
+    banks = await bot.catalog.custom_banks(interaction.guild_id or 0)
+    chosen = [banks[bank]] if bank in banks else list(banks.values()) if bank is None else []
+    if bank is not None and not chosen and bank in bot.catalog.shipped:
+        chosen = [bot.catalog.shipped[bank]]
+    if not chosen:
+        raise TriviaError("This server has no questions of its own yet." if bank is None
+                          else f"No bank '{bank}' here.")
+    files = [discord.File(io.BytesIO(export_yaml(b).encode()), filename=f"{b.id}.yaml")
+             for b in chosen[:10]]
+    await interaction.response.send_message(
+        f"{sum(len(b.questions) for b in chosen)} questions.", files=files, ephemeral=True)
+
+
+@groups.admin.command(name="questions", description="List this server's questions.")
+@app_commands.describe(bank="Which bank", page="Page number")
+async def list_questions(interaction: discord.Interaction[Any], bank: str | None = None,
+                         page: app_commands.Range[int, 1, 1000] = 1) -> None:
+    bot: TriviaBot = interaction.client
+    await require_admin(interaction, bot.repo)
+    banks: list[Bank] = list((await bot.catalog.custom_banks(interaction.guild_id or 0)).values())
+    questions = [q for b in banks if bank in (None, b.id) for q in b.questions]
+    if not questions:
+        raise TriviaError("No questions of this server's own yet. Add one with /trivia-admin add.")
+    pages = math.ceil(len(questions) / LIST_PAGE)
+    page = min(page, pages)
+    shown = questions[(page - 1) * LIST_PAGE: page * LIST_PAGE]
+    text = "\n".join(f"`{q.bank_id}/{q.id}` · {limits.safe(q.text, 150)}" for q in shown)
+    embed = discord.Embed(title=f"This server's questions · page {page}/{pages}",
+                          description=limits.cut(text, limits.EMBED_DESCRIPTION))
+    await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+@groups.admin.command(name="remove", description="Remove one of this server's questions.")
+@app_commands.describe(question_id="The id shown by /trivia-admin questions (bank/id)")
+async def remove(interaction: discord.Interaction[Any], question_id: str) -> None:
+    bot: TriviaBot = interaction.client
+    await require_admin(interaction, bot.repo)
+    bank_id, _, qid = question_id.strip().rpartition("/")
+    await custom(bot).remove(interaction.guild_id or 0, interaction.user.id, bank_id or "custom",
+                             qid)
+    await private(interaction, f"Removed `{bank_id or 'custom'}/{qid}`.")

@@ -1,0 +1,28 @@
+"""Who counts as a trivia admin, checked at run time on every admin action."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.engine.errors import NotAllowed
+from bot.storage.repository import Repository
+
+
+async def is_admin(interaction: discord.Interaction, repo: Repository) -> bool:
+    """Manage Server, or the manager role a server configured."""
+    if interaction.guild_id is None or not isinstance(interaction.user, discord.Member):
+        return False
+    if interaction.permissions.manage_guild:
+        return True
+    settings = await repo.guild_settings(interaction.guild_id)
+    role = settings.manager_role_id
+    return role is not None and any(r.id == role for r in interaction.user.roles)
+
+
+async def require_admin(interaction: discord.Interaction, repo: Repository) -> None:
+    """Server admins can change who sees a command; we check again regardless."""
+    if not await is_admin(interaction, repo):
+        raise NotAllowed(
+            "You need the Manage Server permission, or this server's trivia manager role, "
+            "to do that."
+        )

@@ -1,0 +1,197 @@
+"""Rounds through the loopback Discord: buttons, typed answers, stop, restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+from bot.banks.loader import load_banks
+from tests.discord_front.conftest import FIXTURES, add_server, running_bot, settings_for
+from tests.fakediscord import FakeDiscord, FakeMessage
+
+ANSWERS = {
+    q.text: q.answers[0]
+    for r in load_banks([FIXTURES]) if r.bank for q in r.bank.questions
+}
+
+
+def title(message: FakeMessage) -> str:
+    return message.embeds[0].get("title", "") if message.embeds else ""
+
+
+def right_label(message: FakeMessage) -> str:
+    return ANSWERS[message.embeds[0]["description"]]
+
+
+def wrong_label(message: FakeMessage) -> str:
+    right = right_label(message)
+    return next(b["label"] for b in message.buttons() if b["label"] != right)
+
+
+async def question(fake: FakeDiscord, channel, number: int, total: int) -> FakeMessage:
+    return await fake.wait_for_message(
+        channel, predicate=lambda m: title(m).startswith(f"Question {number}/{total}"),
+        timeout=10)
+
+
+def db(tmp_path, sql: str) -> list[tuple]:
+    con = sqlite3.connect(tmp_path / "trivia.db")
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+async def test_full_buttons_round_with_three_players(fake, tmp_path):
+    s = add_server(fake, "one", ("alice", "bob", "carol"))
+    alice, bob, carol = s.players
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        start = await fake.invoke_slash(s.channel, alice, "trivia start",
+                                        {"bank": "geo", "questions": 3, "seconds": 5})
+        assert "started a round: 3 questions" in (await start.response()).text
+
+        for number in (1, 2, 3):
+            msg = await question(fake, s.channel, number, 3)
+            assert len(msg.buttons()) in (2, 4)
+            assert "<t:" in str(msg.embeds[0])  # closing time as a relative timestamp
+            for user, label in ((alice, right_label(msg)), (bob, wrong_label(msg))):
+                click = await fake.click_button(msg, None, user, label=label)
+                reply = await click.response()
+                assert reply.ephemeral and reply.content.startswith("Locked in")
+            again = await fake.click_button(msg, None, bob, label=right_label(msg))
+            assert "already locked in" in (await again.response()).content
+            last = await fake.click_button(msg, None, carol, label=right_label(msg))
+            assert (await last.response()).content.startswith("Locked in")
+            await fake.wait_for(lambda m=msg: m.revisions and "answer" in title(m), timeout=10)
+            reveal = msg.embeds[0]
+            fields = {f["name"]: f["value"] for f in reveal["fields"]}
+            assert fields["Answer"] == right_label_from(reveal)
+            assert "alice (+" in fields["Right"] and "carol (+" in fields["Right"]
+            assert "bob" not in fields["Right"]
+            assert not msg.components  # buttons removed on reveal
+
+        standings = await fake.wait_for_message(
+            s.channel, predicate=lambda m: title(m).startswith("Final standings"))
+        text = standings.embeds[0]["description"]
+        assert text.index("alice") < text.index("bob") and "bob · 0 pts" in text
+
+        assert msg.buttons() == []  # the reveal removed them, so nobody can click late
+
+    posted = [m for m in fake.bot_messages(s.channel) if m.interaction is None]
+    assert len(posted) == 4  # one per question, plus the standings
+    assert db(tmp_path, "SELECT status FROM games") == [("finished",)]
+    rows = db(tmp_path, "SELECT player_id, SUM(correct), COUNT(*), SUM(points) FROM answers "
+                        "GROUP BY player_id ORDER BY player_id")
+    assert [(c, n) for _, c, n, _ in rows] == [(3, 3), (0, 3), (3, 3)]
+    totals = db(tmp_path, "SELECT player_id, correct, answered, points, games FROM player_totals "
+                          "ORDER BY player_id")
+    assert [(p, c, n, pts) for p, c, n, pts, _ in totals] == [
+        (p, c, n, pts) for p, c, n, pts in rows]
+    assert {g for *_, g in totals} == {1}
+    fake.assert_no_violations()
+
+
+def right_label_from(embed: dict) -> str:
+    return ANSWERS[embed["description"]]
+
+
+async def test_typed_round_first_right_answer_wins_and_bots_are_ignored(fake, tmp_path):
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    robot = fake.add_user("robot", bot=True)
+    fake.add_member(s.guild, robot)
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        start = await fake.invoke_slash(s.channel, alice, "trivia start",
+                                        {"bank": "geo", "questions": 1, "mode": "typed",
+                                         "seconds": 6})
+        await start.response()
+        msg = await question(fake, s.channel, 1, 1)
+        answer = right_label(msg)
+        await fake.send_user_message(s.channel, robot, answer)
+        await fake.send_user_message(s.channel, bob, "no idea")
+        # a hint edits the question message at a third of the time
+        await fake.wait_for(lambda: any("Hint" in str(r) for r in [msg.embeds]), timeout=5)
+        await fake.send_user_message(s.channel, alice, f"||{answer.upper()}||")
+        await fake.wait_for(lambda: "answer" in title(msg), timeout=5)
+        fields = {f["name"]: f["value"] for f in msg.embeds[0]["fields"]}
+        assert fields["Right"].startswith("alice (+750)")
+        await fake.wait_for_message(s.channel,
+                                    predicate=lambda m: title(m).startswith("Final standings"))
+    rows = db(tmp_path, "SELECT player_id, correct, points FROM answers ORDER BY points DESC")
+    assert [(c, p) for _, c, p in rows] == [(1, 750), (0, 0)]
+    assert robot.id not in {pid for pid, *_ in rows}
+    assert len([m for m in fake.bot_messages(s.channel) if m.interaction is None]) == 2
+    fake.assert_no_violations()
+
+
+async def test_typed_mode_explains_how_to_enable_it(fake, tmp_path):
+    s = add_server(fake, "one", ("alice",))
+    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild):
+        ix = await fake.invoke_slash(s.channel, s.players[0], "trivia start", {"mode": "typed"})
+        reply = await ix.response()
+        assert reply.ephemeral and "TRIVIA_TYPED_ANSWERS=1" in reply.content
+    fake.assert_no_violations()
+
+
+async def test_stop_by_a_non_starter_is_refused(fake, tmp_path):
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        await (await fake.invoke_slash(s.channel, alice, "trivia start",
+                                       {"bank": "geo", "seconds": 30})).response()
+        await question(fake, s.channel, 1, 5)
+        refused = await (await fake.invoke_slash(s.channel, bob, "trivia stop")).response()
+        assert refused.ephemeral and "Only alice" in refused.content
+        by_admin = await (await fake.invoke_slash(s.channel, s.admin, "trivia stop")).response()
+        assert "Stopping" in by_admin.content
+        await fake.wait_for_message(s.channel,
+                                    predicate=lambda m: title(m).startswith("Final standings"))
+    assert db(tmp_path, "SELECT status FROM games") == [("stopped",)]
+    fake.assert_no_violations()
+
+
+async def test_one_round_per_channel_even_for_two_starts_at_once(fake, tmp_path):
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        first, second = await asyncio.gather(
+            fake.invoke_slash(s.channel, alice, "trivia start", {"bank": "geo"}),
+            fake.invoke_slash(s.channel, bob, "trivia start", {"bank": "geo"}),
+        )
+        replies = [await first.response(), await second.response()]
+        assert sum("started a round" in r.content for r in replies) == 1
+        assert sum("already running" in r.content for r in replies) == 1
+        assert len(run.bot.service.sessions()) == 1
+        other = await fake.invoke_slash(s.other_channel, bob, "trivia start", {"bank": "geo"})
+        assert "started a round" in (await other.response()).content
+    assert db(tmp_path, "SELECT COUNT(*) FROM games") == [(2,)]
+    fake.assert_no_violations()
+
+
+async def test_restart_mid_round_abandons_it_and_old_buttons_say_too_late(fake, tmp_path):
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    settings = settings_for(tmp_path, fake.token)
+    async with running_bot(fake, settings, s.guild) as run:
+        await (await fake.invoke_slash(s.channel, alice, "trivia start",
+                                       {"bank": "geo", "seconds": 30})).response()
+        msg = await question(fake, s.channel, 1, 5)
+        click = await fake.click_button(msg, None, alice, label=right_label(msg))
+        assert (await click.response()).content.startswith("Locked in")
+        # simulate a crash: the round task dies without ending the game
+        for task in run.bot.get_cog("Rounds").tasks.values():
+            task.cancel()
+        await asyncio.sleep(0.1)
+    # the cancelled round was saved as stopped; make it look like a crash left it running
+    con = sqlite3.connect(tmp_path / "trivia.db")
+    con.execute("UPDATE games SET status = 'running', ended_at = NULL")
+    con.commit()
+    con.close()
+    async with running_bot(fake, settings, s.guild):
+        assert db(tmp_path, "SELECT status FROM games") == [("abandoned",)]
+        old = await fake.click_button(msg, None, bob, label=wrong_label(msg))
+        assert "ended" in (await old.response()).content
+        start = await fake.invoke_slash(s.channel, bob, "trivia start", {"bank": "geo"})
+        assert "started a round" in (await start.response()).content
+    assert db(tmp_path, "SELECT COUNT(*) FROM answers") == [(1,)]
+    fake.assert_no_violations()
