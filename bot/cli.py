@@ -51,21 +51,31 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     play = sub.add_parser("play", help="play a round in the terminal")
-    play.add_argument("--bank", action="append", default=[], metavar="ID",
-                      help="bank id (repeat for several; default: every shipped bank)")
+    play.add_argument(
+        "--bank",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="bank id (repeat for several; default: every shipped bank)",
+    )
     play.add_argument("--questions", type=_positive_int, default=5, metavar="N")
     play.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.BUTTONS.value)
     play.add_argument("--seconds", type=_seconds, default=20.0, metavar="S")
-    play.add_argument("--player", default=None, metavar="NAME",
-                      help="your name on the local board (default: your login name)")
+    play.add_argument(
+        "--player",
+        default=None,
+        metavar="NAME",
+        help="your name on the local board (default: your login name)",
+    )
 
     board = sub.add_parser("leaderboard", help="print the local leaderboard")
     board.add_argument("--week", action="store_true", help="this ISO week (UTC) only")
     board.add_argument("--limit", type=_positive_int, default=10)
 
     banks = sub.add_parser("banks", help="check, verify, import or export question banks")
-    bank_commands.register(banks.add_subparsers(dest="banks_command", required=True,
-                                                metavar="ACTION"))
+    bank_commands.register(
+        banks.add_subparsers(dest="banks_command", required=True, metavar="ACTION")
+    )
 
     db = sub.add_parser("db", help="database operations")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -82,14 +92,21 @@ def build_parser() -> argparse.ArgumentParser:
 async def _play(settings: Settings, args: argparse.Namespace) -> int:
     from bot.console.play import play
 
-    round_settings = RoundSettings(questions=args.questions, seconds=args.seconds,
-                                   mode=Mode(args.mode))
+    round_settings = RoundSettings(
+        questions=args.questions, seconds=args.seconds, mode=Mode(args.mode)
+    )
     async with open_app(settings) as app:
         if not app.banks:
-            raise UserError(f"no playable banks in {settings.banks_dir}; run "
-                            "`trivia-bot banks check` to see why")
-        await play(app.service, player_name=args.player or _login_name(),
-                   bank_ids=args.bank, settings=round_settings)
+            raise UserError(
+                f"no playable banks in {settings.banks_dir}; run "
+                "`trivia-bot banks check` to see why"
+            )
+        await play(
+            app.service,
+            player_name=args.player or _login_name(),
+            bank_ids=args.bank,
+            settings=round_settings,
+        )
     print(f"Saved to {settings.db_path}. See the board with `trivia-bot leaderboard`.")
     return 0
 
@@ -109,8 +126,7 @@ async def _leaderboard(settings: Settings, args: argparse.Namespace) -> int:
     repo = await SQLiteRepository.open(settings.db_path)
     try:
         period = Period.WEEK if args.week else Period.ALL_TIME
-        rows = await repo.leaderboard(LOCAL_GUILD, period=period, now=time.time(),
-                                      limit=args.limit)
+        rows = await repo.leaderboard(LOCAL_GUILD, period=period, now=time.time(), limit=args.limit)
     finally:
         await repo.close()
     title = "This week's leaderboard" if args.week else "All-time leaderboard"
@@ -130,14 +146,16 @@ async def _db(settings: Settings, args: argparse.Namespace) -> int:
         await repo.close()
     for problem in problems:
         print(problem)
-    print(f"{settings.db_path}: " + ("consistent." if not problems else
-                                     f"{len(problems)} problems."))
+    print(
+        f"{settings.db_path}: " + ("consistent." if not problems else f"{len(problems)} problems.")
+    )
     return 1 if problems else 0
 
 
 def configure_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -32,9 +32,11 @@ class Settings:
 
     def __repr__(self) -> str:
         token = "set" if self.discord_token else "unset"
-        return (f"Settings(db_path={self.db_path}, banks_dir={self.banks_dir}, "
-                f"dev_guild={self.dev_guild}, log_level={self.log_level}, "
-                f"typed_answers={self.typed_answers}, discord_token={token})")
+        return (
+            f"Settings(db_path={self.db_path}, banks_dir={self.banks_dir}, "
+            f"dev_guild={self.dev_guild}, log_level={self.log_level}, "
+            f"typed_answers={self.typed_answers}, discord_token={token})"
+        )
 
 
 def _flag(name: str, value: str | None) -> bool:

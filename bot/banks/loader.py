@@ -49,15 +49,33 @@ def load_bank_file(path: Path) -> BankReport:
     except OSError as exc:
         return BankReport(origin, None, (Problem(origin, 0, None, f"cannot read: {exc.strerror}"),))
     if len(raw) > MAX_FILE_BYTES:
-        return BankReport(origin, None, (Problem(
-            origin, 0, None, f"file is {len(raw):,} bytes; bank files may be at most "
-            f"{MAX_FILE_BYTES:,}"),))
+        return BankReport(
+            origin,
+            None,
+            (
+                Problem(
+                    origin,
+                    0,
+                    None,
+                    f"file is {len(raw):,} bytes; bank files may be at most {MAX_FILE_BYTES:,}",
+                ),
+            ),
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return BankReport(origin, None, (Problem(
-            origin, raw.count(b"\n", 0, exc.start) + 1, None,
-            "not UTF-8 text; save the file as UTF-8"),))
+        return BankReport(
+            origin,
+            None,
+            (
+                Problem(
+                    origin,
+                    raw.count(b"\n", 0, exc.start) + 1,
+                    None,
+                    "not UTF-8 text; save the file as UTF-8",
+                ),
+            ),
+        )
     return parse_bank_text(text, origin)
 
 

@@ -98,8 +98,7 @@ def _start_reader(stream: TextIO, loop: asyncio.AbstractEventLoop) -> asyncio.Qu
     return queue
 
 
-async def _answer(session: Session, player: Player, line: str, presenter: ConsolePresenter) -> \
-        bool:
+async def _answer(session: Session, player: Player, line: str, presenter: ConsolePresenter) -> bool:
     """Handle one line; True when it settled the player's answer to the open question."""
     asked = session.round.current
     text = line.strip()
@@ -154,17 +153,25 @@ async def play(
     player = local_player(player_name)
     tty = stdout.isatty() and stdin.isatty()
     presenter = ConsolePresenter(stdout, player, tty=tty)
-    session = await service.start(guild_id=LOCAL_GUILD, channel_id=LOCAL_CHANNEL, starter=player,
-                                  bank_ids=bank_ids, settings=settings)
+    session = await service.start(
+        guild_id=LOCAL_GUILD,
+        channel_id=LOCAL_CHANNEL,
+        starter=player,
+        bank_ids=bank_ids,
+        settings=settings,
+    )
     session.round.join(player)
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGINT, session.request_stop, "interrupted")
     mode = "typed answers" if settings.mode is Mode.TYPED else "numbered choices"
-    presenter.say(f"Trivia: {len(session.round.questions)} questions, {mode}, "
-                  f"playing as {player.name}. Ctrl-C stops the round.")
-    runner = asyncio.create_task(run_round(session, presenter,
-                                           pause=(1.5 if tty else 0) if pause is None else pause))
+    presenter.say(
+        f"Trivia: {len(session.round.questions)} questions, {mode}, "
+        f"playing as {player.name}. Ctrl-C stops the round."
+    )
+    runner = asyncio.create_task(
+        run_round(session, presenter, pause=(1.5 if tty else 0) if pause is None else pause)
+    )
     lines = _start_reader(stdin, loop)
     try:
         while await _until(presenter.open.wait(), runner):

@@ -12,8 +12,7 @@ from bot.storage.records import BoardRow
 def question_text(asked: AskedQuestion, bank_title: str) -> str:
     lines = [
         "",
-        f"Question {asked.number}/{asked.total} · {bank_title} · "
-        f"{asked.question.difficulty.value}",
+        f"Question {asked.number}/{asked.total} · {bank_title} · {asked.question.difficulty.value}",
         asked.question.text,
     ]
     lines += [f"  {i}) {label}" for i, label in enumerate(asked.choices, start=1)]
@@ -56,8 +55,10 @@ def standings_text(standings: Sequence[Standing]) -> str:
         return "Nobody scored this round."
     lines = ["", "Final standings:"]
     for i, s in enumerate(standings, start=1):
-        lines.append(f"{i:>3}. {s.player.name:<20} {s.points:>6} pts  "
-                     f"{s.correct}/{s.answered} right  best streak {s.best_streak}")
+        lines.append(
+            f"{i:>3}. {s.player.name:<20} {s.points:>6} pts  "
+            f"{s.correct}/{s.answered} right  best streak {s.best_streak}"
+        )
     return "\n".join(lines)
 
 
@@ -67,6 +68,8 @@ def board_text(rows: Sequence[BoardRow], title: str) -> str:
     lines = [title]
     for r in rows:
         accuracy = f"{100 * r.correct / r.answered:.0f}%" if r.answered else "-"
-        lines.append(f"{r.rank:>3}. {r.name:<20} {r.points:>7} pts  {r.correct}/{r.answered} "
-                     f"right ({accuracy})")
+        lines.append(
+            f"{r.rank:>3}. {r.name:<20} {r.points:>7} pts  {r.correct}/{r.answered} "
+            f"right ({accuracy})"
+        )
     return "\n".join(lines)

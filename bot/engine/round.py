@@ -166,7 +166,12 @@ class Round:
             choices, correct_index = self._choices(question)
         now = self.clock.now()
         asked = AskedQuestion(
-            self._asked, len(self.questions), question, choices, correct_index, now,
+            self._asked,
+            len(self.questions),
+            question,
+            choices,
+            correct_index,
+            now,
             now + self.seconds,
         )
         # only players already in the round before this question can close it early
@@ -175,11 +180,13 @@ class Round:
 
     def _choices(self, question: Question) -> tuple[tuple[str, ...], int]:
         if question.is_true_false:
-            labels = sorted((question.answers[0], question.distractors[0]), key=str.casefold,
-                            reverse=True)
+            labels = sorted(
+                (question.answers[0], question.distractors[0]), key=str.casefold, reverse=True
+            )
             return tuple(labels), labels.index(question.answers[0])
-        distractors = self.rng.sample(question.distractors,
-                                      min(CHOICES - 1, len(question.distractors)))
+        distractors = self.rng.sample(
+            question.distractors, min(CHOICES - 1, len(question.distractors))
+        )
         labels = [question.answers[0], *distractors]
         self.rng.shuffle(labels)
         return tuple(labels), labels.index(question.answers[0])
@@ -213,8 +220,17 @@ class Round:
         correct = index == current.asked.correct_index
         streak = self._streaks.get(player.id, 0) + 1 if correct else 0
         points = speed_points(elapsed, self.seconds) + streak_bonus(streak) if correct else 0
-        answer = Answer(current.asked.number, current.asked.question, player, correct, points,
-                        elapsed, now, streak, index)
+        answer = Answer(
+            current.asked.number,
+            current.asked.question,
+            player,
+            correct,
+            points,
+            elapsed,
+            now,
+            streak,
+            index,
+        )
         self._record(current, answer)
         return answer
 
@@ -232,8 +248,16 @@ class Round:
             self.join(player)
             return None
         streak = self._streaks.get(player.id, 0) + 1
-        answer = Answer(current.asked.number, current.asked.question, player, True,
-                        typed_points(self.hints_shown()), elapsed, now, streak)
+        answer = Answer(
+            current.asked.number,
+            current.asked.question,
+            player,
+            True,
+            typed_points(self.hints_shown()),
+            elapsed,
+            now,
+            streak,
+        )
         current.wrong_guessers.pop(player.id, None)
         current.solved = True
         self._record(current, answer)
@@ -263,8 +287,9 @@ class Round:
         if self._open is None:
             return ""
         level = self.hints_shown() if level is None else level
-        return mask_answer(self._open.asked.question.answers[0], level,
-                           seed=self._open.asked.number)
+        return mask_answer(
+            self._open.asked.question.answers[0], level, seed=self._open.asked.number
+        )
 
     # -- closing -----------------------------------------------------------
 
@@ -292,8 +317,16 @@ class Round:
         reason = reason or self.due_to_close() or CloseReason.TIME
         late: list[Answer] = []
         for player, elapsed in current.wrong_guessers.values():
-            miss = Answer(current.asked.number, current.asked.question, player, False, 0,
-                          elapsed, current.asked.opened_at + elapsed, 0)
+            miss = Answer(
+                current.asked.number,
+                current.asked.question,
+                player,
+                False,
+                0,
+                elapsed,
+                current.asked.opened_at + elapsed,
+                0,
+            )
             late.append(miss)
             self._record(current, miss)
         for pid in self._participants:

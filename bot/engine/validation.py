@@ -123,8 +123,13 @@ def _string(
     return text
 
 
-def _unknown_keys(c: _Collector, data: Mapping[Any, Any], allowed: frozenset[str], path: Path,
-                  qid: str | None = None) -> None:
+def _unknown_keys(
+    c: _Collector,
+    data: Mapping[Any, Any],
+    allowed: frozenset[str],
+    path: Path,
+    qid: str | None = None,
+) -> None:
     for key in data:
         if key not in allowed:
             names = ", ".join(sorted(allowed))
@@ -149,8 +154,11 @@ def _choices(c: _Collector, data: Mapping[str, Any], key: str, path: Path, qid: 
         elif not text:
             c.add((*path, key, i), f"{key}[{i}] is empty", qid)
         elif len(text) > MAX_CHOICE:
-            c.add((*path, key, i), f"{key}[{i}] is {len(text)} characters; a button label "
-                  f"holds {MAX_CHOICE}", qid)
+            c.add(
+                (*path, key, i),
+                f"{key}[{i}] is {len(text)} characters; a button label holds {MAX_CHOICE}",
+                qid,
+            )
         elif text.casefold() in seen:
             c.add((*path, key, i), f"{key}[{i}] '{text}' is listed twice", qid)
         else:
@@ -186,8 +194,11 @@ def _question(
     if not raw_id:
         c.add(path, "'id' is missing")
     elif not SLUG.match(raw_id):
-        c.add((*path, "id"), f"id '{raw_id}' must be a lowercase slug (a-z, 0-9, -; "
-              f"at most {MAX_ID} characters)", qid)
+        c.add(
+            (*path, "id"),
+            f"id '{raw_id}' must be a lowercase slug (a-z, 0-9, -; at most {MAX_ID} characters)",
+            qid,
+        )
     _unknown_keys(c, data, QUESTION_KEYS, path, qid)
     text = _string(c, data, "question", path, required=True, limit=MAX_QUESTION, qid=qid)
     answers = _choices(c, data, "answers", path, qid or "")
@@ -200,23 +211,28 @@ def _question(
         if d.casefold() in {a.casefold() for a in answers}:
             c.add((*path, "distractors", i), f"distractor '{d}' is also an accepted answer", qid)
         elif answers and judge(d, answers):
-            c.add((*path, "distractors", i),
-                  f"distractor '{d}' would be judged correct (too close to an answer)", qid)
+            c.add(
+                (*path, "distractors", i),
+                f"distractor '{d}' would be judged correct (too close to an answer)",
+                qid,
+            )
     difficulty = Difficulty.MEDIUM
     raw_diff = data.get("difficulty")
     if raw_diff is not None:
         try:
             difficulty = Difficulty(str(raw_diff).strip().lower())
         except ValueError:
-            c.add((*path, "difficulty"), f"difficulty '{raw_diff}' must be easy, medium or hard",
-                  qid)
+            c.add(
+                (*path, "difficulty"), f"difficulty '{raw_diff}' must be easy, medium or hard", qid
+            )
     source = _string(c, data, "source", path, required=False, limit=MAX_TITLE, qid=qid)
     if source is not None and source not in source_ids:
         c.add((*path, "source"), f"source '{source}' is not listed in the bank's sources", qid)
     category = _string(c, data, "category", path, required=False, limit=MAX_TITLE, qid=qid)
     evidence = _string(c, data, "evidence", path, required=False, limit=MAX_QUESTION, qid=qid)
-    explanation = _string(c, data, "explanation", path, required=False, limit=MAX_EXPLANATION,
-                          qid=qid)
+    explanation = _string(
+        c, data, "explanation", path, required=False, limit=MAX_EXPLANATION, qid=qid
+    )
     hint = _string(c, data, "hint", path, required=False, limit=MAX_HINT, qid=qid)
     if len(c.problems) > before or not raw_id or text is None:
         return None
@@ -316,8 +332,14 @@ def check_unique_banks(reports: Sequence[BankReport]) -> list[Problem]:
         if r.bank is None:
             continue
         if r.bank.id in first:
-            problems.append(Problem(r.origin, 1, None,
-                                    f"bank id '{r.bank.id}' is already used by {first[r.bank.id]}"))
+            problems.append(
+                Problem(
+                    r.origin,
+                    1,
+                    None,
+                    f"bank id '{r.bank.id}' is already used by {first[r.bank.id]}",
+                )
+            )
         else:
             first[r.bank.id] = r.origin
     return problems

@@ -35,8 +35,14 @@ class Catalog:
             if question is not None:
                 grouped.setdefault(row.bank_id, []).append(question)
         banks = {
-            bank_id: Bank(id=bank_id, title=bank_id, description="This server's own questions.",
-                          questions=tuple(qs), origin="custom", guild_id=guild_id)
+            bank_id: Bank(
+                id=bank_id,
+                title=bank_id,
+                description="This server's own questions.",
+                questions=tuple(qs),
+                origin="custom",
+                guild_id=guild_id,
+            )
             for bank_id, qs in grouped.items()
         }
         self._custom[guild_id] = banks

@@ -73,8 +73,15 @@ class CustomQuestions:
             raise TriviaError(f"'{bank_id}' is a shipped bank; choose another name.")
 
     async def add_from_form(
-        self, guild_id: int, actor_id: int, *, bank_id: str, question: str, answers: str,
-        distractors: str, explanation: str,
+        self,
+        guild_id: int,
+        actor_id: int,
+        *,
+        bank_id: str,
+        question: str,
+        answers: str,
+        distractors: str,
+        explanation: str,
     ) -> Question:
         """The modal's fields, one answer or distractor per line."""
         bank_id = bank_id.strip().lower() or "custom"
@@ -88,16 +95,25 @@ class CustomQuestions:
         }
         if explanation.strip():
             data["explanation"] = explanation.strip()
-        built, problems = build_question(data, bank_id=bank_id, source_ids=frozenset(),
-                                         origin="the form")
+        built, problems = build_question(
+            data, bank_id=bank_id, source_ids=frozenset(), origin="the form"
+        )
         if built is None:
-            raise TriviaError("That question can't be added:\n" + "\n".join(
-                f"- {p.message}" for p in problems))
+            raise TriviaError(
+                "That question can't be added:\n" + "\n".join(f"- {p.message}" for p in problems)
+            )
         await self.store(guild_id, actor_id, bank_id, [built], action="add-question")
         return built
 
-    async def store(self, guild_id: int, actor_id: int, bank_id: str,
-                    questions: Sequence[Question], *, action: str) -> Added:
+    async def store(
+        self,
+        guild_id: int,
+        actor_id: int,
+        bank_id: str,
+        questions: Sequence[Question],
+        *,
+        action: str,
+    ) -> Added:
         """All or nothing: any clash with a stored id rejects the whole batch."""
         self._check_bank_id(bank_id)
         stored = await self.repo.custom_questions(guild_id)
@@ -106,24 +122,29 @@ class CustomQuestions:
         taken = {r.question_id for r in stored if r.bank_id == bank_id}
         clashes = sorted(q.id for q in questions if q.id in taken)
         if clashes:
-            raise TriviaError(f"Bank '{bank_id}' already has questions with these ids: "
-                              + ", ".join(clashes[:10]) + ". Nothing was imported.")
+            raise TriviaError(
+                f"Bank '{bank_id}' already has questions with these ids: "
+                + ", ".join(clashes[:10])
+                + ". Nothing was imported."
+            )
         now = self.clock.now()
         rows = [
-            CustomQuestionRow(guild_id, bank_id, q.id, json.dumps(question_data(q)), actor_id,
-                              now)
+            CustomQuestionRow(guild_id, bank_id, q.id, json.dumps(question_data(q)), actor_id, now)
             for q in questions
         ]
         await self.repo.add_custom_questions(rows)
-        await self.repo.audit(AuditEntry(guild_id, actor_id, action,
-                                         f"{len(rows)} question(s) into {bank_id}", now))
+        await self.repo.audit(
+            AuditEntry(guild_id, actor_id, action, f"{len(rows)} question(s) into {bank_id}", now)
+        )
         self.catalog.invalidate(guild_id)
         return Added(bank_id, tuple(q.id for q in questions))
 
     async def remove(self, guild_id: int, actor_id: int, bank_id: str, question_id: str) -> None:
         if not await self.repo.remove_custom_question(guild_id, bank_id, question_id):
-            raise TriviaError(f"No question '{question_id}' in this server's bank "
-                              f"'{bank_id}'.")
-        await self.repo.audit(AuditEntry(guild_id, actor_id, "remove-question",
-                                         f"{bank_id}/{question_id}", self.clock.now()))
+            raise TriviaError(f"No question '{question_id}' in this server's bank '{bank_id}'.")
+        await self.repo.audit(
+            AuditEntry(
+                guild_id, actor_id, "remove-question", f"{bank_id}/{question_id}", self.clock.now()
+            )
+        )
         self.catalog.invalidate(guild_id)

@@ -21,8 +21,9 @@ class Presenter(Protocol):
     async def finished(self, session: Session, standings: list[Standing]) -> None: ...
 
 
-async def wait_for_close(session: Session, presenter: Presenter, asked: AskedQuestion) -> \
-        CloseReason:
+async def wait_for_close(
+    session: Session, presenter: Presenter, asked: AskedQuestion
+) -> CloseReason:
     """Sleep until the deadline, a hint, an answer that may close early, or a stop."""
     round_ = session.round
     clock = round_.clock
@@ -69,8 +70,12 @@ async def run_round(session: Session, presenter: Presenter, *, pause: float = 3.
         session.request_stop("cancelled")
         raise
     except Exception:
-        log.exception("guild %d channel %d: game %d failed; saving it as stopped",
-                      session.guild_id, session.channel_id, session.game_id)
+        log.exception(
+            "guild %d channel %d: game %d failed; saving it as stopped",
+            session.guild_id,
+            session.channel_id,
+            session.game_id,
+        )
         session.request_stop("error")
     finally:
         if session.round.current is not None:
@@ -79,5 +84,8 @@ async def run_round(session: Session, presenter: Presenter, *, pause: float = 3.
     try:
         await presenter.finished(session, session.round.standings())
     except Exception:
-        log.exception("guild %d channel %d: could not show final standings",
-                      session.guild_id, session.channel_id)
+        log.exception(
+            "guild %d channel %d: could not show final standings",
+            session.guild_id,
+            session.channel_id,
+        )

@@ -51,8 +51,12 @@ class TriviaService:
         """At start-up: games a crash left running are abandoned, their points kept."""
         abandoned = await self.repo.abandon_running_games(self.clock.now())
         for game in abandoned:
-            log.warning("game %d in guild %d channel %d was left running; marked abandoned",
-                        game.id, game.guild_id, game.channel_id)
+            log.warning(
+                "game %d in guild %d channel %d was left running; marked abandoned",
+                game.id,
+                game.guild_id,
+                game.channel_id,
+            )
         return abandoned
 
     async def settings_for(self, guild_id: int) -> RoundSettings:
@@ -82,28 +86,49 @@ class TriviaService:
             banks = await self.catalog.resolve(guild_id, bank_ids)
             recent = await self.repo.recent_questions(channel_id)
             rng = self._rng()
-            questions = draw_questions(banks, settings.questions, mode=settings.mode,
-                                       recent=recent, rng=rng)
+            questions = draw_questions(
+                banks, settings.questions, mode=settings.mode, recent=recent, rng=rng
+            )
             try:
-                game_id = await self.repo.create_game(NewGame(
-                    guild_id=guild_id, channel_id=channel_id,
-                    banks=tuple(b.id for b in banks), mode=settings.mode.value,
-                    starter_id=starter.id, question_count=len(questions),
-                    seconds=settings.seconds, started_at=self.clock.now(),
-                ))
+                game_id = await self.repo.create_game(
+                    NewGame(
+                        guild_id=guild_id,
+                        channel_id=channel_id,
+                        banks=tuple(b.id for b in banks),
+                        mode=settings.mode.value,
+                        starter_id=starter.id,
+                        question_count=len(questions),
+                        seconds=settings.seconds,
+                        started_at=self.clock.now(),
+                    )
+                )
             except DuplicateRunningGame:
                 raise RoundAlreadyRunning() from None
-            round_ = Round(questions, mode=settings.mode, seconds=settings.seconds,
-                           clock=self.clock, rng=rng)
+            round_ = Round(
+                questions, mode=settings.mode, seconds=settings.seconds, clock=self.clock, rng=rng
+            )
             session = Session(
-                game_id=game_id, guild_id=guild_id, channel_id=channel_id, starter=starter,
-                round_=round_, banks=banks, repo=self.repo,
-                writer=self.writer, clock=self.clock,
+                game_id=game_id,
+                guild_id=guild_id,
+                channel_id=channel_id,
+                starter=starter,
+                round_=round_,
+                banks=banks,
+                repo=self.repo,
+                writer=self.writer,
+                clock=self.clock,
             )
             self._sessions[channel_id] = session
-            log.info("guild %d channel %d: game %d started by %d (%s, %d questions, %s)",
-                     guild_id, channel_id, game_id, starter.id, settings.mode.value,
-                     len(questions), ",".join(session.banks))
+            log.info(
+                "guild %d channel %d: game %d started by %d (%s, %d questions, %s)",
+                guild_id,
+                channel_id,
+                game_id,
+                starter.id,
+                settings.mode.value,
+                len(questions),
+                ",".join(session.banks),
+            )
             return session
         finally:
             self._starting.discard(channel_id)

@@ -87,8 +87,9 @@ class Session:
     async def ask(self) -> AskedQuestion:
         asked = self.round.ask_next()
         q = asked.question
-        await self._repo.record_question(self.game_id, asked.number, q.bank_id, q.id,
-                                         asked.opened_at)
+        await self._repo.record_question(
+            self.game_id, asked.number, q.bank_id, q.id, asked.opened_at
+        )
         return asked
 
     async def choose(self, player: Player, number: int, index: int) -> Answer:
@@ -123,13 +124,17 @@ class Session:
     async def end(self) -> GameStatus:
         """Mark the game over and count it once in every player's totals."""
         if self.ended:
-            return GameStatus.STOPPED if self.round.status is not RoundStatus.FINISHED \
+            return (
+                GameStatus.STOPPED
+                if self.round.status is not RoundStatus.FINISHED
                 else GameStatus.FINISHED
+            )
         self.ended = True
         if not self.round.is_over:
             self.round.stop(self.stop_requested or "stopped")
-        status = (GameStatus.FINISHED if self.round.status is RoundStatus.FINISHED
-                  else GameStatus.STOPPED)
+        status = (
+            GameStatus.FINISHED if self.round.status is RoundStatus.FINISHED else GameStatus.STOPPED
+        )
         await self._writer.flush()
         winner = self.round.winner()
         participants = [

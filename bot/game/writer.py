@@ -87,8 +87,9 @@ class AnswerWriter:
             except Exception as exc:  # retried: an outage must not lose answers
                 self.failures += 1
                 self.last_error = str(exc)
-                log.warning("saving %d answers failed (%s); retrying in %.1fs",
-                            len(batch), exc, delay)
+                log.warning(
+                    "saving %d answers failed (%s); retrying in %.1fs", len(batch), exc, delay
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self._max_retry)
                 continue
@@ -108,8 +109,11 @@ class AnswerWriter:
         try:
             await asyncio.wait_for(asyncio.shield(self._task), grace)
         except TimeoutError:
-            log.error("%d answers could not be saved before shutdown: %s",
-                      len(self._pending), self.last_error)
+            log.error(
+                "%d answers could not be saved before shutdown: %s",
+                len(self._pending),
+                self.last_error,
+            )
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task

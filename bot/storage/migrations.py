@@ -27,6 +27,7 @@ def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
         found.append(Migration(int(match.group(1)), path.name, path.read_text("utf-8")))
     for expected, migration in enumerate(found, start=1):
         if migration.version != expected:
-            raise ValueError(f"{directory}: expected migration {expected:04d}, "
-                             f"found {migration.name}")
+            raise ValueError(
+                f"{directory}: expected migration {expected:04d}, found {migration.name}"
+            )
     return found

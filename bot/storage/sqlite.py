@@ -112,9 +112,7 @@ class SQLiteRepository:
         self._write_lock = asyncio.Lock()
 
     @classmethod
-    async def open(
-        cls, path: str | Path, *, migrations: Path = MIGRATIONS_DIR
-    ) -> SQLiteRepository:
+    async def open(cls, path: str | Path, *, migrations: Path = MIGRATIONS_DIR) -> SQLiteRepository:
         """Open (creating if needed) and migrate; errors say what to fix."""
         path = Path(path)
         try:
@@ -169,8 +167,9 @@ class SQLiteRepository:
                 async with db.execute("PRAGMA user_version") as cur:
                     version = await cur.fetchone()
                 if version is None or version[0] != migration.version:
-                    raise ValueError(f"{migration.name} must end by setting user_version "
-                                     f"to {migration.version}")
+                    raise ValueError(
+                        f"{migration.name} must end by setting user_version to {migration.version}"
+                    )
 
     async def close(self) -> None:
         await self._conn.close()
@@ -203,8 +202,16 @@ class SQLiteRepository:
                 cur = await db.execute(
                     "INSERT INTO games (guild_id, channel_id, banks, mode, starter_id, "
                     "question_count, seconds, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (game.guild_id, game.channel_id, ",".join(game.banks), game.mode,
-                     game.starter_id, game.question_count, game.seconds, game.started_at),
+                    (
+                        game.guild_id,
+                        game.channel_id,
+                        ",".join(game.banks),
+                        game.mode,
+                        game.starter_id,
+                        game.question_count,
+                        game.seconds,
+                        game.started_at,
+                    ),
                 )
                 game_id = cur.lastrowid
         except sqlite3.IntegrityError as exc:
@@ -259,9 +266,19 @@ class SQLiteRepository:
                 "question_id, correct, points, response_ms, answered_at, week) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [
-                    (r.game_id, r.number, r.player_id, r.guild_id, r.bank_id, r.question_id,
-                     int(r.correct), r.points, r.response_ms, r.answered_at,
-                     iso_week(r.answered_at))
+                    (
+                        r.game_id,
+                        r.number,
+                        r.player_id,
+                        r.guild_id,
+                        r.bank_id,
+                        r.question_id,
+                        int(r.correct),
+                        r.points,
+                        r.response_ms,
+                        r.answered_at,
+                        iso_week(r.answered_at),
+                    )
                     for r in rows
                 ],
             )
@@ -458,8 +475,10 @@ class SQLiteRepository:
             await db.executemany(
                 "INSERT INTO custom_questions (guild_id, bank_id, question_id, data, "
                 "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [(r.guild_id, r.bank_id, r.question_id, r.data, r.created_by, r.created_at)
-                 for r in rows],
+                [
+                    (r.guild_id, r.bank_id, r.question_id, r.data, r.created_by, r.created_at)
+                    for r in rows
+                ],
             )
 
     async def remove_custom_question(self, guild_id: int, bank_id: str, question_id: str) -> bool:

@@ -21,11 +21,17 @@ def env_for(tmp_path: Path, banks: Path = FIXTURES) -> dict[str, str]:
     return env
 
 
-def trivia(tmp_path: Path, *args: str, stdin: str = "", banks: Path = FIXTURES,
-           timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def trivia(
+    tmp_path: Path, *args: str, stdin: str = "", banks: Path = FIXTURES, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-        env=env_for(tmp_path, banks), cwd=tmp_path, timeout=timeout,
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env_for(tmp_path, banks),
+        cwd=tmp_path,
+        timeout=timeout,
     )
 
 
@@ -38,8 +44,9 @@ def query(tmp_path: Path, sql: str) -> list[tuple]:
 
 
 def test_piped_buttons_round_is_played_and_recorded(tmp_path):
-    done = trivia(tmp_path, "play", "--bank", "geo", "--questions", "3", "--player", "Ann",
-                  stdin="1\n2\n1\n")
+    done = trivia(
+        tmp_path, "play", "--bank", "geo", "--questions", "3", "--player", "Ann", stdin="1\n2\n1\n"
+    )
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Question 1/3" in out and "Question 3/3" in out
@@ -49,8 +56,7 @@ def test_piped_buttons_round_is_played_and_recorded(tmp_path):
     assert query(tmp_path, "SELECT status FROM games") == [("finished",)]
     assert query(tmp_path, "SELECT COUNT(*) FROM answers") == [(3,)]
     points = query(tmp_path, "SELECT SUM(points) FROM answers")[0][0]
-    assert query(tmp_path, "SELECT points, answered, games FROM player_totals") == \
-        [(points, 3, 1)]
+    assert query(tmp_path, "SELECT points, answered, games FROM player_totals") == [(points, 3, 1)]
 
     board = trivia(tmp_path, "leaderboard")
     assert board.returncode == 0 and "Ann" in board.stdout and f"{points} pts" in board.stdout
@@ -58,13 +64,26 @@ def test_piped_buttons_round_is_played_and_recorded(tmp_path):
 
 def test_piped_typed_round_takes_the_first_right_answer(tmp_path):
     guesses = "\n".join(["wrong"] + GEO_ANSWERS * 2) + "\n"
-    done = trivia(tmp_path, "play", "--bank", "geo", "--questions", "2", "--mode", "typed",
-                  "--player", "Ann", stdin=guesses)
+    done = trivia(
+        tmp_path,
+        "play",
+        "--bank",
+        "geo",
+        "--questions",
+        "2",
+        "--mode",
+        "typed",
+        "--player",
+        "Ann",
+        stdin=guesses,
+    )
     assert done.returncode == 0, done.stderr
     assert "Not quite; try again." in done.stdout
     assert done.stdout.count("Right! +1000 points") == 2
-    assert query(tmp_path, "SELECT correct, points FROM answers ORDER BY number") == \
-        [(1, 1000), (1, 1000)]
+    assert query(tmp_path, "SELECT correct, points FROM answers ORDER BY number") == [
+        (1, 1000),
+        (1, 1000),
+    ]
 
 
 def test_end_of_input_stops_the_round_and_keeps_points(tmp_path):
@@ -79,8 +98,12 @@ def test_end_of_input_stops_the_round_and_keeps_points(tmp_path):
 def test_ctrl_c_saves_the_round_as_stopped(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "play", "--bank", "geo", "--questions", "3"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=env_for(tmp_path), cwd=tmp_path,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env_for(tmp_path),
+        cwd=tmp_path,
     )
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -128,10 +151,14 @@ def test_banks_check_reports_file_line_and_question(tmp_path):
     (bad / "bad.yaml").write_text(
         "id: bad\ntitle: Bad\nquestions:\n  - id: q1\n    question: Where?\n"
         "    answers: []\n  - id: q1\n    question: Again?\n    answers: [x]\n"
-        "    colour: red\n", "utf-8")
+        "    colour: red\n",
+        "utf-8",
+    )
     (bad / "good.yaml").write_text(
         "id: good\ntitle: Good\nquestions:\n  - id: q1\n    question: Why?\n"
-        "    answers: [because]\n", "utf-8")
+        "    answers: [because]\n",
+        "utf-8",
+    )
     done = trivia(tmp_path, "banks", "check", str(bad))
     assert done.returncode == 1
     assert f"{bad / 'bad.yaml'}:6: question 'q1': no accepted answer" in done.stdout

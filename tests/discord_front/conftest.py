@@ -39,14 +39,28 @@ def add_server(fake: FakeDiscord, name: str, player_names: tuple[str, ...]) -> S
     players = [fake.add_user(n) for n in player_names]
     for p in players:
         fake.add_member(guild, p)
-    return Server(guild, fake.add_channel(guild, "trivia"), fake.add_channel(guild, "other"),
-                  owner, admin, players, manager_role)
+    return Server(
+        guild,
+        fake.add_channel(guild, "trivia"),
+        fake.add_channel(guild, "other"),
+        owner,
+        admin,
+        players,
+        manager_role,
+    )
 
 
 def settings_for(tmp_path: Path, token: str, *, typed: bool = True) -> Settings:
-    return Settings(discord_token=token, db_path=tmp_path / "trivia.db", banks_dir=FIXTURES,
-                    dev_guild=None, log_level="INFO", typed_answers=typed, api_base=None,
-                    gateway_url=None)
+    return Settings(
+        discord_token=token,
+        db_path=tmp_path / "trivia.db",
+        banks_dir=FIXTURES,
+        dev_guild=None,
+        log_level="INFO",
+        typed_answers=typed,
+        api_base=None,
+        gateway_url=None,
+    )
 
 
 @dataclass
@@ -57,11 +71,13 @@ class Running:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(fake: FakeDiscord, settings: Settings, *guilds: FakeGuild) -> \
-        AsyncIterator[Running]:
+async def running_bot(
+    fake: FakeDiscord, settings: Settings, *guilds: FakeGuild
+) -> AsyncIterator[Running]:
     async with open_app(settings) as app:
-        bot = TriviaBot(service=app.service, settings=settings, question_pause=0.05,
-                        guild_ready_timeout=0.05)
+        bot = TriviaBot(
+            service=app.service, settings=settings, question_pause=0.05, guild_ready_timeout=0.05
+        )
         async with run_bot(fake, bot):
             for guild in guilds:
                 await bot.sync_to(guild.id)

@@ -9,10 +9,7 @@ from bot.banks.loader import load_banks
 from tests.discord_front.conftest import FIXTURES, add_server, running_bot, settings_for
 from tests.fakediscord import FakeDiscord, FakeMessage
 
-ANSWERS = {
-    q.text: q.answers[0]
-    for r in load_banks([FIXTURES]) if r.bank for q in r.bank.questions
-}
+ANSWERS = {q.text: q.answers[0] for r in load_banks([FIXTURES]) if r.bank for q in r.bank.questions}
 
 
 def title(message: FakeMessage) -> str:
@@ -30,8 +27,8 @@ def wrong_label(message: FakeMessage) -> str:
 
 async def question(fake: FakeDiscord, channel, number: int, total: int) -> FakeMessage:
     return await fake.wait_for_message(
-        channel, predicate=lambda m: title(m).startswith(f"Question {number}/{total}"),
-        timeout=10)
+        channel, predicate=lambda m: title(m).startswith(f"Question {number}/{total}"), timeout=10
+    )
 
 
 def db(tmp_path, sql: str) -> list[tuple]:
@@ -46,8 +43,9 @@ async def test_full_buttons_round_with_three_players(fake, tmp_path):
     s = add_server(fake, "one", ("alice", "bob", "carol"))
     alice, bob, carol = s.players
     async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
-        start = await fake.invoke_slash(s.channel, alice, "trivia start",
-                                        {"bank": "geo", "questions": 3, "seconds": 5})
+        start = await fake.invoke_slash(
+            s.channel, alice, "trivia start", {"bank": "geo", "questions": 3, "seconds": 5}
+        )
         assert "started a round: 3 questions" in (await start.response()).text
 
         for number in (1, 2, 3):
@@ -71,7 +69,8 @@ async def test_full_buttons_round_with_three_players(fake, tmp_path):
             assert not msg.components  # buttons removed on reveal
 
         standings = await fake.wait_for_message(
-            s.channel, predicate=lambda m: title(m).startswith("Final standings"))
+            s.channel, predicate=lambda m: title(m).startswith("Final standings")
+        )
         text = standings.embeds[0]["description"]
         assert text.index("alice") < text.index("bob") and "bob · 0 pts" in text
 
@@ -80,13 +79,19 @@ async def test_full_buttons_round_with_three_players(fake, tmp_path):
     posted = [m for m in fake.bot_messages(s.channel) if m.interaction is None]
     assert len(posted) == 4  # one per question, plus the standings
     assert db(tmp_path, "SELECT status FROM games") == [("finished",)]
-    rows = db(tmp_path, "SELECT player_id, SUM(correct), COUNT(*), SUM(points) FROM answers "
-                        "GROUP BY player_id ORDER BY player_id")
+    rows = db(
+        tmp_path,
+        "SELECT player_id, SUM(correct), COUNT(*), SUM(points) FROM answers "
+        "GROUP BY player_id ORDER BY player_id",
+    )
     assert [(c, n) for _, c, n, _ in rows] == [(3, 3), (0, 3), (3, 3)]
-    totals = db(tmp_path, "SELECT player_id, correct, answered, points, games FROM player_totals "
-                          "ORDER BY player_id")
+    totals = db(
+        tmp_path,
+        "SELECT player_id, correct, answered, points, games FROM player_totals ORDER BY player_id",
+    )
     assert [(p, c, n, pts) for p, c, n, pts, _ in totals] == [
-        (p, c, n, pts) for p, c, n, pts in rows]
+        (p, c, n, pts) for p, c, n, pts in rows
+    ]
     assert {g for *_, g in totals} == {1}
     fake.assert_no_violations()
 
@@ -101,9 +106,12 @@ async def test_typed_round_first_right_answer_wins_and_bots_are_ignored(fake, tm
     robot = fake.add_user("robot", bot=True)
     fake.add_member(s.guild, robot)
     async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
-        start = await fake.invoke_slash(s.channel, alice, "trivia start",
-                                        {"bank": "geo", "questions": 1, "mode": "typed",
-                                         "seconds": 6})
+        start = await fake.invoke_slash(
+            s.channel,
+            alice,
+            "trivia start",
+            {"bank": "geo", "questions": 1, "mode": "typed", "seconds": 6},
+        )
         await start.response()
         msg = await question(fake, s.channel, 1, 1)
         answer = right_label(msg)
@@ -115,8 +123,9 @@ async def test_typed_round_first_right_answer_wins_and_bots_are_ignored(fake, tm
         await fake.wait_for(lambda: "answer" in title(msg), timeout=5)
         fields = {f["name"]: f["value"] for f in msg.embeds[0]["fields"]}
         assert fields["Right"].startswith("alice (+750)")
-        await fake.wait_for_message(s.channel,
-                                    predicate=lambda m: title(m).startswith("Final standings"))
+        await fake.wait_for_message(
+            s.channel, predicate=lambda m: title(m).startswith("Final standings")
+        )
     rows = db(tmp_path, "SELECT player_id, correct, points FROM answers ORDER BY points DESC")
     assert [(c, p) for _, c, p in rows] == [(1, 750), (0, 0)]
     assert robot.id not in {pid for pid, *_ in rows}
@@ -137,15 +146,19 @@ async def test_stop_by_a_non_starter_is_refused(fake, tmp_path):
     s = add_server(fake, "one", ("alice", "bob"))
     alice, bob = s.players
     async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
-        await (await fake.invoke_slash(s.channel, alice, "trivia start",
-                                       {"bank": "geo", "seconds": 30})).response()
+        await (
+            await fake.invoke_slash(
+                s.channel, alice, "trivia start", {"bank": "geo", "seconds": 30}
+            )
+        ).response()
         await question(fake, s.channel, 1, 5)
         refused = await (await fake.invoke_slash(s.channel, bob, "trivia stop")).response()
         assert refused.ephemeral and "Only alice" in refused.content
         by_admin = await (await fake.invoke_slash(s.channel, s.admin, "trivia stop")).response()
         assert "Stopping" in by_admin.content
-        await fake.wait_for_message(s.channel,
-                                    predicate=lambda m: title(m).startswith("Final standings"))
+        await fake.wait_for_message(
+            s.channel, predicate=lambda m: title(m).startswith("Final standings")
+        )
     assert db(tmp_path, "SELECT status FROM games") == [("stopped",)]
     fake.assert_no_violations()
 
@@ -173,8 +186,11 @@ async def test_restart_mid_round_abandons_it_and_old_buttons_say_too_late(fake, 
     alice, bob = s.players
     settings = settings_for(tmp_path, fake.token)
     async with running_bot(fake, settings, s.guild) as run:
-        await (await fake.invoke_slash(s.channel, alice, "trivia start",
-                                       {"bank": "geo", "seconds": 30})).response()
+        await (
+            await fake.invoke_slash(
+                s.channel, alice, "trivia start", {"bank": "geo", "seconds": 30}
+            )
+        ).response()
         msg = await question(fake, s.channel, 1, 5)
         click = await fake.click_button(msg, None, alice, label=right_label(msg))
         assert (await click.response()).content.startswith("Locked in")

@@ -7,8 +7,13 @@ from bot.engine.models import Bank, Difficulty, Player, Question
 
 def make_question(n: int, *, bank: str = "t", tf: bool = False) -> Question:
     if tf:
-        return Question(id=f"q{n}", text=f"Statement {n} is true.", answers=("True",),
-                        distractors=("False",), bank_id=bank)
+        return Question(
+            id=f"q{n}",
+            text=f"Statement {n} is true.",
+            answers=("True",),
+            distractors=("False",),
+            bank_id=bank,
+        )
     return Question(
         id=f"q{n}",
         text=f"Question number {n}?",
@@ -20,8 +25,11 @@ def make_question(n: int, *, bank: str = "t", tf: bool = False) -> Question:
 
 
 def make_bank(count: int, bank_id: str = "t") -> Bank:
-    return Bank(id=bank_id, title=bank_id.upper(),
-                questions=tuple(make_question(i, bank=bank_id) for i in range(count)))
+    return Bank(
+        id=bank_id,
+        title=bank_id.upper(),
+        questions=tuple(make_question(i, bank=bank_id) for i in range(count)),
+    )
 
 
 ALICE = Player(1, "Alice")

@@ -9,8 +9,7 @@ from tests.engine.helpers import make_bank
 
 
 def test_no_repeats_within_a_round():
-    picked = draw_questions([make_bank(10)], 10, mode=Mode.BUTTONS, recent={},
-                            rng=random.Random(1))
+    picked = draw_questions([make_bank(10)], 10, mode=Mode.BUTTONS, recent={}, rng=random.Random(1))
     assert len({q.key for q in picked}) == 10
 
 
@@ -24,8 +23,13 @@ def test_unseen_questions_come_before_recent_ones():
 
 
 def test_several_banks_draw_from_all():
-    picked = draw_questions([make_bank(3, "a"), make_bank(3, "b")], 6, mode=Mode.BUTTONS,
-                            recent={}, rng=random.Random(3))
+    picked = draw_questions(
+        [make_bank(3, "a"), make_bank(3, "b")],
+        6,
+        mode=Mode.BUTTONS,
+        recent={},
+        rng=random.Random(3),
+    )
     assert {q.bank_id for q in picked} == {"a", "b"}
 
 

@@ -5,9 +5,27 @@ from pathlib import Path
 
 ENGINE = Path(__file__).resolve().parents[2] / "bot" / "engine"
 FORBIDDEN_MODULES = {
-    "discord", "sqlite3", "aiosqlite", "asyncpg", "psycopg", "yaml", "aiohttp", "requests",
-    "socket", "subprocess", "os", "pathlib", "io", "shutil", "urllib", "http", "bot.storage",
-    "bot.console", "bot.discord_front", "bot.banks", "bot.game",
+    "discord",
+    "sqlite3",
+    "aiosqlite",
+    "asyncpg",
+    "psycopg",
+    "yaml",
+    "aiohttp",
+    "requests",
+    "socket",
+    "subprocess",
+    "os",
+    "pathlib",
+    "io",
+    "shutil",
+    "urllib",
+    "http",
+    "bot.storage",
+    "bot.console",
+    "bot.discord_front",
+    "bot.banks",
+    "bot.game",
 }
 FORBIDDEN_CALLS = {"open", "print", "input"}
 
@@ -32,11 +50,17 @@ def test_engine_has_no_discord_sql_or_io():
             if any(name == m or name.startswith(m + ".") for m in FORBIDDEN_MODULES):
                 offenders.append(f"{path.name} imports {name}")
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in FORBIDDEN_CALLS):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in FORBIDDEN_CALLS
+            ):
                 offenders.append(f"{path.name}:{node.lineno} calls {node.func.id}()")
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
-                    node.value.lstrip().upper().startswith(("SELECT ", "INSERT ", "UPDATE ")):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and node.value.lstrip().upper().startswith(("SELECT ", "INSERT ", "UPDATE "))
+            ):
                 offenders.append(f"{path.name}:{node.lineno} holds SQL")
     assert offenders == []
 

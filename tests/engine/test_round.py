@@ -12,8 +12,7 @@ from tests.engine.helpers import ALICE, BOB, CAROL, ROBOT, make_question
 def buttons_round(n: int = 5, seconds: float = 20.0) -> tuple[Round, FakeClock]:
     clock = FakeClock()
     qs = [make_question(i) for i in range(n)]
-    return Round(qs, mode=Mode.BUTTONS, seconds=seconds, clock=clock,
-                 rng=random.Random(7)), clock
+    return Round(qs, mode=Mode.BUTTONS, seconds=seconds, clock=clock, rng=random.Random(7)), clock
 
 
 def typed_round(n: int = 5, seconds: float = 30.0) -> tuple[Round, FakeClock]:

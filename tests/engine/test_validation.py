@@ -8,8 +8,13 @@ def bank(**questions_and_more):
 
 
 def good(**over):
-    q = {"id": "q1", "question": "Capital of Italy?", "answers": ["Rome"],
-         "distractors": ["Milan", "Naples", "Turin"], "source": "s"}
+    q = {
+        "id": "q1",
+        "question": "Capital of Italy?",
+        "answers": ["Rome"],
+        "distractors": ["Milan", "Naples", "Turin"],
+        "source": "s",
+    }
     q.update(over)
     return q
 
@@ -60,13 +65,14 @@ def test_a_bank_that_is_not_a_mapping():
 
 
 def test_yaml_scalars_become_text():
-    q, problems = build_question({"id": "n", "question": "Sides of a hexagon?", "answers": [6],
-                                  "distractors": [5, 7, 8]}, bank_id="b",
-                                 source_ids=frozenset())
+    q, problems = build_question(
+        {"id": "n", "question": "Sides of a hexagon?", "answers": [6], "distractors": [5, 7, 8]},
+        bank_id="b",
+        source_ids=frozenset(),
+    )
     assert problems == [] and q.answers == ("6",) and q.distractors == ("5", "7", "8")
 
 
 def test_problem_text_names_file_line_and_question():
-    report = build_bank(bank(questions=[good(answers=[])]), origin="x.yaml",
-                        line_of=lambda path: 7)
+    report = build_bank(bank(questions=[good(answers=[])]), origin="x.yaml", line_of=lambda path: 7)
     assert str(report.problems[0]) == "x.yaml:7: question 'q1': no accepted answer"

@@ -40,8 +40,9 @@ class Scripted:
 
 
 async def start(service, channel=5, settings=SETTINGS, banks=("geo",)):
-    session = await service.start(guild_id=1, channel_id=channel, starter=ALICE,
-                                  bank_ids=list(banks), settings=settings)
+    session = await service.start(
+        guild_id=1, channel_id=channel, starter=ALICE, bank_ids=list(banks), settings=settings
+    )
     session.round.join(ALICE)
     session.round.join(BOB)
     return session
@@ -51,8 +52,15 @@ async def test_a_full_round_is_played_and_saved(service, repo):
     session = await start(service)
     ui = Scripted()
     await run_round(session, ui, pause=0)
-    assert ui.events == ["q1", "r1:all-answered", "q2", "r2:all-answered", "q3",
-                         "r3:all-answered", "done:Alice,Bob"]
+    assert ui.events == [
+        "q1",
+        "r1:all-answered",
+        "q2",
+        "r2:all-answered",
+        "q3",
+        "r3:all-answered",
+        "done:Alice,Bob",
+    ]
     game = await repo.get_game(session.game_id)
     assert game.status is GameStatus.FINISHED
     board = await repo.leaderboard(1, period=Period.ALL_TIME, now=game.ended_at)

@@ -9,7 +9,8 @@ SQL_WORDS = ("SELECT ", "INSERT ", "UPDATE ", "DELETE ", "PRAGMA ", "WITH ", "FR
 
 def _has_sql(node: ast.AST) -> bool:
     return any(
-        isinstance(n, ast.Constant) and isinstance(n.value, str)
+        isinstance(n, ast.Constant)
+        and isinstance(n.value, str)
         and any(w in n.value.upper() for w in SQL_WORDS)
         for n in ast.walk(node)
     )
@@ -25,8 +26,11 @@ def _runtime_sql_building(tree: ast.AST) -> list[int]:
             building = (
                 isinstance(node, ast.JoinedStr)
                 or (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod))
-                or (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "format")
+                or (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "format"
+                )
             )
             if building and _has_sql(node):
                 found.append(node.lineno)

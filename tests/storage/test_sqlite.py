@@ -27,8 +27,19 @@ def game(guild=10, channel=100, started=NOW):
 
 
 def answer(game_id, number, player, points, *, guild=10, correct=None, at=NOW, bank="geo"):
-    return AnswerRow(game_id, number, player, f"P{player}", guild, bank, f"q{number}",
-                     points > 0 if correct is None else correct, points, 1500, at)
+    return AnswerRow(
+        game_id,
+        number,
+        player,
+        f"P{player}",
+        guild,
+        bank,
+        f"q{number}",
+        points > 0 if correct is None else correct,
+        points,
+        1500,
+        at,
+    )
 
 
 async def test_migrates_from_empty_and_reopens(tmp_path):
@@ -41,8 +52,14 @@ async def test_migrates_from_empty_and_reopens(tmp_path):
     assert con.execute("PRAGMA user_version").fetchone()[0] == 1
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"games", "answers", "player_totals", "guild_settings", "custom_questions",
-            "audit_log"} <= tables
+    assert {
+        "games",
+        "answers",
+        "player_totals",
+        "guild_settings",
+        "custom_questions",
+        "audit_log",
+    } <= tables
 
 
 async def test_database_file_is_private(tmp_path):
@@ -80,13 +97,17 @@ async def test_totals_equal_the_sum_of_answers_after_interleaved_games(repo):
     await repo.record_answers([answer(g1, 1, 1, 900), answer(g2, 1, 1, 800)])
     await repo.record_answers([answer(g1, 1, 2, 0), answer(g2, 1, 2, 700)])
     await repo.record_answers([answer(g1, 2, 1, 0), answer(g2, 2, 1, 1000)])
-    await repo.end_game(g1, GameStatus.FINISHED, NOW, [Participant(1, 1, True),
-                                                     Participant(2, 0, False)])
-    await repo.end_game(g2, GameStatus.FINISHED, NOW, [Participant(1, 2, False),
-                                                     Participant(2, 1, True)])
+    await repo.end_game(
+        g1, GameStatus.FINISHED, NOW, [Participant(1, 1, True), Participant(2, 0, False)]
+    )
+    await repo.end_game(
+        g2, GameStatus.FINISHED, NOW, [Participant(1, 2, False), Participant(2, 1, True)]
+    )
     board = await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW)
     assert [(r.player_id, r.points, r.correct, r.answered) for r in board] == [
-        (1, 2700, 3, 4), (2, 700, 1, 2)]
+        (1, 2700, 3, 4),
+        (2, 700, 1, 2),
+    ]
     stats = await repo.player_stats(10, 1, period=Period.ALL_TIME, now=NOW)
     assert (stats.games, stats.wins, stats.best_streak, stats.rank) == (2, 1, 2, 1)
     assert await repo.check_consistency() == []
@@ -140,10 +161,14 @@ async def test_running_games_become_abandoned_and_keep_points(repo):
 async def test_guilds_are_isolated_and_global_board_sums_them(repo):
     g1 = await repo.create_game(game(guild=10, channel=1))
     g2 = await repo.create_game(game(guild=20, channel=2))
-    await repo.record_answers([answer(g1, 1, 1, 900, guild=10), answer(g2, 1, 1, 500, guild=20),
-                               answer(g2, 1, 2, 1000, guild=20)])
-    assert [r.player_id for r in await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW)] \
-        == [1]
+    await repo.record_answers(
+        [
+            answer(g1, 1, 1, 900, guild=10),
+            answer(g2, 1, 1, 500, guild=20),
+            answer(g2, 1, 2, 1000, guild=20),
+        ]
+    )
+    assert [r.player_id for r in await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW)] == [1]
     global_board = await repo.leaderboard(None, period=Period.ALL_TIME, now=NOW)
     assert [(r.player_id, r.points) for r in global_board] == [(1, 1400), (2, 1000)]
 
@@ -161,8 +186,9 @@ async def test_leaderboard_pages_and_ranks(repo):
 
 async def test_board_per_bank(repo):
     g = await repo.create_game(game())
-    await repo.record_answers([answer(g, 1, 1, 900, bank="geo"),
-                               answer(g, 2, 2, 800, bank="mi-running")])
+    await repo.record_answers(
+        [answer(g, 1, 1, 900, bank="geo"), answer(g, 2, 2, 800, bank="mi-running")]
+    )
     board = await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW, bank_id="mi-running")
     assert [r.player_id for r in board] == [2]
 
@@ -171,8 +197,7 @@ async def test_reset_and_forget(repo):
     g = await repo.create_game(game())
     await repo.record_answers([answer(g, 1, 1, 900), answer(g, 1, 2, 800)])
     assert await repo.forget_member(10, 1) == 1
-    assert [r.player_id for r in await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW)] \
-        == [2]
+    assert [r.player_id for r in await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW)] == [2]
     assert await repo.check_consistency() == []
     await repo.reset_leaderboard(10)
     assert await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW) == []
