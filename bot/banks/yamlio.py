@@ -11,9 +11,45 @@ from bot.engine.validation import LineOf, Path
 
 try:
     from yaml import CSafeDumper as SafeDumper
-    from yaml import CSafeLoader as SafeLoader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeDumper, SafeLoader  # type: ignore[assignment]
+    from yaml import SafeDumper  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+# Tags a bank never needs: they turn text into bytes, sets or ordered pairs.
+_REFUSED_TAGS = ("binary", "set", "omap", "pairs")
+
+
+class LenientLoader(_BaseLoader):
+    """The safe loader without exotic tags; a repeated key keeps its last value."""
+
+
+class SafeLoader(LenientLoader):
+    """For bank files: a key written twice is an error, not a silent overwrite."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the key '{key}' appears twice in one mapping",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _refuse(loader: SafeLoader, node: yaml.Node) -> Any:
+    raise yaml.constructor.ConstructorError(
+        None, None, f"the tag {node.tag} is not allowed in bank files", node.start_mark
+    )
+
+
+for _tag in _REFUSED_TAGS:
+    LenientLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse)
 
 _MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s&*]", re.MULTILINE)
 
@@ -26,9 +62,12 @@ class YamlProblem(ValueError):
         self.line = line
 
 
-def parse(text: str) -> tuple[Any, LineOf]:
-    """Parse one YAML document and return its data and a path-to-line locator."""
-    loader = SafeLoader(text)
+def parse(text: str, *, repeated_keys: bool = False) -> tuple[Any, LineOf]:
+    """Parse one YAML document and return its data and a path-to-line locator.
+
+    `repeated_keys` is for formats (Red's lists) whose importer reports repeats itself.
+    """
+    loader = LenientLoader(text) if repeated_keys else SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:

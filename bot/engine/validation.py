@@ -85,11 +85,16 @@ class _Collector:
         self.problems.append(Problem(self.origin, self.line_of(path), question_id, message))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _text(value: Any) -> str | None:
-    """Accept the scalars YAML produces for plain text; reject containers."""
+    """Accept the scalars YAML produces for plain text; reject containers and control codes."""
     if isinstance(value, bool):
         return "True" if value else "False"
-    if isinstance(value, str | int | float):
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int | float):
         return str(value).strip()
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -113,6 +118,9 @@ def _string(
     text = _text(data[key])
     if text is None:
         c.add((*path, key), f"'{key}' must be text", qid)
+        return None
+    if _CONTROL.search(text):
+        c.add((*path, key), f"'{key}' contains control characters", qid)
         return None
     if not text:
         if required:
@@ -151,6 +159,8 @@ def _choices(c: _Collector, data: Mapping[str, Any], key: str, path: Path, qid: 
         text = _text(item)
         if text is None:
             c.add((*path, key, i), f"{key}[{i}] must be text", qid)
+        elif _CONTROL.search(text):
+            c.add((*path, key, i), f"{key}[{i}] contains control characters", qid)
         elif not text:
             c.add((*path, key, i), f"{key}[{i}] is empty", qid)
         elif len(text) > MAX_CHOICE:

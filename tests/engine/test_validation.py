@@ -76,3 +76,9 @@ def test_yaml_scalars_become_text():
 def test_problem_text_names_file_line_and_question():
     report = build_bank(bank(questions=[good(answers=[])]), origin="x.yaml", line_of=lambda path: 7)
     assert str(report.problems[0]) == "x.yaml:7: question 'q1': no accepted answer"
+
+
+def test_control_characters_are_refused():
+    found = messages(bank(questions=[good(question="Capital\x01 of Italy?")]))
+    assert any("control characters" in m for m in found)
+    assert messages(bank(questions=[good(question="Two\nlines?")])) == []

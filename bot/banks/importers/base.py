@@ -13,7 +13,7 @@ try:
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader  # type: ignore[assignment]
 
-from bot.banks.yamlio import YamlProblem, parse
+from bot.banks.yamlio import LenientLoader, YamlProblem, parse
 from bot.engine.errors import TriviaError
 from bot.engine.validation import LineOf, no_lines
 
@@ -75,10 +75,10 @@ def under(line_of: LineOf, *prefix: str | int) -> LineOf:
     return locate
 
 
-def read_yaml(text: str) -> tuple[Any, LineOf]:
+def read_yaml(text: str, *, repeated_keys: bool = False) -> tuple[Any, LineOf]:
     """Safe YAML for imports: yamlio's rules plus no explicit tags at all (`!!binary`, `!!set`)."""
     try:
-        data, line_of = parse(text)
+        data, line_of = parse(text, repeated_keys=repeated_keys)
     except YamlProblem as exc:
         raise BankImportError(f"line {exc.line}: not valid YAML: {exc}") from None
     except RecursionError:
@@ -90,7 +90,7 @@ def read_yaml(text: str) -> tuple[Any, LineOf]:
 
 def compose(text: str) -> yaml.Node | None:
     """The node tree, for the few checks the constructed data can no longer answer."""
-    return yaml.compose(text, Loader=SafeLoader)
+    return yaml.compose(text, Loader=LenientLoader)
 
 
 _MAYBE_TAG = re.compile(r"(?:^|[\s\[{,:?-])![^\s]", re.MULTILINE)

@@ -22,7 +22,7 @@ RESERVED = frozenset({"AUTHOR", "DESCRIPTION", "CONFIG"})
 
 def parse_red(text: str) -> Parsed:
     """Red lists have no distractors, so every question imports as typed-only."""
-    data, line_of = read_yaml(text)
+    data, line_of = read_yaml(text, repeated_keys=True)
     if data is None:
         raise BankImportError("the file is empty")
     if not isinstance(data, Mapping):
