@@ -8,7 +8,8 @@ from typing import Any
 
 from bot.banks.importers.csvfile import COLUMNS, join_items
 from bot.banks.yamlio import dump
-from bot.engine.models import Bank, Question, Source
+from bot.engine.models import Bank, Source
+from bot.engine.validation import question_data
 
 
 def export_yaml(bank: Bank) -> str:
@@ -20,23 +21,6 @@ def export_yaml(bank: Bank) -> str:
         data["sources"] = [_source(s) for s in bank.sources]
     data["questions"] = [question_data(q) for q in bank.questions]
     return dump(data)
-
-
-def question_data(q: Question) -> dict[str, Any]:
-    """One question in bank-file shape; empty fields are left out, not written as null."""
-    fields: dict[str, Any] = {
-        "id": q.id,
-        "question": q.text,
-        "answers": list(q.answers),
-        "distractors": list(q.distractors) or None,
-        "difficulty": q.difficulty.value,
-        "category": q.category,
-        "source": q.source,
-        "evidence": q.evidence,
-        "explanation": q.explanation,
-        "hint": q.hint,
-    }
-    return {k: v for k, v in fields.items() if v is not None}
 
 
 def _source(s: Source) -> dict[str, Any]:

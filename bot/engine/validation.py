@@ -262,6 +262,23 @@ def _question(
     )
 
 
+def question_data(q: Question) -> dict[str, Any]:
+    """The inverse of build_question: bank-file shape, empty fields left out."""
+    fields: dict[str, Any] = {
+        "id": q.id,
+        "question": q.text,
+        "answers": list(q.answers),
+        "distractors": list(q.distractors) or None,
+        "difficulty": q.difficulty.value,
+        "category": q.category,
+        "source": q.source,
+        "evidence": q.evidence,
+        "explanation": q.explanation,
+        "hint": q.hint,
+    }
+    return {k: v for k, v in fields.items() if v is not None}
+
+
 def _sources(c: _Collector, raw: Any) -> list[Source]:
     if raw is None:
         return []

@@ -3,50 +3,20 @@
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.banks.importers import UniqueIds
 from bot.engine.clock import Clock
 from bot.engine.errors import TriviaError
 from bot.engine.models import Question
-from bot.engine.validation import SLUG, build_question
+from bot.engine.validation import SLUG, build_question, question_data
 from bot.game.catalog import Catalog
 from bot.storage.records import AuditEntry, CustomQuestionRow
 from bot.storage.repository import Repository
 
 MAX_CUSTOM_PER_GUILD = 5000
-
-
-def question_data(q: Question) -> dict[str, Any]:
-    """A question as the mapping a bank file would hold, without empty keys."""
-    data: dict[str, Any] = {
-        "id": q.id,
-        "question": q.text,
-        "answers": list(q.answers),
-        "distractors": list(q.distractors),
-        "difficulty": q.difficulty.value,
-        "category": q.category,
-        "source": q.source,
-        "evidence": q.evidence,
-        "explanation": q.explanation,
-        "hint": q.hint,
-    }
-    return {k: v for k, v in data.items() if v not in (None, [], "")}
-
-
-def slugify(text: str, taken: set[str], limit: int = 40) -> str:
-    """A readable id from the question text, unique among `taken`."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[: limit - 4].strip("-")
-    base = base or "question"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{n}"
-        n += 1
-    return candidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +58,7 @@ class CustomQuestions:
         self._check_bank_id(bank_id)
         existing = {r.question_id for r in await self.repo.custom_questions(guild_id, bank_id)}
         data: dict[str, Any] = {
-            "id": slugify(question, existing),
+            "id": UniqueIds(existing).make(question),
             "question": question,
             "answers": [a for a in (x.strip() for x in answers.splitlines()) if a],
             "distractors": [d for d in (x.strip() for x in distractors.splitlines()) if d],

@@ -4,6 +4,7 @@ from bot.banks.importers.base import BankImportError, ImportError_, ImportProble
 from bot.banks.importers.core import (
     FORMATS,
     ImportReport,
+    UniqueIds,
     decode_input,
     detect_format,
     import_questions,
@@ -18,6 +19,7 @@ __all__ = [
     "ImportError_",
     "ImportProblem",
     "ImportReport",
+    "UniqueIds",
     "decode_input",
     "detect_format",
     "import_questions",

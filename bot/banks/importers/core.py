@@ -25,6 +25,7 @@ from bot.engine.validation import (
     Problem,
     build_bank,
     build_question,
+    question_data,
 )
 
 FORMATS = ("red", "opentdb", "csv", "yaml")
@@ -137,7 +138,7 @@ def _build(
     """Validate each entry, skip repeats, then build the bank from the survivors."""
     problems = list(parsed.problems)
     source_ids = _source_ids(parsed.sources)
-    ids = _Ids(_given_ids(parsed.entries))
+    ids = UniqueIds(_given_ids(parsed.entries))
     kept: list[tuple[Entry, Question]] = []
     by_text: dict[str, int] = {}
     by_id: dict[str, int] = {}
@@ -223,7 +224,7 @@ def _bank(
         "title": title.strip() if title else _title(parsed.title, bank_id),
         "description": _clip(parsed.description, MAX_DESCRIPTION),
         "sources": parsed.sources,
-        "questions": [_as_data(q) for _, q in kept],
+        "questions": [question_data(q) for _, q in kept],
     }
 
     def line_of(path: Path) -> int:
@@ -242,23 +243,6 @@ def _bank(
     return bank, problems
 
 
-def _as_data(q: Question) -> dict[str, Any]:
-    """A validated question back in bank-file shape, for the bank-level pass."""
-    fields = {
-        "id": q.id,
-        "question": q.text,
-        "answers": list(q.answers),
-        "distractors": list(q.distractors),
-        "difficulty": q.difficulty.value,
-        "category": q.category,
-        "source": q.source,
-        "evidence": q.evidence,
-        "explanation": q.explanation,
-        "hint": q.hint,
-    }
-    return {k: v for k, v in fields.items() if v is not None}
-
-
 def _title(raw: Any, bank_id: str) -> str:
     """The file's own title when it has a usable one, else one made from the id."""
     if isinstance(raw, str) and raw.strip():
@@ -272,7 +256,7 @@ def _clip(raw: Any, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-class _Ids:
+class UniqueIds:
     """Slug ids from question text: unique, at most 40 characters, `[a-z0-9-]`."""
 
     def __init__(self, reserved: set[str]) -> None:
