@@ -25,6 +25,7 @@ from .models import (
     FakeMessage,
     FakeResponse,
     FakeRole,
+    FakeUpload,
     FakeUser,
     overwrite,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "FakeMessage",
     "FakeResponse",
     "FakeRole",
+    "FakeUpload",
     "FakeUser",
     "Fault",
     "World",

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import mimetypes
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 
@@ -355,6 +357,49 @@ class FakeGuild:
 
 
 @dataclass(eq=False)
+class FakeUpload:
+    """A file on the fake's CDN: one a test user uploads, or one the bot attached to a message."""
+
+    id: int
+    filename: str
+    data: bytes
+    content_type: str | None = None
+    description: str | None = None
+    ephemeral: bool = False
+
+    def __post_init__(self) -> None:
+        if self.content_type is None:
+            self.content_type = mimetypes.guess_type(self.filename)[0]
+
+    @property
+    def size(self) -> int:
+        """Return the size in bytes, as Discord reports it."""
+        return len(self.data)
+
+    def path(self, *, proxy: bool = False) -> str:
+        """Return the CDN path the fake serves the bytes on (url, or proxy_url)."""
+        prefix = "/media/attachments" if proxy else "/attachments"
+        return f"{prefix}/{self.id}/{quote(self.filename, safe='')}"
+
+    def payload(self, origin: str) -> dict[str, Any]:
+        """Build the Attachment object; url and proxy_url point at the fake itself."""
+        data: dict[str, Any] = {
+            "id": str(self.id),
+            "filename": self.filename,
+            "size": self.size,
+            "url": origin + self.path(),
+            "proxy_url": origin + self.path(proxy=True),
+        }
+        if self.content_type is not None:
+            data["content_type"] = self.content_type
+        if self.description is not None:
+            data["description"] = self.description
+        if self.ephemeral:
+            data["ephemeral"] = True
+        return data
+
+
+@dataclass(eq=False)
 class MessageRevision:
     """What a message looked like before one edit, so tests can check edit history."""
 
@@ -379,6 +424,7 @@ class FakeMessage:
     flags: int = 0
     allowed_mentions: dict[str, Any] | None = None
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    attachment_data: dict[str, bytes] = field(default_factory=dict)
     message_reference: dict[str, Any] | None = None
     mentions: list[FakeUser] = field(default_factory=list)
     mention_roles: list[int] = field(default_factory=list)
@@ -424,6 +470,14 @@ class FakeMessage:
     def buttons(self) -> list[dict[str, Any]]:
         """Return every button component in the message, flattened."""
         return [c for c in iter_components(self.components) if c.get("type") == 2]
+
+    def file(self, filename: str | None = None) -> bytes:
+        """Return the bytes of an attached file (by filename; the only one if not given)."""
+        matches = [a for a in self.attachments if filename is None or a.get("filename") == filename]
+        if len(matches) != 1:
+            names = [a.get("filename") for a in self.attachments]
+            raise LookupError(f"message {self.id}: no single attachment {filename!r} in {names}")
+        return self.attachment_data[matches[0]["id"]]
 
     def custom_ids(self) -> list[str]:
         """Return the custom_ids of all interactive components."""

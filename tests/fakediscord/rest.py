@@ -301,6 +301,7 @@ class RestApi:
                             "filename": getattr(part, "filename", None) or "file",
                             "size": len(data),
                             "content_type": part.headers.get("Content-Type"),
+                            "data": bytes(data),
                         }
                     )
             if files:
@@ -580,6 +581,9 @@ class RestApi:
             "application_id": str(fake.application_id),
             "version": str(fake.ids.next()),
         }
+        if cmd.get("default_member_permissions") is not None:
+            # Discord answers with a string, whatever number type the bot sent.
+            cmd["default_member_permissions"] = str(cmd["default_member_permissions"])
         if gid is not None:
             cmd["guild_id"] = gid
         else:

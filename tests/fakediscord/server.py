@@ -42,6 +42,7 @@ from .models import (
     FakeMember,
     FakeMessage,
     FakeRole,
+    FakeUpload,
     FakeUser,
     SnowflakeGenerator,
     utcnow_iso,
@@ -134,6 +135,8 @@ class FakeDiscord:
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}
         self.command_syncs: list[str | None] = []
         self.reactions: list[tuple[int, str]] = []
+        self.files: dict[int, FakeUpload] = {}
+        self.cdn_downloads: list[str] = []
 
         self.violations: list[str] = []
         self.unknown_routes: list[str] = []
@@ -156,6 +159,8 @@ class FakeDiscord:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/gateway/resume", self.gateway.handle)
+        app.router.add_get("/attachments/{attachment_id}/{filename}", self._serve_file)
+        app.router.add_get("/media/attachments/{attachment_id}/{filename}", self._serve_file)
         self.rest.install(app)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1)
         await self._runner.setup()
@@ -186,6 +191,11 @@ class FakeDiscord:
     def base_url(self) -> str:
         """REST base to put in discord.http.Route.BASE."""
         return f"http://{self.host}:{self.port}{API_PREFIX}"
+
+    @property
+    def cdn_origin(self) -> str:
+        """Scheme, host and port that attachment url/proxy_url point at (the fake itself)."""
+        return f"http://{self.host}:{self.port}"
 
     @property
     def gateway_url(self) -> str:
@@ -297,6 +307,43 @@ class FakeDiscord:
             self.channels[channel.id] = channel
             self.history[channel.id] = []
         return channel
+
+    def upload(
+        self,
+        filename: str,
+        data: bytes | str,
+        *,
+        content_type: str | None = None,
+        description: str | None = None,
+    ) -> FakeUpload:
+        """A file a user attaches to a slash command option of type 11 (attachment).
+
+        Pass the result as the option value; the fake puts it in data.resolved.attachments
+        and serves the bytes at its url, so discord.py's Attachment.read() downloads them.
+        The content type is guessed from the filename unless given.
+        """
+        raw = data.encode() if isinstance(data, str) else bytes(data)
+        upload = FakeUpload(
+            self.ids.next(), filename, raw, content_type, description, ephemeral=True
+        )
+        self.files[upload.id] = upload
+        return upload
+
+    def attachment_bytes(self, attachment: Mapping[str, Any] | int | str) -> bytes:
+        """Return the bytes behind an attachment (its payload dict, or its id)."""
+        aid = attachment["id"] if isinstance(attachment, Mapping) else attachment
+        return self.files[int(aid)].data
+
+    async def _serve_file(self, request: web.Request) -> web.StreamResponse:
+        """The CDN: GET an attachment's url or proxy_url (no Authorization, like Discord)."""
+        raw_id = request.match_info["attachment_id"]
+        upload = self.files.get(int(raw_id)) if raw_id.isdigit() else None
+        if upload is None or request.match_info["filename"] != upload.filename:
+            return web.Response(status=404, text="404: Not Found")
+        self.cdn_downloads.append(f"{upload.id}/{upload.filename}")
+        self.notify()
+        ctype = upload.content_type or "application/octet-stream"
+        return web.Response(body=upload.data, headers={"Content-Type": ctype})
 
     def guilds_for_shard(self, shard_id: int) -> list[FakeGuild]:
         """Guilds a shard receives, by Discord's (guild_id >> 22) % num_shards formula."""
@@ -556,25 +603,31 @@ class FakeDiscord:
     # ------------------------------------------------------------------ messages (used by REST)
 
     def _attachments(self, body: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Store the files of a multipart body on the CDN and describe them as attachments."""
         files = body.get("_files") or []
         described = {int(a["id"]): a for a in body.get("attachments") or [] if "id" in a}
         out: list[dict[str, Any]] = []
         for i, f in enumerate(files):
-            aid = self.ids.next()
             meta = described.get(i, {})
-            name = meta.get("filename") or f["filename"]
-            out.append(
-                {
-                    "id": str(aid),
-                    "filename": name,
-                    "size": f["size"],
-                    "url": f"https://cdn.fake/attachments/{aid}/{name}",
-                    "proxy_url": f"https://media.fake/attachments/{aid}/{name}",
-                    "content_type": f.get("content_type"),
-                    "description": meta.get("description"),
-                }
+            sent_type = f.get("content_type")
+            upload = FakeUpload(
+                self.ids.next(),
+                meta.get("filename") or f["filename"],
+                f.get("data", b""),
+                # Discord decides the type from the file; discord.py always says octet-stream
+                None if sent_type in (None, "application/octet-stream") else sent_type,
+                meta.get("description"),
             )
+            self.files[upload.id] = upload
+            out.append(upload.payload(self.cdn_origin))
         return out
+
+    def _attachment_data(self, attachments: list[dict[str, Any]]) -> dict[str, bytes]:
+        return {
+            a["id"]: self.files[int(a["id"])].data
+            for a in attachments
+            if int(a["id"]) in self.files
+        }
 
     def _new_message(
         self,
@@ -603,6 +656,7 @@ class FakeDiscord:
             raw=body if isinstance(body, dict) else dict(body),
             **extra,
         )
+        msg.attachment_data = self._attachment_data(msg.attachments)
         self.messages[msg.id] = msg
         if not msg.ephemeral:
             self.history.setdefault(channel.id, []).append(msg)
@@ -656,6 +710,7 @@ class FakeDiscord:
             keep = {str(a.get("id")) for a in body.get("attachments") or []}
             msg.attachments = [a for a in msg.attachments if a["id"] in keep]
             msg.attachments.extend(self._attachments(body))
+            msg.attachment_data = self._attachment_data(msg.attachments)
         if "flags" in body and body["flags"] is not None:
             settable = 4 | FLAG_COMPONENTS_V2
             msg.flags = (msg.flags & ~settable) | (int(body["flags"]) & settable)
@@ -902,6 +957,17 @@ class FakeDiscord:
             }
             resolved.setdefault("channels", {})[str(target.id)] = entry
             return str(target.id)
+        elif otype == 11:
+            if not isinstance(value, FakeUpload):
+                raise ValueError(f"option {name}: pass fake.upload(filename, data)")
+            if value.size > self.attachment_size_limit:
+                raise ValueError(
+                    f"option {name}: {value.size} bytes is over the upload limit of "
+                    f"{self.attachment_size_limit}"
+                )
+            self.files[value.id] = value
+            resolved.setdefault("attachments", {})[str(value.id)] = value.payload(self.cdn_origin)
+            return str(value.id)
         else:
             raise ValueError(f"option {name}: type {otype} is not supported by the fake")
         if otype in (4, 10):
@@ -920,10 +986,13 @@ class FakeDiscord:
         name: str,
         options: Mapping[str, Any] | None,
         focused: str | None = None,
+        *,
+        bypass_permissions: bool = False,
     ) -> dict[str, Any]:
         parts = name.split()
         cmd = self._find_command(channel, parts[0], 1)
-        self._check_command_permissions(cmd, channel, user)
+        if not bypass_permissions:
+            self._check_command_permissions(cmd, channel, user)
         schema: dict[str, Any] = cmd
         path: list[dict[str, Any]] = []
         for part in parts[1:]:
@@ -984,15 +1053,21 @@ class FakeDiscord:
         user: UserRef,
         name: str,
         options: Mapping[str, Any] | None = None,
+        *,
+        bypass_permissions: bool = False,
     ) -> FakeInteraction:
         """Invoke a registered slash command ("trivia start" for subcommands) as a user.
 
         Options are checked against the registered schema (types, required, choices, ranges);
-        user/channel/role options take Fake objects and are put in data.resolved.
+        user/channel/role options take Fake objects and are put in data.resolved; attachment
+        options take `fake.upload(...)`. `bypass_permissions=True` lets the call through even
+        when default_member_permissions would hide the command from this user, as Discord
+        does after a server admin overrides the command's permissions (Server Settings ->
+        Integrations). The member's real permissions are still sent.
         """
         ch = self._channel(channel)
         who = self._user(user)
-        data = self._command_data(ch, who, name, options)
+        data = self._command_data(ch, who, name, options, bypass_permissions=bypass_permissions)
         ix = self._base_interaction(2, ch, who, data, f"/{name}")
         return await self._dispatch_interaction(ix)
 
@@ -1003,23 +1078,34 @@ class FakeDiscord:
         name: str,
         options: Mapping[str, Any],
         focused: str,
+        *,
+        bypass_permissions: bool = False,
     ) -> FakeInteraction:
         """Send an autocomplete interaction (type 4) with `focused` being typed."""
         ch = self._channel(channel)
         who = self._user(user)
-        data = self._command_data(ch, who, name, options, focused=focused)
+        data = self._command_data(
+            ch, who, name, options, focused=focused, bypass_permissions=bypass_permissions
+        )
         ix = self._base_interaction(4, ch, who, data, f"/{name} autocomplete {focused}")
         return await self._dispatch_interaction(ix)
 
     async def invoke_context_menu(
-        self, channel: ChannelRef, user: UserRef, name: str, target: FakeUser | FakeMessage
+        self,
+        channel: ChannelRef,
+        user: UserRef,
+        name: str,
+        target: FakeUser | FakeMessage,
+        *,
+        bypass_permissions: bool = False,
     ) -> FakeInteraction:
         """Invoke a user (type 2) or message (type 3) context menu command."""
         ch = self._channel(channel)
         who = self._user(user)
         ctype = 3 if isinstance(target, FakeMessage) else 2
         cmd = self._find_command(ch, name, ctype)
-        self._check_command_permissions(cmd, ch, who)
+        if not bypass_permissions:
+            self._check_command_permissions(cmd, ch, who)
         resolved: dict[str, Any] = {}
         if isinstance(target, FakeMessage):
             resolved["messages"] = {str(target.id): target.payload()}
@@ -1038,12 +1124,17 @@ class FakeDiscord:
         return await self._dispatch_interaction(ix)
 
     def _clickable(
-        self, message: MessageRef, user: FakeUser, custom_id: str | None, label: str | None
+        self,
+        message: MessageRef,
+        user: FakeUser,
+        custom_id: str | None,
+        label: str | None,
+        ignore_ephemeral: bool = False,
     ) -> tuple[FakeMessage, dict[str, Any]]:
         msg = self._message(message)
         if msg.loading:
             raise ValueError(f"message {msg.id} is still loading; there is nothing to click")
-        if msg.visible_to is not None and msg.visible_to != user.id:
+        if msg.visible_to is not None and msg.visible_to != user.id and not ignore_ephemeral:
             raise PermissionError(f"message {msg.id} is ephemeral for another user")
         comp = msg.find_component(custom_id=custom_id, label=label)
         if comp is None:
@@ -1062,10 +1153,16 @@ class FakeDiscord:
         user: UserRef,
         *,
         label: str | None = None,
+        ignore_ephemeral: bool = False,
     ) -> FakeInteraction:
-        """Click a button (by custom_id, or by label) on a message as a user (type 3)."""
+        """Click a button (by custom_id, or by label) on a message as a user (type 3).
+
+        Another user's ephemeral message cannot be clicked (PermissionError), as in the
+        Discord client; `ignore_ephemeral=True` forges such a click anyway, to test that the
+        bot checks who pressed its buttons.
+        """
         who = self._user(user)
-        msg, comp = self._clickable(message, who, custom_id, label)
+        msg, comp = self._clickable(message, who, custom_id, label, ignore_ephemeral)
         if comp.get("type") != 2 or comp.get("style") in (5, 6):
             raise ValueError(f"component {comp.get('custom_id')!r} is not a clickable button")
         data = {"custom_id": comp["custom_id"], "component_type": 2}
@@ -1110,14 +1207,21 @@ class FakeDiscord:
     ) -> FakeInteraction:
         """Submit the modal the bot opened in response to `source` (type 5).
 
-        `values` maps each input's custom_id to its text (or list of values for selects);
-        required inputs and length limits are checked like the Discord client does.
+        `values` maps each input's custom_id (or its visible label, handy when the bot lets
+        discord.py generate custom_ids) to its text (or list of values for selects); inputs
+        left out keep their pre-filled `value`. Required inputs and length limits are checked
+        like the Discord client does.
         """
         modal = source.modal
         if modal is None:
             raise ValueError(f"{source.describe()} was not answered with a modal")
         who = self._user(user) if user is not None else source.user
-        remaining = dict(values)
+        by_label = self.modal_inputs(source)
+        ids = set(by_label.values())
+        remaining = {
+            (key if key in ids or key not in by_label else by_label[key]): value
+            for key, value in values.items()
+        }
         components: list[dict[str, Any]] = []
         for top in modal.get("components") or []:
             if top.get("type") == 1:
@@ -1145,6 +1249,24 @@ class FakeDiscord:
         return await self._dispatch_interaction(ix)
 
     @staticmethod
+    def modal_inputs(source: FakeInteraction) -> dict[str, str]:
+        """Map each input's visible label to its custom_id in the modal `source` opened."""
+        modal = source.modal
+        if modal is None:
+            raise ValueError(f"{source.describe()} was not answered with a modal")
+        out: dict[str, str] = {}
+        for top in modal.get("components") or []:
+            if top.get("type") == 1:
+                for comp in top.get("components") or []:
+                    if "custom_id" in comp and "label" in comp:
+                        out[comp["label"]] = comp["custom_id"]
+            elif top.get("type") == 18:
+                inner = top.get("component") or {}
+                if "custom_id" in inner and "label" in top:
+                    out[top["label"]] = inner["custom_id"]
+        return out
+
+    @staticmethod
     def _modal_value(comp: dict[str, Any], remaining: dict[str, Any]) -> dict[str, Any]:
         cid = comp.get("custom_id")
         ctype = comp.get("type")
@@ -1153,6 +1275,8 @@ class FakeDiscord:
             out["id"] = comp["id"]
         given = remaining.pop(cid, None) if cid is not None else None
         if ctype == 4:
+            if given is None:  # the Discord client submits a pre-filled value unchanged
+                given = comp.get("value")
             text = "" if given is None else str(given)
             if comp.get("required", True) and not text:
                 raise ValueError(f"modal input {cid!r} is required")
