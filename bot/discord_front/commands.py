@@ -23,15 +23,22 @@ def register(sub: Any) -> None:
     run = sub.add_parser("run", help="connect to Discord and serve rounds (needs DISCORD_TOKEN)")
     run.set_defaults(handler=run_bot)
     sync = sub.add_parser("sync", help="publish the slash commands to Discord")
-    sync.add_argument("--guild", type=int, default=None, metavar="ID",
-                      help="to one server only (instant); without it, globally")
+    sync.add_argument(
+        "--guild",
+        type=int,
+        default=None,
+        metavar="ID",
+        help="to one server only (instant); without it, globally",
+    )
     sync.set_defaults(handler=sync_commands)
 
 
 def _token(settings: Settings) -> str:
     if not settings.discord_token:
-        raise TriviaError("DISCORD_TOKEN is not set. Put it in .env (see .env.example) or the "
-                          "environment. To play without Discord, run `trivia-bot play`.")
+        raise TriviaError(
+            "DISCORD_TOKEN is not set. Put it in .env (see .env.example) or the "
+            "environment. To play without Discord, run `trivia-bot play`."
+        )
     return settings.discord_token
 
 
@@ -62,8 +69,10 @@ async def _serve(settings: Settings, token: str) -> int:
             async with bot:
                 await bot.start(token)
         except discord.LoginFailure:
-            raise TriviaError("Discord refused the token in DISCORD_TOKEN; copy it again from "
-                              "the Developer Portal (Bot → Reset Token).") from None
+            raise TriviaError(
+                "Discord refused the token in DISCORD_TOKEN; copy it again from "
+                "the Developer Portal (Bot → Reset Token)."
+            ) from None
         log.info("disconnected; saving and closing")
     return 0
 
@@ -82,7 +91,10 @@ async def _sync(settings: Settings, token: str, guild_id: int | None) -> int:
         async with bot:
             await bot.login(token)
             synced = await bot.sync_to(guild_id)
-            where = (f"server {guild_id}" if guild_id is not None
-                     else "all servers (may take up to an hour to appear)")
+            where = (
+                f"server {guild_id}"
+                if guild_id is not None
+                else "all servers (may take up to an hour to appear)"
+            )
     print(f"Synced {len(synced)} commands to {where}.")
     return 0

@@ -20,5 +20,10 @@ async def private(interaction: discord.Interaction, text: str, **kwargs: object)
         else:
             await interaction.response.send_message(text, ephemeral=True, **kwargs)  # type: ignore[arg-type]
     except discord.HTTPException as exc:
-        log.warning("guild %s channel %s: could not reply to interaction %s: %s",
-                    interaction.guild_id, interaction.channel_id, interaction.id, exc)
+        log.warning(
+            "guild %s channel %s: could not reply to interaction %s: %s",
+            interaction.guild_id,
+            interaction.channel_id,
+            interaction.id,
+            exc,
+        )

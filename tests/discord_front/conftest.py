@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.app import App, open_app
 from bot.discord_front.client import TriviaBot
 from bot.settings import Settings
-from tests.fakediscord import FakeDiscord, FakeChannel, FakeGuild, FakeRole, FakeUser, run_bot
+from bot.storage.records import AnswerRow, GameStatus, NewGame, Participant
+from bot.storage.sqlite import SQLiteRepository
+from tests.fakediscord import (
+    FakeChannel,
+    FakeDiscord,
+    FakeGuild,
+    FakeResponse,
+    FakeRole,
+    FakeUser,
+    run_bot,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "banks"
 MANAGE_GUILD = 1 << 5
@@ -89,3 +102,76 @@ async def running_bot(
 async def fake() -> AsyncIterator[FakeDiscord]:
     async with FakeDiscord() as f:
         yield f
+
+
+def query(tmp_path: Path, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Read the bot's database file directly, so tests check what was really stored."""
+    con = sqlite3.connect(tmp_path / "trivia.db")
+    try:
+        return con.execute(sql, tuple(params)).fetchall()
+    finally:
+        con.close()
+
+
+async def call(
+    fake: FakeDiscord,
+    channel: FakeChannel,
+    user: FakeUser,
+    name: str,
+    options: Mapping[str, Any] | None = None,
+    *,
+    bypass: bool = False,
+) -> FakeResponse:
+    """Invoke a slash command and return the bot's initial response (most tests need only it)."""
+    ix = await fake.invoke_slash(channel, user, name, options, bypass_permissions=bypass)
+    return await ix.response()
+
+
+async def seed_game(
+    tmp_path: Path,
+    guild: FakeGuild,
+    channel: FakeChannel,
+    scores: Sequence[tuple[FakeUser, bool, int]],
+    *,
+    at: float | None = None,
+    bank_id: str = "geo",
+    question_id: str = "capital-italy",
+) -> int:
+    """A finished one-question game written through the repository, before the bot starts."""
+    when = time.time() if at is None else at
+    repo = await SQLiteRepository.open(tmp_path / "trivia.db")
+    try:
+        game_id = await repo.create_game(
+            NewGame(guild.id, channel.id, (bank_id,), "buttons", scores[0][0].id, 1, 5.0, when)
+        )
+        await repo.record_answers(
+            [
+                AnswerRow(
+                    game_id,
+                    1,
+                    u.id,
+                    u.username,
+                    guild.id,
+                    bank_id,
+                    question_id,
+                    right,
+                    points,
+                    1000,
+                    when,
+                )
+                for u, right, points in scores
+            ]
+        )
+        best = max(points for _, _, points in scores)
+        await repo.end_game(
+            game_id,
+            GameStatus.FINISHED,
+            when + 5,
+            [
+                Participant(u.id, int(right), right and points == best)
+                for u, right, points in scores
+            ],
+        )
+        return game_id
+    finally:
+        await repo.close()

@@ -31,23 +31,43 @@ class ResetConfirm(discord.ui.View):
         return True
 
     @discord.ui.button(label="Reset the leaderboard", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction[Any],
-                      _button: discord.ui.Button[Any]) -> None:
+    async def confirm(
+        self, interaction: discord.Interaction[Any], _button: discord.ui.Button[Any]
+    ) -> None:
         await require_admin(interaction, self.bot.repo)
         self.stop()
         guild_id = interaction.guild_id or 0
         cleared = await self.bot.repo.reset_leaderboard(guild_id)
-        await self.bot.repo.audit(AuditEntry(guild_id, interaction.user.id, "reset-leaderboard",
-                                             f"{cleared} players cleared",
-                                             self.bot.service.clock.now()))
+        await self.bot.repo.audit(
+            AuditEntry(
+                guild_id,
+                interaction.user.id,
+                "reset-leaderboard",
+                f"{cleared} players cleared",
+                self.bot.service.clock.now(),
+            )
+        )
         await interaction.response.edit_message(
-            content=f"Leaderboard reset: {cleared} players cleared.", view=None)
+            content=f"Leaderboard reset: {cleared} players cleared.", view=None
+        )
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction[Any],
-                     _button: discord.ui.Button[Any]) -> None:
+    async def cancel(
+        self, interaction: discord.Interaction[Any], _button: discord.ui.Button[Any]
+    ) -> None:
         self.stop()
         await interaction.response.edit_message(content="Nothing was reset.", view=None)
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: Exception, _item: discord.ui.Item[Any]
+    ) -> None:
+        """A refused Confirm (no longer an admin) is explained, not left unanswered."""
+        await self.bot.on_tree_error(
+            interaction,
+            app_commands.CommandInvokeError(interaction.command, error)
+            if interaction.command
+            else error,
+        )  # type: ignore[arg-type]
 
 
 class Admin(commands.Cog):
@@ -56,9 +76,12 @@ class Admin(commands.Cog):
 
 
 @groups.admin.command(name="settings", description="Show or change this server's defaults.")
-@app_commands.describe(questions="Questions per round (1-50)", seconds="Seconds per question",
-                       mode="Default answer mode",
-                       manager_role="Role that may use /trivia-admin besides Manage Server")
+@app_commands.describe(
+    questions="Questions per round (1-50)",
+    seconds="Seconds per question",
+    mode="Default answer mode",
+    manager_role="Role that may use /trivia-admin besides Manage Server",
+)
 async def settings(
     interaction: discord.Interaction[Any],
     questions: app_commands.Range[int, 1, 50] | None = None,
@@ -70,8 +93,16 @@ async def settings(
     await require_admin(interaction, bot.repo)
     guild_id = interaction.guild_id or 0
     row = await bot.repo.guild_settings(guild_id)
-    changes = {k: v for k, v in (("questions", questions), ("seconds", seconds), ("mode", mode),
-                                 ("manager_role", manager_role)) if v is not None}
+    changes = {
+        k: v
+        for k, v in (
+            ("questions", questions),
+            ("seconds", seconds),
+            ("mode", mode),
+            ("manager_role", manager_role),
+        )
+        if v is not None
+    }
     if changes:
         row = GuildSettingsRow(
             guild_id,
@@ -82,13 +113,16 @@ async def settings(
         )
         await bot.repo.save_guild_settings(row, bot.service.clock.now())
         detail = ", ".join(f"{k}={getattr(v, 'id', v)}" for k, v in changes.items())
-        await bot.repo.audit(AuditEntry(guild_id, interaction.user.id, "settings", detail,
-                                        bot.service.clock.now()))
+        await bot.repo.audit(
+            AuditEntry(guild_id, interaction.user.id, "settings", detail, bot.service.clock.now())
+        )
     effective = await bot.service.settings_for(guild_id)
     role = f"<@&{row.manager_role_id}>" if row.manager_role_id else "none (Manage Server only)"
-    text = (("Saved. " if changes else "") + f"Questions per round: {effective.questions}\n"
-            f"Seconds per question: {effective.seconds:g}\nMode: {effective.mode.value}\n"
-            f"Manager role: {role}")
+    text = (
+        ("Saved. " if changes else "") + f"Questions per round: {effective.questions}\n"
+        f"Seconds per question: {effective.seconds:g}\nMode: {effective.mode.value}\n"
+        f"Manager role: {role}"
+    )
     await private(interaction, limits.cut(text, limits.CONTENT))
 
 
@@ -98,7 +132,9 @@ async def reset_leaderboard(interaction: discord.Interaction[Any]) -> None:
     await require_admin(interaction, bot.repo)
     await interaction.response.send_message(
         "This deletes every answer and total on this server's boards. It cannot be undone.",
-        view=ResetConfirm(bot, interaction.user.id), ephemeral=True)
+        view=ResetConfirm(bot, interaction.user.id),
+        ephemeral=True,
+    )
 
 
 @groups.admin.command(name="forget", description="Delete a member's answers and totals here.")
@@ -108,10 +144,17 @@ async def forget(interaction: discord.Interaction[Any], member: discord.User) ->
     await require_admin(interaction, bot.repo)
     guild_id = interaction.guild_id or 0
     removed = await bot.repo.forget_member(guild_id, member.id)
-    await bot.repo.audit(AuditEntry(guild_id, interaction.user.id, "forget-member",
-                                    f"member {member.id}: {removed} answers",
-                                    bot.service.clock.now()))
-    await private(interaction, f"Deleted {removed} answers and the totals of "
-                  f"{limits.safe(member.display_name, 64)} on this server.")
-
-
+    await bot.repo.audit(
+        AuditEntry(
+            guild_id,
+            interaction.user.id,
+            "forget-member",
+            f"member {member.id}: {removed} answers",
+            bot.service.clock.now(),
+        )
+    )
+    await private(
+        interaction,
+        f"Deleted {removed} answers and the totals of "
+        f"{limits.safe(member.display_name, 64)} on this server.",
+    )

@@ -28,25 +28,34 @@ class BoardPage(
 ):
     """Previous/Next buttons that carry the whole board state, so they survive restarts."""
 
-    def __init__(self, period: str, scope: str, page: int, bank: str, label: str,
-                 disabled: bool = False) -> None:
-        super().__init__(discord.ui.Button(
-            label=label, style=discord.ButtonStyle.secondary, disabled=disabled,
-            custom_id=f"trivia:lb:{period}:{scope}:{page}:{bank}",
-        ))
+    def __init__(
+        self, period: str, scope: str, page: int, bank: str, label: str, disabled: bool = False
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                disabled=disabled,
+                custom_id=f"trivia:lb:{period}:{scope}:{page}:{bank}",
+            )
+        )
         self.period, self.scope, self.page, self.bank = period, scope, page, bank
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any],
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
         match: re.Match[str],
     ) -> BoardPage:
-        return cls(match["period"], match["scope"], int(match["page"]), match["bank"],
-                   item.label or "")
+        return cls(
+            match["period"], match["scope"], int(match["page"]), match["bank"], item.label or ""
+        )
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        embed, view = await board_message(interaction, self.period, self.scope, self.page,
-                                          self.bank)
+        embed, view = await board_message(
+            interaction, self.period, self.scope, self.page, self.bank
+        )
         await interaction.response.edit_message(embed=embed, view=view)
 
 
@@ -60,17 +69,21 @@ async def board_message(
     size = await bot.repo.board_size(guild_id, period=per, now=now, bank_id=bank or None)
     pages = max(math.ceil(size / PAGE), 1)
     page = min(max(page, 0), pages - 1)
-    rows = await bot.repo.leaderboard(guild_id, period=per, now=now, bank_id=bank or None,
-                                      limit=PAGE, offset=page * PAGE)
+    rows = await bot.repo.leaderboard(
+        guild_id, period=per, now=now, bank_id=bank or None, limit=PAGE, offset=page * PAGE
+    )
     me = await bot.repo.player_stats(guild_id, interaction.user.id, period=per, now=now)
     title = ("This week" if per is Period.WEEK else "All-time") + (
-        " · all servers" if guild_id is None else " · this server")
+        " · all servers" if guild_id is None else " · this server"
+    )
     if bank:
         title += f" · {bank}"
-    embed = render.board_embed(rows, title=title, page=page, pages=pages,
-                               me=me if me and me.answered else None)
+    embed = render.board_embed(
+        rows, title=title, page=page, pages=pages, me=me if me and me.answered else None
+    )
     view = discord.ui.View(timeout=None)
-    view.add_item(BoardPage(period, scope, page - 1, bank, "Previous", disabled=page <= 0))
+    # the custom_id must match the template even when disabled: no page -1 on the first page
+    view.add_item(BoardPage(period, scope, max(page - 1, 0), bank, "Previous", disabled=page <= 0))
     view.add_item(BoardPage(period, scope, page + 1, bank, "Next", disabled=page >= pages - 1))
     return embed, view
 
@@ -82,8 +95,11 @@ class Boards(commands.Cog):
 
 
 @groups.trivia.command(name="leaderboard", description="Show the leaderboard.")
-@app_commands.describe(period="All-time or this week (UTC)", scope="This server or all servers",
-                       bank="Only answers from this bank")
+@app_commands.describe(
+    period="All-time or this week (UTC)",
+    scope="This server or all servers",
+    bank="Only answers from this bank",
+)
 @app_commands.autocomplete(bank=bank_autocomplete)
 async def leaderboard(
     interaction: discord.Interaction[Any],
@@ -94,25 +110,34 @@ async def leaderboard(
     if bank is not None and not re.fullmatch(r"[a-z0-9-]{1,40}", bank):
         await private(interaction, "Bank ids are lowercase letters, digits and dashes.")
         return
-    embed, view = await board_message(interaction, "w" if period == "week" else "a",
-                                      "g" if scope == "global" else "s", 0, bank or "")
+    embed, view = await board_message(
+        interaction,
+        "w" if period == "week" else "a",
+        "g" if scope == "global" else "s",
+        0,
+        bank or "",
+    )
     await interaction.response.send_message(embed=embed, view=view)
 
 
 @groups.trivia.command(name="stats", description="Points, accuracy, games and rank.")
 @app_commands.describe(member="Whose stats (default: yours)")
-async def stats(interaction: discord.Interaction[Any],
-                member: discord.Member | None = None) -> None:
+async def stats(
+    interaction: discord.Interaction[Any], member: discord.Member | None = None
+) -> None:
     bot: TriviaBot = interaction.client
     target = member or interaction.user
-    found = await bot.repo.player_stats(interaction.guild_id, target.id,
-                                        period=Period.ALL_TIME, now=time.time())
+    found = await bot.repo.player_stats(
+        interaction.guild_id, target.id, period=Period.ALL_TIME, now=time.time()
+    )
     if found is None:
-        await private(interaction, f"{limits.safe(target.display_name, 64)} has not played "
-                      "here yet.")
+        await private(
+            interaction, f"{limits.safe(target.display_name, 64)} has not played here yet."
+        )
         return
-    await interaction.response.send_message(embed=render.stats_embed(found, "this server"),
-                                            ephemeral=True)
+    await interaction.response.send_message(
+        embed=render.stats_embed(found, "this server"), ephemeral=True
+    )
 
 
 @groups.trivia.command(name="banks", description="List the question banks you can play.")
@@ -121,9 +146,13 @@ async def banks(interaction: discord.Interaction[Any]) -> None:
     lines = []
     for bank in await bot.catalog.available(interaction.guild_id or 0):
         kind = "this server" if bank.guild_id is not None else "shipped"
-        lines.append(f"`{bank.id}` · {limits.safe(bank.title, 100)} · "
-                     f"{len(bank.questions)} questions · {kind}")
-    embed = discord.Embed(title="Question banks", colour=render.BLURPLE,
-                          description=limits.cut("\n".join(lines) or "No banks.",
-                                                 limits.EMBED_DESCRIPTION))
+        lines.append(
+            f"`{bank.id}` · {limits.safe(bank.title, 100)} · "
+            f"{len(bank.questions)} questions · {kind}"
+        )
+    embed = discord.Embed(
+        title="Question banks",
+        colour=render.BLURPLE,
+        description=limits.cut("\n".join(lines) or "No banks.", limits.EMBED_DESCRIPTION),
+    )
     await interaction.response.send_message(embed=embed, ephemeral=True)

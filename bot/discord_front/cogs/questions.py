@@ -35,18 +35,26 @@ def custom(bot: TriviaBot) -> CustomQuestions:
 
 class AddQuestionModal(discord.ui.Modal, title="Add a trivia question"):
     question: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Question", style=discord.TextStyle.paragraph, max_length=1000)
+        label="Question", style=discord.TextStyle.paragraph, max_length=1000
+    )
     answers: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Accepted answers, one per line", style=discord.TextStyle.paragraph,
-        max_length=1000)
+        label="Accepted answers, one per line", style=discord.TextStyle.paragraph, max_length=1000
+    )
     distractors: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Wrong choices, one per line (3 for buttons)", style=discord.TextStyle.paragraph,
-        required=False, max_length=1000)
+        label="Wrong choices, one per line (3 for buttons)",
+        style=discord.TextStyle.paragraph,
+        required=False,
+        max_length=1000,
+    )
     explanation: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Explanation shown after the reveal", style=discord.TextStyle.paragraph,
-        required=False, max_length=1000)
+        label="Explanation shown after the reveal",
+        style=discord.TextStyle.paragraph,
+        required=False,
+        max_length=1000,
+    )
     bank: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Bank name", default="custom", max_length=40)
+        label="Bank name", default="custom", max_length=40
+    )
 
     def __init__(self, bot: TriviaBot) -> None:
         super().__init__(custom_id=f"trivia:add:{secrets.token_hex(8)}")
@@ -55,15 +63,23 @@ class AddQuestionModal(discord.ui.Modal, title="Add a trivia question"):
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         await require_admin(interaction, self.bot.repo)
         q = await custom(self.bot).add_from_form(
-            interaction.guild_id or 0, interaction.user.id, bank_id=self.bank.value,
-            question=self.question.value, answers=self.answers.value,
-            distractors=self.distractors.value, explanation=self.explanation.value,
+            interaction.guild_id or 0,
+            interaction.user.id,
+            bank_id=self.bank.value,
+            question=self.question.value,
+            answers=self.answers.value,
+            distractors=self.distractors.value,
+            explanation=self.explanation.value,
         )
         await private(interaction, f"Added `{q.bank_id}/{q.id}`: {limits.safe(q.text, 300)}")
 
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
-        await self.bot.on_tree_error(interaction, app_commands.CommandInvokeError(
-            interaction.command, error) if interaction.command else error)  # type: ignore[arg-type]
+        await self.bot.on_tree_error(
+            interaction,
+            app_commands.CommandInvokeError(interaction.command, error)
+            if interaction.command
+            else error,
+        )  # type: ignore[arg-type]
 
 
 @dataclass
@@ -89,33 +105,44 @@ class ImportConfirm(discord.ui.View):
         return True
 
     @discord.ui.button(label="Confirm import", style=discord.ButtonStyle.success)
-    async def confirm(self, interaction: discord.Interaction[Any],
-                      _button: discord.ui.Button[Any]) -> None:
+    async def confirm(
+        self, interaction: discord.Interaction[Any], _button: discord.ui.Button[Any]
+    ) -> None:
         await require_admin(interaction, self.bot.repo)
         self.stop()
         p = self.pending
         try:
-            added = await custom(self.bot).store(p.guild_id, p.actor_id, p.bank_id, p.questions,
-                                                 action="import")
+            added = await custom(self.bot).store(
+                p.guild_id, p.actor_id, p.bank_id, p.questions, action="import"
+            )
         except TriviaError as exc:
-            await interaction.response.edit_message(content=limits.cut(str(exc), limits.CONTENT),
-                                                    view=None)
+            await interaction.response.edit_message(
+                content=limits.cut(str(exc), limits.CONTENT), view=None
+            )
             return
         await interaction.response.edit_message(
             content=f"Imported {len(added.question_ids)} questions into `{added.bank_id}`.",
-            view=None)
+            view=None,
+        )
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction[Any],
-                     _button: discord.ui.Button[Any]) -> None:
+    async def cancel(
+        self, interaction: discord.Interaction[Any], _button: discord.ui.Button[Any]
+    ) -> None:
         self.stop()
-        await interaction.response.edit_message(content="Import cancelled; nothing changed.",
-                                                view=None)
+        await interaction.response.edit_message(
+            content="Import cancelled; nothing changed.", view=None
+        )
 
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception,
-                       _item: discord.ui.Item[Any]) -> None:
-        await self.bot.on_tree_error(interaction, app_commands.CommandInvokeError(
-            interaction.command, error) if interaction.command else error)  # type: ignore[arg-type]
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: Exception, _item: discord.ui.Item[Any]
+    ) -> None:
+        await self.bot.on_tree_error(
+            interaction,
+            app_commands.CommandInvokeError(interaction.command, error)
+            if interaction.command
+            else error,
+        )  # type: ignore[arg-type]
 
 
 class Questions(commands.Cog):
@@ -131,10 +158,13 @@ async def add(interaction: discord.Interaction[Any]) -> None:
 
 
 @groups.admin.command(name="import", description="Import questions from a file (dry run first).")
-@app_commands.describe(file="Our YAML, a Red trivia list (YAML), OpenTDB JSON, or CSV",
-                       bank="Bank to import into (default: the file's name)")
-async def import_(interaction: discord.Interaction[Any], file: discord.Attachment,
-                  bank: str | None = None) -> None:
+@app_commands.describe(
+    file="Our YAML, a Red trivia list (YAML), OpenTDB JSON, or CSV",
+    bank="Bank to import into (default: the file's name)",
+)
+async def import_(
+    interaction: discord.Interaction[Any], file: discord.Attachment, bank: str | None = None
+) -> None:
     bot: TriviaBot = interaction.client
     await require_admin(interaction, bot.repo)
     if file.size > MAX_UPLOAD:
@@ -147,8 +177,10 @@ async def import_(interaction: discord.Interaction[Any], file: discord.Attachmen
     except ImportError_ as exc:
         await private(interaction, f"Can't import {limits.safe(file.filename, 100)}: {exc}")
         return
-    lines = [f"**Dry run** of {limits.safe(file.filename, 100)} into `{bank_id}`: "
-             f"{len(report.questions)} valid, {len(report.problems)} problems."]
+    lines = [
+        f"**Dry run** of {limits.safe(file.filename, 100)} into `{bank_id}`: "
+        f"{len(report.questions)} valid, {len(report.problems)} problems."
+    ]
     lines += [f"- {limits.safe(str(p), 200)}" for p in report.problems[:15]]
     if len(report.problems) > 15:
         lines.append(f"…and {len(report.problems) - 15} more.")
@@ -157,10 +189,14 @@ async def import_(interaction: discord.Interaction[Any], file: discord.Attachmen
         await private(interaction, limits.cut("\n".join(lines), limits.CONTENT))
         return
     lines.append("Confirm to import the valid questions (all of them, or none).")
-    pending = PendingImport(interaction.guild_id or 0, interaction.user.id, bank_id,
-                            tuple(report.questions))
-    await interaction.followup.send(limits.cut("\n".join(lines), limits.CONTENT),
-                                    view=ImportConfirm(bot, pending), ephemeral=True)
+    pending = PendingImport(
+        interaction.guild_id or 0, interaction.user.id, bank_id, tuple(report.questions)
+    )
+    await interaction.followup.send(
+        limits.cut("\n".join(lines), limits.CONTENT),
+        view=ImportConfirm(bot, pending),
+        ephemeral=True,
+    )
 
 
 @groups.admin.command(name="export", description="Download this server's questions as YAML.")
@@ -173,18 +209,27 @@ async def export(interaction: discord.Interaction[Any], bank: str | None = None)
     if bank is not None and not chosen and bank in bot.catalog.shipped:
         chosen = [bot.catalog.shipped[bank]]
     if not chosen:
-        raise TriviaError("This server has no questions of its own yet." if bank is None
-                          else f"No bank '{bank}' here.")
-    files = [discord.File(io.BytesIO(export_yaml(b).encode()), filename=f"{b.id}.yaml")
-             for b in chosen[:10]]
+        raise TriviaError(
+            "This server has no questions of its own yet."
+            if bank is None
+            else f"No bank '{bank}' here."
+        )
+    files = [
+        discord.File(io.BytesIO(export_yaml(b).encode()), filename=f"{b.id}.yaml")
+        for b in chosen[:10]
+    ]
     await interaction.response.send_message(
-        f"{sum(len(b.questions) for b in chosen)} questions.", files=files, ephemeral=True)
+        f"{sum(len(b.questions) for b in chosen)} questions.", files=files, ephemeral=True
+    )
 
 
 @groups.admin.command(name="questions", description="List this server's questions.")
 @app_commands.describe(bank="Which bank", page="Page number")
-async def list_questions(interaction: discord.Interaction[Any], bank: str | None = None,
-                         page: app_commands.Range[int, 1, 1000] = 1) -> None:
+async def list_questions(
+    interaction: discord.Interaction[Any],
+    bank: str | None = None,
+    page: app_commands.Range[int, 1, 1000] = 1,
+) -> None:
     bot: TriviaBot = interaction.client
     await require_admin(interaction, bot.repo)
     banks: list[Bank] = list((await bot.catalog.custom_banks(interaction.guild_id or 0)).values())
@@ -193,10 +238,12 @@ async def list_questions(interaction: discord.Interaction[Any], bank: str | None
         raise TriviaError("No questions of this server's own yet. Add one with /trivia-admin add.")
     pages = math.ceil(len(questions) / LIST_PAGE)
     page = min(page, pages)
-    shown = questions[(page - 1) * LIST_PAGE: page * LIST_PAGE]
+    shown = questions[(page - 1) * LIST_PAGE : page * LIST_PAGE]
     text = "\n".join(f"`{q.bank_id}/{q.id}` · {limits.safe(q.text, 150)}" for q in shown)
-    embed = discord.Embed(title=f"This server's questions · page {page}/{pages}",
-                          description=limits.cut(text, limits.EMBED_DESCRIPTION))
+    embed = discord.Embed(
+        title=f"This server's questions · page {page}/{pages}",
+        description=limits.cut(text, limits.EMBED_DESCRIPTION),
+    )
     await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
@@ -206,6 +253,7 @@ async def remove(interaction: discord.Interaction[Any], question_id: str) -> Non
     bot: TriviaBot = interaction.client
     await require_admin(interaction, bot.repo)
     bank_id, _, qid = question_id.strip().rpartition("/")
-    await custom(bot).remove(interaction.guild_id or 0, interaction.user.id, bank_id or "custom",
-                             qid)
+    await custom(bot).remove(
+        interaction.guild_id or 0, interaction.user.id, bank_id or "custom", qid
+    )
     await private(interaction, f"Removed `{bank_id or 'custom'}/{qid}`.")
