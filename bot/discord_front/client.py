@@ -65,8 +65,7 @@ class TriviaBot(commands.AutoShardedBot):
         await self.add_cog(admin.Admin(self))
         if self.settings.dev_guild is not None:
             synced = await self.sync_to(self.settings.dev_guild)
-            log.info("synced %d commands to the dev guild %d", len(synced),
-                     self.settings.dev_guild)
+            log.info("synced %d commands to the dev guild %d", len(synced), self.settings.dev_guild)
 
     async def sync_to(self, guild_id: int | None) -> list[app_commands.AppCommand]:
         """Publish commands to one server (instant) or globally; only ever on request."""
@@ -86,17 +85,43 @@ class TriviaBot(commands.AutoShardedBot):
         elif isinstance(error, app_commands.CheckFailure):
             await private(interaction, "You can't use this command here.")
         elif isinstance(original, StorageError):
-            log.error("guild %s channel %s: storage error: %s", interaction.guild_id,
-                      interaction.channel_id, original)
-            await private(interaction, "The scores database is unavailable right now; "
-                          "please try again in a minute.")
+            log.error(
+                "guild %s channel %s: storage error: %s",
+                interaction.guild_id,
+                interaction.channel_id,
+                original,
+            )
+            await private(
+                interaction,
+                "The scores database is unavailable right now; please try again in a minute.",
+            )
         else:
-            log.error("guild %s channel %s: command %s failed", interaction.guild_id,
-                      interaction.channel_id,
-                      interaction.command.qualified_name if interaction.command else "?",
-                      exc_info=original)
-            await private(interaction, "Sorry, something went wrong on our side. "
-                          "It has been logged.")
+            log.error(
+                "guild %s channel %s: command %s failed",
+                interaction.guild_id,
+                interaction.channel_id,
+                interaction.command.qualified_name if interaction.command else "?",
+                exc_info=original,
+            )
+            await private(
+                interaction, "Sorry, something went wrong on our side. It has been logged."
+            )
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """A click whose custom_id is not on its message was forged; discord.py would ignore it."""
+        if interaction.type is not discord.InteractionType.component or not interaction.message:
+            return
+        custom_id = (interaction.data or {}).get("custom_id")
+        shown = discord.ui.View.from_message(interaction.message, timeout=None).walk_children()
+        if any(getattr(item, "custom_id", None) == custom_id for item in shown):
+            return
+        log.warning(
+            "guild %s channel %s: click with a custom_id not on message %s",
+            interaction.guild_id,
+            interaction.channel_id,
+            interaction.message.id,
+        )
+        await private(interaction, "That button isn't on this message; nothing was recorded.")
 
     async def close(self) -> None:
         """Stop rounds (saved as stopped) before the connection goes."""

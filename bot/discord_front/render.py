@@ -20,27 +20,41 @@ GREY = discord.Colour.light_grey()
 MAX_NAMES = 15
 
 
-def question_embed(asked: AskedQuestion, bank: Bank | None, hint: str | None = None) -> \
-        discord.Embed:
+def question_embed(
+    asked: AskedQuestion, bank: Bank | None, hint: str | None = None
+) -> discord.Embed:
     q = asked.question
     closes = discord.utils.format_dt(datetime.fromtimestamp(asked.closes_at, UTC), "R")
     title = bank.title if bank else q.bank_id
     embed = discord.Embed(
-        title=cut(f"Question {asked.number}/{asked.total} · {safe(title, 100)}",
-                  limits.EMBED_TITLE),
+        title=cut(
+            f"Question {asked.number}/{asked.total} · {safe(title, 100)}", limits.EMBED_TITLE
+        ),
         description=safe(q.text, 1000),
         colour=BLURPLE,
     )
     if asked.choices:
-        embed.add_field(name="Choices", value=cut("\n".join(
-            f"**{i}.** {safe(c, limits.BUTTON_LABEL)}" for i, c in enumerate(asked.choices, 1)),
-            limits.EMBED_FIELD_VALUE), inline=False)
+        embed.add_field(
+            name="Choices",
+            value=cut(
+                "\n".join(
+                    f"**{i}.** {safe(c, limits.BUTTON_LABEL)}"
+                    for i, c in enumerate(asked.choices, 1)
+                ),
+                limits.EMBED_FIELD_VALUE,
+            ),
+            inline=False,
+        )
     else:
-        embed.add_field(name="How to answer", value="Type your answer in this channel.",
-                        inline=False)
+        embed.add_field(
+            name="How to answer", value="Type your answer in this channel.", inline=False
+        )
     if hint:
-        embed.add_field(name="Hint", value=cut(f"`{hint}`", limits.EMBED_FIELD_VALUE),
-                        inline=False)
+        # a backtick in the answer (or the bank's hint) would end the code span early
+        shown = limits.clean(hint).replace("`", "\u02cb")
+        embed.add_field(
+            name="Hint", value=cut(f"`{shown}`", limits.EMBED_FIELD_VALUE), inline=False
+        )
     embed.add_field(name="Closes", value=closes, inline=True)
     embed.set_footer(text=f"{q.difficulty.value} · {q.category or 'general'}")
     return limits.fit_embed(embed)
@@ -61,17 +75,22 @@ def reveal_embed(result: QuestionResult, bank: Bank | None) -> discord.Embed:
         description=safe(q.text, 1000),
         colour=GREEN if right else GREY,
     )
-    embed.add_field(name="Answer", value=safe(q.answers[0], limits.BUTTON_LABEL), inline=False)
+    # validation lets through text made only of invisible characters, which safe() removes;
+    # Discord refuses empty field values, and the reveal would fail
+    embed.add_field(
+        name="Answer", value=safe(q.answers[0], limits.BUTTON_LABEL) or "(blank)", inline=False
+    )
     wrong = len(result.answers) - len(right)
     embed.add_field(
         name="Right" if right else "Nobody got it",
-        value=cut(_names(right), limits.EMBED_FIELD_VALUE) if right else
-        (f"{wrong} answered, none right." if wrong else "No answers."),
+        value=cut(_names(right), limits.EMBED_FIELD_VALUE)
+        if right
+        else (f"{wrong} answered, none right." if wrong else "No answers."),
         inline=False,
     )
-    if q.explanation:
-        embed.add_field(name="Why", value=safe(q.explanation, limits.EMBED_FIELD_VALUE),
-                        inline=False)
+    why = safe(q.explanation, limits.EMBED_FIELD_VALUE) if q.explanation else ""
+    if why:
+        embed.add_field(name="Why", value=why, inline=False)
     cite = source_line(bank, q.source)
     if cite:
         embed.set_footer(text=cut(cite, limits.EMBED_FOOTER))
@@ -88,21 +107,26 @@ def standings_embed(standings: Sequence[Standing], stop_reason: str | None) -> d
         f"**{i}.** {safe(s.player.name, 64)} · {s.points} pts · {s.correct}/{s.answered} right"
         for i, s in enumerate(standings[:20], 1)
     ]
-    embed = discord.Embed(title=cut(title, limits.EMBED_TITLE),
-                          description=cut("\n".join(lines) or "Nobody scored.",
-                                          limits.EMBED_DESCRIPTION), colour=BLURPLE)
+    embed = discord.Embed(
+        title=cut(title, limits.EMBED_TITLE),
+        description=cut("\n".join(lines) or "Nobody scored.", limits.EMBED_DESCRIPTION),
+        colour=BLURPLE,
+    )
     return limits.fit_embed(embed)
 
 
-def board_embed(rows: Sequence[BoardRow], *, title: str, page: int, pages: int,
-                me: PlayerStats | None) -> discord.Embed:
+def board_embed(
+    rows: Sequence[BoardRow], *, title: str, page: int, pages: int, me: PlayerStats | None
+) -> discord.Embed:
     lines = [
-        f"**{r.rank}.** {safe(r.name, 64)} · {r.points} pts · "
-        f"{r.correct}/{r.answered} right" for r in rows
+        f"**{r.rank}.** {safe(r.name, 64)} · {r.points} pts · {r.correct}/{r.answered} right"
+        for r in rows
     ]
-    embed = discord.Embed(title=cut(title, limits.EMBED_TITLE),
-                          description="\n".join(lines) or "No answers recorded yet.",
-                          colour=BLURPLE)
+    embed = discord.Embed(
+        title=cut(title, limits.EMBED_TITLE),
+        description="\n".join(lines) or "No answers recorded yet.",
+        colour=BLURPLE,
+    )
     if me is not None:
         embed.add_field(name="You", value=f"#{me.rank} · {me.points} pts", inline=False)
     embed.set_footer(text=f"Page {page + 1}/{max(pages, 1)}")
@@ -110,8 +134,9 @@ def board_embed(rows: Sequence[BoardRow], *, title: str, page: int, pages: int,
 
 
 def stats_embed(stats: PlayerStats, scope: str) -> discord.Embed:
-    embed = discord.Embed(title=cut(f"{safe(stats.name, 64)} · {scope}", limits.EMBED_TITLE),
-                          colour=BLURPLE)
+    embed = discord.Embed(
+        title=cut(f"{safe(stats.name, 64)} · {scope}", limits.EMBED_TITLE), colour=BLURPLE
+    )
     for name, value in (
         ("Points", f"{stats.points}"),
         ("Rank", f"#{stats.rank}"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 
 from bot.engine.clock import Clock
@@ -14,6 +15,9 @@ from bot.storage.records import AnswerRow, GameStatus, Participant
 from bot.storage.repository import Repository
 
 ACK_TIMEOUT = 2.0
+END_RETRY_FIRST, END_RETRY_MAX = 0.1, 5.0
+
+log = logging.getLogger(__name__)
 
 
 class SaveDelayed(TriviaError):
@@ -85,11 +89,20 @@ class Session:
             raise SaveDelayed() from None
 
     async def ask(self) -> AskedQuestion:
+        """Open the next question; noting it for repeat-avoidance must not stop the round."""
         asked = self.round.ask_next()
         q = asked.question
-        await self._repo.record_question(
-            self.game_id, asked.number, q.bank_id, q.id, asked.opened_at
-        )
+        try:
+            await self._repo.record_question(
+                self.game_id, asked.number, q.bank_id, q.id, asked.opened_at
+            )
+        except Exception as exc:  # an outage: answers are still queued and retried
+            log.warning(
+                "game %d: could not note question %d (%s); the round goes on",
+                self.game_id,
+                asked.number,
+                exc,
+            )
         return asked
 
     async def choose(self, player: Player, number: int, index: int) -> Answer:
@@ -141,5 +154,18 @@ class Session:
             Participant(s.player.id, s.best_streak, winner is not None and s.player == winner)
             for s in self.round.standings()
         ]
-        await self._repo.end_game(self.game_id, status, self._clock.now(), participants)
-        return status
+        ended_at = self._clock.now()
+        delay = END_RETRY_FIRST
+        while True:  # until saved: a game left running would block its channel's next round
+            try:
+                await self._repo.end_game(self.game_id, status, ended_at, participants)
+                return status
+            except Exception as exc:
+                log.warning(
+                    "game %d: could not save the end of the round (%s); retrying in %.1fs",
+                    self.game_id,
+                    exc,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, END_RETRY_MAX)

@@ -176,15 +176,21 @@ class SQLiteRepository:
 
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One writer at a time, all or nothing."""
+        """One writer at a time, all or nothing; a write the file refuses is DatabaseUnavailable."""
         async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            await self._conn.execute("COMMIT")
+                await self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                    await self._conn.execute("COMMIT")
+                except BaseException:
+                    # SQLite has already rolled back after SQLITE_FULL or an I/O error; a
+                    # second ROLLBACK would fail and hide the error that matters.
+                    if self._conn.in_transaction:
+                        await self._conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as exc:  # locked, read-only, disk full, I/O
+                raise DatabaseUnavailable(f"cannot write to {self.path}: {exc}") from exc
 
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:
         async with self._conn.execute(sql, tuple(params)) as cur:

@@ -38,18 +38,22 @@ class AnswerButton(
     """A choice button that still answers after a restart ("this round has ended")."""
 
     def __init__(self, game_id: int, number: int, index: int, label: str = "?") -> None:
-        super().__init__(discord.ui.Button(
-            label=limits.cut(label, limits.BUTTON_LABEL),
-            style=discord.ButtonStyle.secondary,
-            custom_id=f"trivia:a:{game_id}:{number}:{index}",
-        ))
+        super().__init__(
+            discord.ui.Button(
+                label=limits.cut(label, limits.BUTTON_LABEL),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"trivia:a:{game_id}:{number}:{index}",
+            )
+        )
         self.game_id = game_id
         self.number = number
         self.index = index
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any],
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
         match: re.Match[str],
     ) -> AnswerButton:
         return cls(int(match["game"]), int(match["number"]), int(match["index"]), item.label or "")
@@ -70,6 +74,14 @@ class AnswerButton(
         await private(interaction, f"Locked in: {limits.safe(label, limits.BUTTON_LABEL)}")
 
 
+ROUND_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
+
+
+def can_post(permissions: discord.Permissions) -> bool:
+    """Whether the bot may post questions; 0 means Discord sent no app_permissions at all."""
+    return permissions.value == 0 or permissions >= ROUND_PERMISSIONS
+
+
 def answer_view(session: Session, asked: AskedQuestion) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for i, label in enumerate(asked.choices):
@@ -88,9 +100,29 @@ class ChannelPresenter:
     async def question(self, session: Session, asked: AskedQuestion) -> None:
         bank = session.banks_by_id.get(asked.question.bank_id)
         view = answer_view(session, asked) if asked.choices else discord.utils.MISSING
-        self.message = await self.channel.send(embed=render.question_embed(asked, bank),
-                                               view=view)
-        await self.bot.repo.set_question_message(session.game_id, asked.number, self.message.id)
+        self.message = await self.channel.send(embed=render.question_embed(asked, bank), view=view)
+        try:
+            await self.bot.repo.set_question_message(session.game_id, asked.number, self.message.id)
+        except Exception as exc:  # only a cross-reference; a database outage must not end play
+            log.warning(
+                "game %d: could not note the message of question %d (%s)",
+                session.game_id,
+                asked.number,
+                exc,
+            )
+
+    async def _edit(self, embed: discord.Embed, **fields: Any) -> None:
+        """Edit the question's message; if a moderator deleted it, post the update anew."""
+        assert self.message is not None
+        try:
+            self.message = await self.message.edit(embed=embed, **fields)
+        except discord.NotFound:
+            log.warning(
+                "channel %s: message %d was deleted; posting the update as a new one",
+                getattr(self.channel, "id", "?"),
+                self.message.id,
+            )
+            self.message = await self.channel.send(embed=embed)
 
     async def hint(self, session: Session, asked: AskedQuestion, level: int) -> None:
         if self.message is None:
@@ -99,18 +131,16 @@ class ChannelPresenter:
         text = session.round.hint_text(level)
         if level == 1 and asked.question.hint:
             text += f" · {asked.question.hint}"
-        self.message = await self.message.edit(embed=render.question_embed(asked, bank, text))
+        await self._edit(render.question_embed(asked, bank, text))
 
     async def reveal(self, session: Session, result: QuestionResult) -> None:
         if self.message is None:
             return
         bank = session.banks_by_id.get(result.asked.question.bank_id)
-        self.message = await self.message.edit(embed=render.reveal_embed(result, bank),
-                                               view=None)
+        await self._edit(render.reveal_embed(result, bank), view=None)
 
     async def finished(self, session: Session, standings: list[Standing]) -> None:
-        await self.channel.send(embed=render.standings_embed(standings,
-                                                             session.round.stop_reason))
+        await self.channel.send(embed=render.standings_embed(standings, session.round.stop_reason))
 
 
 class Rounds(commands.Cog):
@@ -133,8 +163,9 @@ class Rounds(commands.Cog):
 
     def launch(self, session: Session, channel: discord.abc.Messageable) -> None:
         presenter = ChannelPresenter(self.bot, channel)
-        task = asyncio.create_task(self._run(session, presenter),
-                                   name=f"round-{session.channel_id}")
+        task = asyncio.create_task(
+            self._run(session, presenter), name=f"round-{session.channel_id}"
+        )
         self.tasks[session.channel_id] = task
 
     async def _run(self, session: Session, presenter: ChannelPresenter) -> None:
@@ -143,8 +174,13 @@ class Rounds(commands.Cog):
         finally:
             self.bot.service.forget(session)
             self.tasks.pop(session.channel_id, None)
-            log.info("guild %d channel %d: game %d ended (%s)", session.guild_id,
-                     session.channel_id, session.game_id, session.round.status.value)
+            log.info(
+                "guild %d channel %d: game %d ended (%s)",
+                session.guild_id,
+                session.channel_id,
+                session.game_id,
+                session.round.status.value,
+            )
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -176,7 +212,8 @@ async def bank_autocomplete(
     needle = current.casefold()
     return [
         app_commands.Choice(name=limits.cut(f"{b.title} ({len(b.questions)})", 100), value=b.id)
-        for b in banks if needle in b.id or needle in b.title.casefold()
+        for b in banks
+        if needle in b.id or needle in b.title.casefold()
     ][:25]
 
 
@@ -213,15 +250,27 @@ async def start(
     channel = interaction.channel
     if channel is None or not isinstance(channel, discord.abc.Messageable):
         raise TriviaError("Rounds can only run in a text channel.")
+    if not can_post(interaction.app_permissions):
+        raise TriviaError(
+            "I can't run a round here: I need View Channel, Send Messages and Embed Links in "
+            "this channel. Ask an admin to grant them, or start the round in another channel."
+        )
     session = await bot.service.start(
-        guild_id=guild_id, channel_id=interaction.channel_id or 0,
-        starter=player_of(interaction.user), bank_ids=[bank] if bank else [], settings=settings,
+        guild_id=guild_id,
+        channel_id=interaction.channel_id or 0,
+        starter=player_of(interaction.user),
+        bank_ids=[bank] if bank else [],
+        settings=settings,
     )
     names = ", ".join(b.title for b in session.banks_by_id.values())
-    await interaction.response.send_message(limits.cut(
-        f"{limits.safe(interaction.user.display_name, 64)} started a round: "
-        f"{len(session.round.questions)} questions from {limits.safe(names, 300)}, "
-        f"{settings.mode.value}, {settings.seconds:g} s each.", limits.CONTENT))
+    await interaction.response.send_message(
+        limits.cut(
+            f"{limits.safe(interaction.user.display_name, 64)} started a round: "
+            f"{len(session.round.questions)} questions from {limits.safe(names, 300)}, "
+            f"{settings.mode.value}, {settings.seconds:g} s each.",
+            limits.CONTENT,
+        )
+    )
     cog = bot.get_cog("Rounds")
     assert isinstance(cog, Rounds)
     cog.launch(session, channel)
@@ -231,6 +280,7 @@ async def start(
 async def stop(interaction: discord.Interaction[Any]) -> None:
     bot: TriviaBot = interaction.client
     admin = await is_admin(interaction, bot.repo)
-    bot.service.request_stop(interaction.channel_id or 0, player_of(interaction.user),
-                             is_admin=admin)
+    bot.service.request_stop(
+        interaction.channel_id or 0, player_of(interaction.user), is_admin=admin
+    )
     await private(interaction, "Stopping the round; points so far are kept.")

@@ -1,0 +1,1 @@
+"""Fault injection: crashes, gateway and REST failures, database outages, hostile input."""
