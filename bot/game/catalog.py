@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 
 from bot.engine.errors import UnknownBank
@@ -12,6 +13,8 @@ from bot.storage.repository import Repository
 
 # Console play has no server; its games are stored under this guild id.
 LOCAL_GUILD = 0
+
+log = logging.getLogger(__name__)
 
 
 class Catalog:
@@ -29,11 +32,24 @@ class Catalog:
             return cached
         grouped: dict[str, list[Question]] = {}
         for row in await self._repo.custom_questions(guild_id):
-            question, _ = build_question(
-                json.loads(row.data), bank_id=row.bank_id, source_ids=frozenset()
+            data = json.loads(row.data)
+            # the source was checked against the imported file's sources when it was stored
+            source = data.get("source") if isinstance(data, dict) else None
+            question, problems = build_question(
+                data,
+                bank_id=row.bank_id,
+                source_ids=frozenset({source}) if isinstance(source, str) else frozenset(),
             )
-            if question is not None:
-                grouped.setdefault(row.bank_id, []).append(question)
+            if question is None:
+                log.error(
+                    "guild %d: stored question %s/%s no longer loads: %s",
+                    guild_id,
+                    row.bank_id,
+                    row.question_id,
+                    "; ".join(p.message for p in problems),
+                )
+                continue
+            grouped.setdefault(row.bank_id, []).append(question)
         banks = {
             bank_id: Bank(
                 id=bank_id,

@@ -749,11 +749,6 @@ async def test_invisible_only_answer_and_explanation_still_reveal(fake, tmp_path
     fake.assert_no_violations()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/game/catalog.py rebuilds custom questions with no sources, so imported "
-    "questions that cite a source are stored but silently dropped",
-)
 async def test_imported_questions_citing_sources_stay_playable(fake, tmp_path):
     """An exported shipped bank (questions cite its sources) re-imports whole and playable."""
     s = add_server(fake, "one", ("alice",))
