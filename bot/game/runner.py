@@ -21,6 +21,16 @@ class Presenter(Protocol):
     async def finished(self, session: Session, standings: list[Standing]) -> None: ...
 
 
+async def sleep_unless_woken(session: Session, delay: float) -> None:
+    """Sleep `delay` or until an answer or a stop wakes the round; no task, unlike wait_for."""
+    session.wake.clear()
+    try:
+        async with asyncio.timeout(delay):
+            await session.wake.wait()
+    except TimeoutError:
+        pass
+
+
 async def wait_for_close(
     session: Session, presenter: Presenter, asked: AskedQuestion
 ) -> CloseReason:
@@ -42,11 +52,7 @@ async def wait_for_close(
         next_at = asked.closes_at
         if round_.mode.value == "typed" and shown < 2:
             next_at = min(next_at, asked.opened_at + round_.seconds * (shown + 1) / 3)
-        session.wake.clear()
-        try:
-            await asyncio.wait_for(session.wake.wait(), timeout=max(next_at - now, 0.0) + 0.005)
-        except TimeoutError:
-            pass
+        await sleep_unless_woken(session, max(next_at - now, 0.0) + 0.005)
 
 
 async def run_round(session: Session, presenter: Presenter, *, pause: float = 3.0) -> None:
@@ -61,11 +67,7 @@ async def run_round(session: Session, presenter: Presenter, *, pause: float = 3.
             if result.round_over:
                 break
             if pause:
-                session.wake.clear()
-                try:
-                    await asyncio.wait_for(session.wake.wait(), timeout=pause)
-                except TimeoutError:
-                    pass
+                await sleep_unless_woken(session, pause)
     except asyncio.CancelledError:
         session.request_stop("cancelled")
         raise

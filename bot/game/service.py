@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from bot.engine.clock import Clock
 from bot.engine.draw import draw_questions
@@ -31,13 +31,13 @@ class TriviaService:
         catalog: Catalog,
         clock: Clock,
         *,
-        rng: Callable[[], random.Random] = random.Random,
+        rng: random.Random | None = None,
     ) -> None:
         self.repo = repo
         self.catalog = catalog
         self.clock = clock
         self.writer = AnswerWriter(repo)
-        self._rng = rng
+        self._rng = rng or random.Random()  # one for all rounds: 2.5 KB of state each
         self._sessions: dict[int, Session] = {}
         self._starting: set[int] = set()
 
@@ -85,7 +85,7 @@ class TriviaService:
         try:
             banks = await self.catalog.resolve(guild_id, bank_ids)
             recent = await self.repo.recent_questions(channel_id)
-            rng = self._rng()
+            rng = self._rng
             questions = draw_questions(
                 banks, settings.questions, mode=settings.mode, recent=recent, rng=rng
             )
