@@ -88,12 +88,21 @@ class _Collector:
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
+def _has_control(text: str) -> bool:
+    # Every control code is unprintable, and isprintable() is much the cheaper test, so the
+    # hot loops call this only for the rare text that is not printable (tabs, newlines).
+    return not text.isprintable() and _CONTROL.search(text) is not None
+
+
+_DIFFICULTIES = {d.value: d for d in Difficulty}
+
+
 def _text(value: Any) -> str | None:
     """Accept the scalars YAML produces for plain text; reject containers and control codes."""
+    if isinstance(value, str):  # first: nearly every value is
+        return value.strip()
     if isinstance(value, bool):
         return "True" if value else "False"
-    if isinstance(value, str):
-        return value.strip()
     if isinstance(value, int | float):
         return str(value).strip()
     if isinstance(value, datetime | date):
@@ -111,15 +120,16 @@ def _string(
     limit: int,
     qid: str | None = None,
 ) -> str | None:
-    if key not in data or data[key] is None:
+    value = data.get(key)
+    if value is None:
         if required:
             c.add(path, f"'{key}' is missing", qid)
         return None
-    text = _text(data[key])
+    text = value.strip() if isinstance(value, str) else _text(value)
     if text is None:
         c.add((*path, key), f"'{key}' must be text", qid)
         return None
-    if _CONTROL.search(text):
+    if _has_control(text):
         c.add((*path, key), f"'{key}' contains control characters", qid)
         return None
     if not text:
@@ -138,6 +148,8 @@ def _unknown_keys(
     path: Path,
     qid: str | None = None,
 ) -> None:
+    if data.keys() <= allowed:
+        return
     for key in data:
         if key not in allowed:
             names = ", ".join(sorted(allowed))
@@ -156,10 +168,10 @@ def _choices(c: _Collector, data: Mapping[str, Any], key: str, path: Path, qid: 
     out: list[str] = []
     seen: set[str] = set()
     for i, item in enumerate(raw):
-        text = _text(item)
+        text = item.strip() if isinstance(item, str) else _text(item)
         if text is None:
             c.add((*path, key, i), f"{key}[{i}] must be text", qid)
-        elif _CONTROL.search(text):
+        elif _has_control(text):
             c.add((*path, key, i), f"{key}[{i}] contains control characters", qid)
         elif not text:
             c.add((*path, key, i), f"{key}[{i}] is empty", qid)
@@ -169,10 +181,10 @@ def _choices(c: _Collector, data: Mapping[str, Any], key: str, path: Path, qid: 
                 f"{key}[{i}] is {len(text)} characters; a button label holds {MAX_CHOICE}",
                 qid,
             )
-        elif text.casefold() in seen:
+        elif (folded := text.casefold()) in seen:
             c.add((*path, key, i), f"{key}[{i}] '{text}' is listed twice", qid)
         else:
-            seen.add(text.casefold())
+            seen.add(folded)
             out.append(text)
     return out
 
@@ -217,8 +229,9 @@ def _question(
     elif "answers" not in data:
         c.add(path, "no accepted answer ('answers' is missing)", qid)
     distractors = _choices(c, data, "distractors", path, qid or "")
+    folded_answers = {a.casefold() for a in answers}
     for i, d in enumerate(distractors):
-        if d.casefold() in {a.casefold() for a in answers}:
+        if d.casefold() in folded_answers:
             c.add((*path, "distractors", i), f"distractor '{d}' is also an accepted answer", qid)
         elif answers and judge(d, answers):
             c.add(
@@ -229,12 +242,13 @@ def _question(
     difficulty = Difficulty.MEDIUM
     raw_diff = data.get("difficulty")
     if raw_diff is not None:
-        try:
-            difficulty = Difficulty(str(raw_diff).strip().lower())
-        except ValueError:
+        found = _DIFFICULTIES.get(str(raw_diff).strip().lower())
+        if found is None:
             c.add(
                 (*path, "difficulty"), f"difficulty '{raw_diff}' must be easy, medium or hard", qid
             )
+        else:
+            difficulty = found
     source = _string(c, data, "source", path, required=False, limit=MAX_TITLE, qid=qid)
     if source is not None and source not in source_ids:
         c.add((*path, "source"), f"source '{source}' is not listed in the bank's sources", qid)

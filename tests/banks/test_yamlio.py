@@ -12,6 +12,8 @@ from bot.banks.yamlio import YamlProblem, parse
         ("answers: !!set {a, b}\n", 1, "not allowed"),
         ("a: &x [1]\nb: *x\n", 1, "anchors and aliases"),
         ("a: [unclosed\n", 2, ""),
+        ("id: x\nsources:\n  - published: 2023-02-30\n", 3, "'2023-02-30' cannot be read"),
+        ("when: 2023-13-01 10:00:00\n", 1, "cannot be read"),
     ],
 )
 def test_surprising_yaml_is_refused_with_its_line(text, line, message):

@@ -1,0 +1,500 @@
+"""B4: leaderboards, ranks and answer writes on a database the size of a popular bot's."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+import sqlite3
+import tempfile
+import time
+from bisect import bisect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bench.common import Outcome, Row, pct
+from bot.storage import board_sql
+from bot.storage import sqlite as sqlite_module
+from bot.storage.records import AnswerRow, NewGame, Period, iso_week
+from bot.storage.sqlite import SQLiteRepository
+
+READ_TARGET_MS = 5.0
+WRITE_TARGET_MS = 10.0
+WEEKS = 6
+QUESTIONS_PER_GAME = 10
+SNOWFLAKE = 1_100_000_000_000_000_000  # ids the size Discord's are, so rows are as wide
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    players: int
+    guilds: int
+    answers: int
+
+
+FULL = Scale(players=100_000, guilds=1_000, answers=1_000_000)
+QUICK = Scale(players=2_000, guilds=20, answers=20_000)
+
+
+@dataclass(slots=True)
+class World:
+    """What the generated database holds, so queries can ask about real guilds and players."""
+
+    now: float
+    guilds: list[int]
+    weights: list[float]
+    members: dict[int, list[int]]
+    answers: int
+    games: int
+    build_s: float
+
+    def pick_guild(self, rng: random.Random) -> int:
+        """Guilds in proportion to their activity: big servers look at boards more often."""
+        return rng.choices(self.guilds, cum_weights=self.weights)[0]
+
+
+def _zipf_weights(n: int) -> list[float]:
+    return [1 / (rank + 1) for rank in range(n)]
+
+
+def _schema_objects(db: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """Secondary indexes and triggers: dropped for the bulk load, then recreated verbatim."""
+    return db.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+        "AND sql IS NOT NULL AND tbl_name IN ('answers', 'player_totals', 'player_week_totals')"
+    ).fetchall()
+
+
+def build(path: Path, scale: Scale, seed: int = 7) -> World:
+    """Bulk-load a realistic history into a file whose schema the real repository created.
+
+    Zipf-sized servers (the largest holds about an eighth of all activity), players in one
+    or more servers, ten-question games spread over six weeks up to now. Indexes and the
+    totals trigger are dropped during the load and recreated from their stored SQL; the
+    totals are then summed from the answers, exactly what the trigger would have kept.
+    """
+    began = time.perf_counter()
+    asyncio.run(_create_schema(path))
+    rng = random.Random(seed)
+    now = time.time()
+    guilds = [SNOWFLAKE + 10_000_000 * (g + 1) for g in range(scale.guilds)]
+    raw = _zipf_weights(scale.guilds)
+    cum = list(itertools.accumulate(raw))
+    players = [SNOWFLAKE + 7 * (p + 1) + 3 for p in range(scale.players)]
+    # memberships: every player joins one server by activity, a third join a second one
+    members: dict[int, list[int]] = {g: [] for g in guilds}
+    for p in players:
+        for _ in range(2 if rng.random() < 0.33 else 1):
+            members[guilds[bisect(cum, rng.random() * cum[-1])]].append(p)
+    for g in guilds:
+        if len(members[g]) < 3:
+            members[g] += rng.sample(players, 3)
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("PRAGMA synchronous = OFF")
+        saved = _schema_objects(db)
+        for kind, name, _ in saved:
+            db.execute(f"DROP {kind.upper()} {name}")
+        db.execute("BEGIN")
+        db.executemany(
+            "INSERT INTO players (id, name, updated_at) VALUES (?, ?, ?)",
+            ((p, f"player-{p % 1_000_000}", now) for p in players),
+        )
+        games = _insert_history(db, rng, scale, guilds, cum, members, now)
+        for _, _, sql in saved:
+            if not sql.lstrip().upper().startswith("CREATE TRIGGER"):
+                db.execute(sql)
+        db.execute(
+            "INSERT INTO player_totals (guild_id, player_id, points, correct, answered, games, "
+            "wins, best_streak) SELECT guild_id, player_id, SUM(points), SUM(correct), COUNT(*), "
+            "COUNT(DISTINCT game_id), 0, 0 FROM answers GROUP BY guild_id, player_id"
+        )
+        db.execute(
+            "INSERT INTO player_week_totals (guild_id, week, player_id, points, correct, "
+            "answered) SELECT guild_id, week, player_id, SUM(points), SUM(correct), COUNT(*) "
+            "FROM answers GROUP BY guild_id, week, player_id"
+        )
+        for _, _, sql in saved:
+            if sql.lstrip().upper().startswith("CREATE TRIGGER"):
+                db.execute(sql)
+        db.execute("COMMIT")
+        if sorted(_schema_objects(db)) != sorted(saved):
+            raise RuntimeError("the bulk load did not restore the schema exactly")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        answers = db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+    finally:
+        db.close()
+    # boards only list players with totals
+    return World(now, guilds, cum, members, answers, games, time.perf_counter() - began)
+
+
+async def _create_schema(path: Path) -> None:
+    repo = await SQLiteRepository.open(path)
+    await repo.close()
+
+
+def _insert_history(
+    db: sqlite3.Connection,
+    rng: random.Random,
+    scale: Scale,
+    guilds: list[int],
+    cum: list[float],
+    members: dict[int, list[int]],
+    now: float,
+) -> int:
+    """Games, their questions and answers, in primary-key order, until the answer count is met."""
+    span = WEEKS * 7 * 86_400
+    games: list[tuple[Any, ...]] = []
+    questions: list[tuple[Any, ...]] = []
+    answers: list[tuple[Any, ...]] = []
+    total = 0
+    game_id = 0
+    while total < scale.answers:
+        game_id += 1
+        guild = guilds[bisect(cum, rng.random() * cum[-1])]
+        pool = members[guild]
+        started = now - rng.random() * span
+        k = min(len(pool), max(2, int(rng.expovariate(1 / 8))))
+        # a few regulars play most games: draw from the front of the pool more often
+        players = sorted(
+            {
+                pool[min(len(pool) - 1, int(rng.paretovariate(1.2)) - 1)]
+                if rng.random() < 0.5
+                else rng.choice(pool)
+                for _ in range(k)
+            }
+        )
+        channel = guild + 1 + game_id % 5
+        games.append(
+            (
+                game_id,
+                guild,
+                channel,
+                "bench-00",
+                "buttons",
+                players[0],
+                QUESTIONS_PER_GAME,
+                20.0,
+                started,
+                started + 300,
+                "finished",
+            )
+        )
+        for number in range(1, QUESTIONS_PER_GAME + 1):
+            asked = started + 25 * number
+            questions.append(
+                (game_id, number, "bench-00", f"q{rng.randrange(15_000):05d}", asked, None)
+            )
+            week = iso_week(asked)
+            for p in players:
+                if rng.random() < 0.1:
+                    continue  # did not answer this one
+                correct = rng.random() < 0.55
+                ms = rng.randrange(800, 20_000)
+                answers.append(
+                    (
+                        game_id,
+                        number,
+                        p,
+                        guild,
+                        "bench-00",
+                        questions[-1][3],
+                        int(correct),
+                        1000 - ms // 40 if correct else 0,
+                        ms,
+                        asked + ms / 1000,
+                        week,
+                    )
+                )
+        total += len(answers)
+        if len(answers) > 50_000 or total >= scale.answers:
+            _flush(db, games, questions, answers)
+    _flush(db, games, questions, answers)
+    return game_id
+
+
+def _flush(
+    db: sqlite3.Connection, games: list[Any], questions: list[Any], answers: list[Any]
+) -> None:
+    db.executemany(
+        "INSERT INTO games (id, guild_id, channel_id, banks, mode, starter_id, "
+        "question_count, seconds, started_at, ended_at, status) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        games,
+    )
+    db.executemany(
+        "INSERT INTO game_questions (game_id, number, bank_id, question_id, asked_at, "
+        "message_id) VALUES (?, ?, ?, ?, ?, ?)",
+        questions,
+    )
+    db.executemany(
+        "INSERT INTO answers (game_id, number, player_id, guild_id, bank_id, "
+        "question_id, correct, points, response_ms, answered_at, week) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        answers,
+    )
+    games.clear()
+    questions.clear()
+    answers.clear()
+
+
+async def _latencies(calls: int, op: Callable[[int], Awaitable[object]]) -> list[float]:
+    """Milliseconds per awaited call, one call at a time (as one user's command would run)."""
+    out: list[float] = []
+    for i in range(calls):
+        start = time.perf_counter()
+        await op(i)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def _consistent_sample(path: Path, world: World, rng: random.Random) -> bool:
+    """Totals kept by the load equal the answers they count (a sample of players)."""
+    db = sqlite3.connect(path)
+    try:
+        for _ in range(20):
+            guild = world.pick_guild(rng)
+            player = rng.choice(world.members[guild])
+            kept = db.execute(
+                "SELECT points, answered FROM player_totals WHERE guild_id = ? AND player_id = ?",
+                (guild, player),
+            ).fetchone()
+            summed = db.execute(
+                "SELECT SUM(points), COUNT(*) FROM answers WHERE guild_id = ? AND player_id = ?",
+                (guild, player),
+            ).fetchone()
+            if (kept or (None, 0)) != (summed if summed[1] else (None, 0)):
+                return False
+    finally:
+        db.close()
+    return True
+
+
+async def _measure(path: Path, world: World, quick: bool, out: Outcome) -> None:
+    calls = 60 if quick else 400
+    rng = random.Random(11)
+    repo = await SQLiteRepository.open(path)
+    floor_conn = await aiosqlite.connect(path)
+    try:
+
+        async def select_one(_: int) -> None:
+            async with floor_conn.execute("SELECT 1") as cur:
+                await cur.fetchone()
+
+        await _latencies(50, select_one)
+        floor = pct(await _latencies(calls, select_one), 0.99)
+        largest = world.guilds[0]
+        week_note = f"week {iso_week(world.now)}"
+
+        async def board(period: Period, guild_of: Callable[[], int]) -> list[float]:
+            async def op(_: int) -> None:
+                await repo.leaderboard(guild_of(), period=period, now=world.now, limit=10)
+
+            await _latencies(20, op)  # warm the page cache, as a running bot's is
+            return await _latencies(calls, op)
+
+        def weighted() -> int:
+            return world.pick_guild(rng)
+
+        def biggest() -> int:
+            return largest
+
+        for period, label in ((Period.ALL_TIME, "all-time"), (Period.WEEK, "this week")):
+            mixed = await board(period, weighted)
+            top = await board(period, biggest)
+            p99 = pct(mixed, 0.99)
+            out.add(
+                Row(
+                    "B4",
+                    f"leaderboard top 10, {label}",
+                    "p99 ms",
+                    p99,
+                    floor,
+                    p99 / floor,
+                    f"<= {READ_TARGET_MS:g} ms",
+                    p99 <= READ_TARGET_MS,
+                    note=f"guilds drawn by activity; p50 {pct(mixed, 0.5):.2f} ms; largest "
+                    f"guild ({len(world.members[largest]):,} members) p99 "
+                    f"{pct(top, 0.99):.2f} ms"
+                    + (f"; {week_note}" if period is Period.WEEK else "")
+                    + "; floor = aiosqlite SELECT 1 round trip",
+                )
+            )
+
+        async def rank(period: Period, guild_of: Callable[[], int]) -> list[float]:
+            async def op(_: int) -> None:
+                guild = guild_of()
+                player = rng.choice(world.members[guild])
+                await repo.player_stats(guild, player, period=period, now=world.now)
+
+            await _latencies(20, op)
+            return await _latencies(calls, op)
+
+        for period, label in ((Period.ALL_TIME, "all-time"), (Period.WEEK, "this week")):
+            mixed = await rank(period, weighted)
+            top = await rank(period, biggest)
+            p99 = pct(mixed, 0.99)
+            out.add(
+                Row(
+                    "B4",
+                    f"player_stats (rank), {label}",
+                    "p99 ms",
+                    p99,
+                    floor,
+                    p99 / floor,
+                    f"<= {READ_TARGET_MS:g} ms",
+                    p99 <= READ_TARGET_MS,
+                    note=f"any member of a guild drawn by activity (3-4 queries); p50 "
+                    f"{pct(mixed, 0.5):.2f} ms; largest guild p99 {pct(top, 0.99):.2f} ms",
+                )
+            )
+
+        writes = await _writes(repo, world, rng, 40 if quick else 200)
+        p99 = pct(writes, 0.99)
+        out.add(
+            Row(
+                "B4",
+                "record_answers, 50 rows (one closed question)",
+                "p99 ms",
+                p99,
+                floor,
+                p99 / floor,
+                f"<= {WRITE_TARGET_MS:g} ms",
+                p99 <= WRITE_TARGET_MS,
+                note=f"p50 {pct(writes, 0.5):.2f} ms, max {max(writes):.2f} ms; players "
+                "upserted, answers inserted, totals kept by the trigger, one commit",
+            )
+        )
+    finally:
+        await floor_conn.close()
+        await repo.close()
+
+
+async def _writes(
+    repo: SQLiteRepository, world: World, rng: random.Random, calls: int
+) -> list[float]:
+    """One running game per 50 questions in the largest guild; 50 players answer each one."""
+    guild = world.guilds[0]
+    pool = world.members[guild]
+    game_ids: list[int] = []
+    for g in range(-(-calls // 50)):
+        game_ids.append(
+            await repo.create_game(
+                NewGame(
+                    guild_id=guild,
+                    channel_id=guild + 100 + g,
+                    banks=("bench-00",),
+                    mode="buttons",
+                    starter_id=pool[0],
+                    question_count=50,
+                    seconds=20.0,
+                    started_at=world.now,
+                )
+            )
+        )
+
+    async def op(i: int) -> None:
+        game, number = game_ids[i // 50], i % 50 + 1
+        rows = [
+            AnswerRow(
+                game_id=game,
+                number=number,
+                player_id=p,
+                player_name=f"player-{p}",
+                guild_id=guild,
+                bank_id="bench-00",
+                question_id=f"q{number:05d}",
+                correct=rng.random() < 0.5,
+                points=rng.randrange(0, 1000),
+                response_ms=rng.randrange(800, 20_000),
+                answered_at=world.now + i,
+            )
+            for p in rng.sample(pool, min(50, len(pool)))
+        ]
+        await repo.record_answers(rows)
+
+    return await _latencies(calls, op)
+
+
+def _plans(path: Path, world: World) -> str:
+    """EXPLAIN QUERY PLAN of every statement the measured calls run."""
+    guild = world.guilds[0]
+    player = world.members[guild][0]
+    week = iso_week(world.now)
+    key_all = (True, Period.ALL_TIME, False)
+    key_week = (True, Period.WEEK, False)
+    statements: list[tuple[str, str, tuple[Any, ...]]] = [
+        ("leaderboard, guild, all-time", board_sql.LEADERBOARD[key_all], (guild, 10, 0)),
+        ("leaderboard, guild, this week", board_sql.LEADERBOARD[key_week], (guild, week, 10, 0)),
+        ("player_stats: totals", getattr(sqlite_module, "_PLAYER_TOTALS", ""), (player, guild)),
+        (
+            "player_stats: week totals",
+            getattr(sqlite_module, "_PLAYER_WEEK", ""),
+            (player, guild, week),
+        ),
+        ("player_stats: rank, all-time", board_sql.AHEAD[key_all], (guild, 1000)),
+        ("player_stats: rank, this week", board_sql.AHEAD[key_week], (guild, week, 1000)),
+        ("player_stats: name", "SELECT name FROM players WHERE id = ?", (player,)),
+    ]
+    db = sqlite3.connect(path)
+    lines: list[str] = []
+    try:
+        for title, sql, params in statements:
+            if not sql:
+                continue
+            lines.append(f"-- {title}\n{sql}")
+            for _, parent, _, detail in db.execute("EXPLAIN QUERY PLAN " + sql, params):
+                lines.append(f"   {'  ' if parent else ''}{detail}")
+            lines.append("")
+    finally:
+        db.close()
+    return "\n".join(lines)
+
+
+def _bytes_per_answer(path: Path, answers: int) -> tuple[float, str]:
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            rows = db.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall()
+            sizes = dict(rows)
+            own = sum(v for k, v in sizes.items() if k == "answers" or k.startswith("answers_"))
+            detail = f"answers table + its indexes: {own / answers:.0f} B/answer"
+        except sqlite3.OperationalError:
+            detail = "dbstat not compiled in"
+    finally:
+        db.close()
+    total = path.stat().st_size + sum(
+        p.stat().st_size for p in path.parent.glob(path.name + "-*") if p.exists()
+    )
+    return total / answers, detail
+
+
+def run(quick: bool) -> Outcome:
+    """Build the database, then time the real repository's calls against it."""
+    scale = QUICK if quick else FULL
+    out = Outcome()
+    with tempfile.TemporaryDirectory(prefix="bench-b4-") as tmp:
+        path = Path(tmp) / "trivia.db"
+        world = build(path, scale)
+        consistent = _consistent_sample(path, world, random.Random(5))
+        per_answer, detail = _bytes_per_answer(path, world.answers)
+        out.details["B4 query plans (EXPLAIN QUERY PLAN, largest guild)"] = _plans(path, world)
+        asyncio.run(_measure(path, world, quick, out))
+        out.add(
+            Row(
+                "B4",
+                "bytes on disk per answer",
+                "B",
+                per_answer,
+                note=f"{world.answers:,} answers, {scale.players:,} players, "
+                f"{scale.guilds:,} guilds, {world.games:,} games, {WEEKS} weeks; whole file "
+                f"incl. games, totals, players; {detail}; built in {world.build_s:.1f} s; "
+                f"totals match answers on a sample: {consistent}",
+            )
+        )
+    return out
