@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_front import groups
+from bot.discord_front.components import shows_custom_id
 from bot.discord_front.replies import private
 from bot.engine.errors import TriviaError
 from bot.game.service import TriviaService
 from bot.settings import Settings
 from bot.storage.errors import StorageError
 
+if TYPE_CHECKING:
+    from bot.discord_front.cogs.rounds import Rounds
+
 log = logging.getLogger(__name__)
+
+# open connections per host: REST calls and interaction replies share discord.com's; the
+# shards' gateway websockets go to other hosts, so they never wait for one of these
+REST_CONNECTIONS = 64
 
 
 def build_intents(typed_answers: bool) -> discord.Intents:
@@ -52,14 +61,27 @@ class TriviaBot(commands.AutoShardedBot):
         self.catalog = service.catalog
         self.settings = settings
         self.question_pause = question_pause
+        self.rounds: Rounds | None = None  # set in setup_hook; messages and clicks go to it
         self.tree.on_error = self.on_tree_error
+
+    async def login(self, token: str) -> None:
+        """A bounded pool of connections to Discord, made here because it needs the loop.
+
+        discord.py's default pool is unbounded: a burst of a thousand replies opened
+        hundreds of new connections (each a TLS handshake, on Discord) instead of queueing
+        for a few warm ones.
+        """
+        if self.http.connector is discord.utils.MISSING:
+            self.http.connector = aiohttp.TCPConnector(limit=0, limit_per_host=REST_CONNECTIONS)
+        await super().login(token)
 
     async def setup_hook(self) -> None:
         from bot.discord_front.cogs import admin, boards, questions, rounds
 
         self.tree.add_command(groups.trivia)
         self.tree.add_command(groups.admin)
-        await self.add_cog(rounds.Rounds(self))
+        self.rounds = rounds.Rounds(self)
+        await self.add_cog(self.rounds)
         await self.add_cog(boards.Boards(self))
         await self.add_cog(questions.Questions(self))
         await self.add_cog(admin.Admin(self))
@@ -107,13 +129,19 @@ class TriviaBot(commands.AutoShardedBot):
                 interaction, "Sorry, something went wrong on our side. It has been logged."
             )
 
+    async def on_message(self, message: discord.Message, /) -> None:
+        """Typed answers only: the bot has no text commands, so no prefix parser runs."""
+        if self.rounds is not None:
+            await self.rounds.typed_answer(message)
+
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        """A click whose custom_id is not on its message was forged; discord.py would ignore it."""
+        """Clicks go to the Rounds cog; one whose custom_id is not on its message is forged."""
         if interaction.type is not discord.InteractionType.component or not interaction.message:
             return
         custom_id = (interaction.data or {}).get("custom_id")
-        shown = discord.ui.View.from_message(interaction.message, timeout=None).walk_children()
-        if any(getattr(item, "custom_id", None) == custom_id for item in shown):
+        if isinstance(custom_id, str) and shows_custom_id(interaction.message, custom_id):
+            if self.rounds is not None:
+                await self.rounds.click(interaction, custom_id)
             return
         log.warning(
             "guild %s channel %s: click with a custom_id not on message %s",

@@ -10,11 +10,10 @@ from bot.engine.clock import Clock
 from bot.engine.errors import TriviaError
 from bot.engine.models import Bank, Player
 from bot.engine.round import Answer, AskedQuestion, CloseReason, QuestionResult, Round, RoundStatus
-from bot.game.writer import AnswerWriter
+from bot.game.writer import AnswerWriter, SaveLate
 from bot.storage.records import AnswerRow, GameStatus, Participant
 from bot.storage.repository import Repository
 
-ACK_TIMEOUT = 2.0
 END_RETRY_FIRST, END_RETRY_MAX = 0.1, 5.0
 
 log = logging.getLogger(__name__)
@@ -78,13 +77,12 @@ class Session:
         )
 
     async def _save(self, answers: Sequence[Answer]) -> None:
-        """Wait for the commit, but not past Discord's patience."""
+        """Wait for the commit, but not past Discord's patience (the writer's ack deadline)."""
         if not answers:
             return
-        pending = self._writer.submit([self._row(a) for a in answers])
         try:
-            await asyncio.wait_for(asyncio.shield(pending), ACK_TIMEOUT)
-        except TimeoutError:
+            await self._writer.submit([self._row(a) for a in answers])
+        except SaveLate:
             self.save_failures += 1
             raise SaveDelayed() from None
 

@@ -13,11 +13,20 @@ from bot.storage.repository import Repository
 log = logging.getLogger(__name__)
 
 
+class SaveLate(Exception):
+    """Set on a caller's future when its rows are still unsaved after the ack deadline.
+
+    The rows stay queued and are still saved; only the wait is over.
+    """
+
+
 class AnswerWriter:
     """Queue answers, write them in batches, resolve each caller once its batch committed.
 
     A failed batch stays queued and is retried with backoff, so a database outage
-    delays answers but never drops them.
+    delays answers but never drops them. A caller still waiting `ack_deadline` seconds
+    after it submitted gets SaveLate instead, checked by one timer for the whole queue:
+    a burst of clicks must not cost a timer, a shield and their garbage per click.
     """
 
     def __init__(
@@ -27,14 +36,21 @@ class AnswerWriter:
         max_batch: int = 500,
         first_retry: float = 0.1,
         max_retry: float = 5.0,
+        ack_deadline: float = 2.0,  # Discord waits 3 s for the reply; leave time to send it
     ) -> None:
         self._repo = repo
         self._max_batch = max_batch
         self._first_retry = first_retry
         self._max_retry = max_retry
-        self._pending: list[tuple[AnswerRow, asyncio.Future[None]]] = []
+        self._ack_deadline = ack_deadline
+        # (row, the future of the submit it ends, or None, when it was submitted)
+        self._pending: list[tuple[AnswerRow, asyncio.Future[None] | None, float]] = []
+        self._queued = 0  # rows ever queued, and of those committed (in queue order)
+        self._saved = 0
+        self._flushers: list[tuple[int, asyncio.Future[None]]] = []  # (rows to wait for, waiter)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._late_timer: asyncio.TimerHandle | None = None
         self._closing = False
         self.failures = 0
         self.last_error: str | None = None
@@ -48,27 +64,51 @@ class AnswerWriter:
         return len(self._pending)
 
     def submit(self, rows: Sequence[AnswerRow]) -> asyncio.Future[None]:
-        """Queue rows; the future resolves when the last of them is committed."""
+        """Queue rows; the future resolves when the last of them is committed.
+
+        It fails with SaveLate if that takes longer than the ack deadline; nothing is lost.
+        """
         self.start()
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
         if not rows:
             done.set_result(None)
             return done
-        for row in rows[:-1]:
-            self._pending.append((row, loop.create_future()))
-        self._pending.append((rows[-1], done))
+        now = loop.time()
+        self._pending.extend((row, None, now) for row in rows[:-1])
+        self._pending.append((rows[-1], done, now))
+        self._queued += len(rows)
         self._wake.set()
+        if self._late_timer is None:
+            self._late_timer = loop.call_later(self._ack_deadline / 20, self._expire)
         return done
 
+    def _expire(self) -> None:
+        """Tell callers whose rows are past the ack deadline; re-arm while any are queued."""
+        self._late_timer = None
+        if not self._pending:
+            return
+        loop = asyncio.get_running_loop()
+        cutoff = loop.time() - self._ack_deadline
+        for _, future, queued_at in self._pending:
+            if queued_at > cutoff:
+                break  # queued in order: the rest are younger
+            if future is not None and not future.done():
+                future.set_exception(SaveLate())
+                future.exception()  # retrieved here: a caller that gave up must not warn
+        self._late_timer = loop.call_later(self._ack_deadline / 20, self._expire)
+
     async def write(self, rows: Sequence[AnswerRow]) -> None:
-        """Queue rows and wait until they are durable."""
-        await asyncio.shield(self.submit(rows))
+        """Queue rows and wait until they are durable, however long that takes."""
+        self.submit(rows)
+        await self.flush()
 
     async def flush(self) -> None:
         """Wait until everything queued so far is committed."""
-        if self._pending:
-            await asyncio.shield(self._pending[-1][1])
+        if self._saved < self._queued:
+            waiter = asyncio.get_running_loop().create_future()
+            self._flushers.append((self._queued, waiter))
+            await waiter
 
     async def _run(self) -> None:
         delay = self._first_retry
@@ -83,7 +123,7 @@ class AnswerWriter:
             await asyncio.sleep(0)
             batch = self._pending[: self._max_batch]
             try:
-                await self._repo.record_answers([row for row, _ in batch])
+                await self._repo.record_answers([row for row, _, _ in batch])
             except Exception as exc:  # retried: an outage must not lose answers
                 self.failures += 1
                 self.last_error = str(exc)
@@ -96,14 +136,26 @@ class AnswerWriter:
             delay = self._first_retry
             self.last_error = None
             del self._pending[: len(batch)]
-            for _, future in batch:
-                if not future.done():
+            self._saved += len(batch)
+            for _, future, _ in batch:
+                if future is not None and not future.done():
                     future.set_result(None)
+            if self._flushers:
+                waiting = []
+                for target, waiter in self._flushers:
+                    if target > self._saved:
+                        waiting.append((target, waiter))
+                    elif not waiter.done():
+                        waiter.set_result(None)
+                self._flushers = waiting
 
     async def close(self, grace: float = 10.0) -> None:
         """Drain the queue, then stop; what cannot be saved in time is logged, not hidden."""
         self._closing = True
         self._wake.set()
+        if self._late_timer is not None:
+            self._late_timer.cancel()
+            self._late_timer = None
         if self._task is None:
             return
         try:

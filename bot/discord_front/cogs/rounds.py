@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 from typing import TYPE_CHECKING, Any, Literal
@@ -31,47 +32,59 @@ def player_of(user: discord.abc.User) -> Player:
     return Player(user.id, user.display_name, user.bot)
 
 
-class AnswerButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"trivia:a:(?P<game>[0-9]{1,19}):(?P<number>[0-9]{1,3}):(?P<index>[0-9])",
-):
-    """A choice button that still answers after a restart ("this round has ended")."""
+ANSWER_ID = re.compile(r"trivia:a:(?P<game>[0-9]{1,19}):(?P<number>[0-9]{1,3}):(?P<index>[0-9])")
 
-    def __init__(self, game_id: int, number: int, index: int, label: str = "?") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=limits.cut(label, limits.BUTTON_LABEL),
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"trivia:a:{game_id}:{number}:{index}",
+
+def answer_custom_id(game_id: int, number: int, index: int) -> str:
+    return f"trivia:a:{game_id}:{number}:{index}"
+
+
+class AnswerButtons(discord.ui.View):
+    """A question's choice buttons, only rendered: clicks are routed by custom_id.
+
+    `Rounds.click` reads the game, question and choice from the custom_id, so a
+    click still gets an answer after a restart ("this round has ended"). discord.py keeps
+    no view per question and builds none per click: as a DynamicItem, every click cost a
+    View rebuilt from the message (and cyclic garbage for the collector), on the hot path.
+    """
+
+    def __init__(self, game_id: int, asked: AskedQuestion) -> None:
+        super().__init__(timeout=None)
+        for i, label in enumerate(asked.choices):
+            self.add_item(
+                discord.ui.Button(
+                    label=limits.cut(label, limits.BUTTON_LABEL),
+                    style=discord.ButtonStyle.secondary,
+                    custom_id=answer_custom_id(game_id, asked.number, i),
+                )
             )
-        )
-        self.game_id = game_id
-        self.number = number
-        self.index = index
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-    ) -> AnswerButton:
-        return cls(int(match["game"]), int(match["number"]), int(match["index"]), item.label or "")
+    def is_dispatchable(self) -> bool:
+        return False
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        bot: TriviaBot = interaction.client
-        session = bot.service.session(interaction.channel_id or 0)
-        if session is None or session.game_id != self.game_id or session.ended:
-            await private(interaction, str(RoundOver()))
-            return
-        try:
-            answer = await session.choose(player_of(interaction.user), self.number, self.index)
-        except TriviaError as exc:
-            await private(interaction, str(exc))
-            return
-        asked = session.round.current
-        label = asked.choices[answer.choice or 0] if asked and answer.choice is not None else ""
-        await private(interaction, f"Locked in: {limits.safe(label, limits.BUTTON_LABEL)}")
+
+async def answer_click(
+    bot: TriviaBot, interaction: discord.Interaction[Any], game_id: int, number: int, index: int
+) -> None:
+    """A choice button: judged in memory, acknowledged privately once the answer is saved."""
+    session = bot.service.session(interaction.channel_id or 0)
+    if session is None or session.game_id != game_id or session.ended:
+        await private(interaction, str(RoundOver()))
+        return
+    try:
+        answer = await session.choose(player_of(interaction.user), number, index)
+    except TriviaError as exc:
+        await private(interaction, str(exc))
+        return
+    asked = session.round.current
+    label = asked.choices[answer.choice or 0] if asked and answer.choice is not None else ""
+    await private(interaction, locked_in(label))
+
+
+@functools.lru_cache(maxsize=1024)
+def locked_in(label: str) -> str:
+    """The private acknowledgement; a burst repeats the same few labels a thousand times."""
+    return f"Locked in: {limits.safe(label, limits.BUTTON_LABEL)}"
 
 
 ROUND_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
@@ -80,13 +93,6 @@ ROUND_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, e
 def can_post(permissions: discord.Permissions) -> bool:
     """Whether the bot may post questions; 0 means Discord sent no app_permissions at all."""
     return permissions.value == 0 or permissions >= ROUND_PERMISSIONS
-
-
-def answer_view(session: Session, asked: AskedQuestion) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for i, label in enumerate(asked.choices):
-        view.add_item(AnswerButton(session.game_id, asked.number, i, label))
-    return view
 
 
 class ChannelPresenter:
@@ -99,7 +105,7 @@ class ChannelPresenter:
 
     async def question(self, session: Session, asked: AskedQuestion) -> None:
         bank = session.banks_by_id.get(asked.question.bank_id)
-        view = answer_view(session, asked) if asked.choices else discord.utils.MISSING
+        view = AnswerButtons(session.game_id, asked) if asked.choices else discord.utils.MISSING
         self.message = await self.channel.send(embed=render.question_embed(asked, bank), view=view)
         try:
             await self.bot.repo.set_question_message(session.game_id, asked.number, self.message.id)
@@ -149,7 +155,6 @@ class Rounds(commands.Cog):
     def __init__(self, bot: TriviaBot) -> None:
         self.bot = bot
         self.tasks: dict[int, asyncio.Task[None]] = {}
-        bot.add_dynamic_items(AnswerButton)
 
     async def stop_all(self) -> None:
         """On shutdown: every round ends as stopped, with its answers saved."""
@@ -182,8 +187,19 @@ class Rounds(commands.Cog):
                 session.round.status.value,
             )
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
+    # The two handlers below are called by TriviaBot.on_interaction and TriviaBot.on_message,
+    # not registered as listeners: a listener would cost every click and every message a
+    # second task, on the path that B1 and B2 of bench/ measure.
+
+    async def click(self, interaction: discord.Interaction[Any], custom_id: str) -> None:
+        """A click on a button that is on its message: answer buttons are ours."""
+        match = ANSWER_ID.fullmatch(custom_id)
+        if match is not None:
+            await answer_click(
+                self.bot, interaction, int(match["game"]), int(match["number"]), int(match["index"])
+            )
+
+    async def typed_answer(self, message: discord.Message) -> None:
         """Typed answers: bots never count; a right answer gets a reaction, not a message."""
         if message.author.bot or message.guild is None or not message.content:
             return
