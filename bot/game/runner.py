@@ -62,6 +62,8 @@ async def run_round(session: Session, presenter: Presenter, *, pause: float = 3.
             asked = await session.ask()
             await presenter.question(session, asked)
             reason = await wait_for_close(session, presenter, asked)
+            if session.ended:  # a shutdown saved the round meanwhile, this question included
+                break
             result = await session.close(reason)
             await presenter.reveal(session, result)
             if result.round_over:
@@ -80,7 +82,7 @@ async def run_round(session: Session, presenter: Presenter, *, pause: float = 3.
         )
         session.request_stop("error")
     finally:
-        if session.round.current is not None:
+        if session.round.current is not None and not session.ended:
             await session.close(CloseReason.STOPPED)
         await session.end()
     try:

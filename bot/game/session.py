@@ -58,6 +58,7 @@ class Session:
         self.wake = asyncio.Event()
         self.stop_requested: str | None = None
         self.ended = False
+        self._ending: asyncio.Future[GameStatus] | None = None
         self.save_failures = 0
 
     def _row(self, answer: Answer) -> AnswerRow:
@@ -133,16 +134,21 @@ class Session:
         return result
 
     async def end(self) -> GameStatus:
-        """Mark the game over and count it once in every player's totals."""
-        if self.ended:
-            return (
-                GameStatus.STOPPED
-                if self.round.status is not RoundStatus.FINISHED
-                else GameStatus.FINISHED
-            )
-        self.ended = True
+        """Mark the game over and count it once in every player's totals.
+
+        Every caller (the round's runner, a shutdown) waits for the same save: returning
+        early to a second caller let a shutdown close the database under the first.
+        """
+        if self._ending is None:
+            self.ended = True
+            self._ending = asyncio.ensure_future(self._save_end())
+        return await asyncio.shield(self._ending)
+
+    async def _save_end(self) -> GameStatus:
         if not self.round.is_over:
-            self.round.stop(self.stop_requested or "stopped")
+            stopped = self.round.stop(self.stop_requested or "stopped")
+            if stopped is not None:  # the open question's wrong typed guesses count too
+                self._writer.submit([self._row(a) for a in stopped.late_answers])
         status = (
             GameStatus.FINISHED if self.round.status is RoundStatus.FINISHED else GameStatus.STOPPED
         )

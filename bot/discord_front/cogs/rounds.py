@@ -96,19 +96,24 @@ def can_post(permissions: discord.Permissions) -> bool:
 
 
 class ChannelPresenter:
-    """One message per question, edited for hints and the reveal; standings at the end."""
+    """One message per question, edited for hints and the reveal; standings at the end.
+
+    Only the message's id is kept, not the parsed message: with thousands of rounds open,
+    each full discord.Message was 3.5 KB of a round's 16 (bench B5).
+    """
 
     def __init__(self, bot: TriviaBot, channel: discord.abc.Messageable) -> None:
         self.bot = bot
         self.channel = channel
-        self.message: discord.Message | None = None
+        self.message_id: int | None = None
 
     async def question(self, session: Session, asked: AskedQuestion) -> None:
         bank = session.banks_by_id.get(asked.question.bank_id)
         view = AnswerButtons(session.game_id, asked) if asked.choices else discord.utils.MISSING
-        self.message = await self.channel.send(embed=render.question_embed(asked, bank), view=view)
+        sent = await self.channel.send(embed=render.question_embed(asked, bank), view=view)
+        self.message_id = sent.id
         try:
-            await self.bot.repo.set_question_message(session.game_id, asked.number, self.message.id)
+            await self.bot.repo.set_question_message(session.game_id, asked.number, sent.id)
         except Exception as exc:  # only a cross-reference; a database outage must not end play
             log.warning(
                 "game %d: could not note the message of question %d (%s)",
@@ -119,20 +124,20 @@ class ChannelPresenter:
 
     async def _edit(self, embed: discord.Embed, **fields: Any) -> None:
         """Edit the question's message; if a moderator deleted it, post the update anew."""
-        assert self.message is not None
+        if self.message_id is None:
+            return
+        channel: Any = self.channel  # every channel a round runs in can make partial messages
         try:
-            self.message = await self.message.edit(embed=embed, **fields)
+            await channel.get_partial_message(self.message_id).edit(embed=embed, **fields)
         except discord.NotFound:
             log.warning(
                 "channel %s: message %d was deleted; posting the update as a new one",
                 getattr(self.channel, "id", "?"),
-                self.message.id,
+                self.message_id,
             )
-            self.message = await self.channel.send(embed=embed)
+            self.message_id = (await self.channel.send(embed=embed)).id
 
     async def hint(self, session: Session, asked: AskedQuestion, level: int) -> None:
-        if self.message is None:
-            return
         bank = session.banks_by_id.get(asked.question.bank_id)
         text = session.round.hint_text(level)
         if level == 1 and asked.question.hint:
@@ -140,8 +145,6 @@ class ChannelPresenter:
         await self._edit(render.question_embed(asked, bank, text))
 
     async def reveal(self, session: Session, result: QuestionResult) -> None:
-        if self.message is None:
-            return
         bank = session.banks_by_id.get(result.asked.question.bank_id)
         await self._edit(render.reveal_embed(result, bank), view=None)
 
@@ -157,9 +160,18 @@ class Rounds(commands.Cog):
         self.tasks: dict[int, asyncio.Task[None]] = {}
 
     async def stop_all(self) -> None:
-        """On shutdown: every round ends as stopped, with its answers saved."""
-        for session in self.bot.service.sessions():
+        """On shutdown: every round is saved as stopped first, then told so while time allows.
+
+        With thousands of rounds the reveals and standings are thousands of Discord
+        requests; the scores must not wait behind them.
+        """
+        sessions = self.bot.service.sessions()
+        for session in sessions:
             session.request_stop("the bot is restarting")
+        saved = await asyncio.gather(*(s.end() for s in sessions), return_exceptions=True)
+        for session, outcome in zip(sessions, saved, strict=True):
+            if isinstance(outcome, BaseException):
+                log.error("could not save game %d on shutdown: %s", session.game_id, outcome)
         if self.tasks:
             await asyncio.wait(list(self.tasks.values()), timeout=10)
 
