@@ -164,9 +164,9 @@ def run(quick: bool) -> Outcome:
         verdicts = [judge(g, a) for g, a in pairs]  # also analyses each accepted list once
         agree = sum(v == e for v, e in zip(verdicts, expected, strict=True))
         cold, answers = _hits(
-            accepted_memo, lambda: rate(judge, pairs, passes=passes * 8, before_each=clearers)
+            accepted_memo, lambda: rate(judge, pairs, passes=passes * 40, before_each=clearers)
         )
-        warm = rate(judge, pairs, passes=passes * 8)
+        warm = rate(judge, pairs, passes=passes * 40)
         out.add(
             Row(
                 "B3",

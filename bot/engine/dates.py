@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections.abc import Sequence
 
 _MONTHS = {
     "jan": 1,
@@ -57,6 +58,9 @@ _MONTH_START = re.compile(r"(?<!\w)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|no
 _DIGIT_SEPARATOR = re.compile(r"[0-9][-/.][0-9]")
 _MAX_AMBIGUOUS = 3
 _LEAP_YEAR = 2000
+# Days and months are one or two digits in the text; a lookup beats a format spec per date
+# (years are padded with zfill for the same reason).
+_TWO_DIGITS = tuple(f"{n:02d}" for n in range(100))
 
 
 def _token(year: int | None, month: int, day: int | None) -> str | None:
@@ -66,10 +70,10 @@ def _token(year: int | None, month: int, day: int | None) -> str | None:
     except ValueError:
         return None
     if year is None:
-        return f" dm{month:02d}{day:02d} "
+        return f" dm{_TWO_DIGITS[month]}{_TWO_DIGITS[day or 0]} "
     if day is None:
-        return f" dt{year:04d}{month:02d} "
-    return f" dt{year:04d}{month:02d}{day:02d} "
+        return f" dt{str(year).zfill(4)}{_TWO_DIGITS[month]} "
+    return f" dt{str(year).zfill(4)}{_TWO_DIGITS[month]}{_TWO_DIGITS[day]} "
 
 
 def _named(match: re.Match[str]) -> str:
@@ -93,7 +97,7 @@ def _numeric(match: re.Match[str]) -> str:
     day_first = _token(year, second, first)
     month_first = _token(year, first, second)
     if day_first and month_first and first != second:
-        return f" dtx{year:04d}{first:02d}{second:02d} "
+        return f" dtx{str(year).zfill(4)}{_TWO_DIGITS[first]}{_TWO_DIGITS[second]} "
     return day_first or month_first or match.group(0)
 
 
@@ -113,14 +117,33 @@ def _readings(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def may_hold_date(text: str, words: Sequence[str]) -> bool:
+    """Whether canonical_dates might rewrite folded text, so plain text can skip it cheaply."""
+    # `words` are the text's runs of letters and digits. Each check is a superset of what
+    # canonical_dates acts on, and cheaper than a regex scan: a month name starts a word.
+    if "day" in text or "dtx" in text:
+        return True
+    if ("-" in text or "/" in text or "." in text) and _DIGIT_SEPARATOR.search(text):
+        return True
+    return not _MONTHS.keys().isdisjoint([word[:3] for word in words])
+
+
 def canonical_dates(text: str) -> tuple[str, ...]:
     """Rewrite every date in folded text as a token; one result per reading of 01/02/2025."""
     if _ANY_DIGIT.search(text) is None:
         return (text,)
+    return rewrite_dates(text)
+
+
+def rewrite_dates(text: str) -> tuple[str, ...]:
+    """canonical_dates for text known to hold a digit, which the caller has checked already."""
     if _MONTH_START.search(text):
         for pattern in _WITH_NAMES:
-            text = pattern.sub(_named, text)
-    if _DIGIT_SEPARATOR.search(text):
+            text, rewrites = pattern.subn(_named, text)
+            # Every pattern needs a month name; once the last one is rewritten, stop scanning.
+            if rewrites and _MONTH_START.search(text) is None:
+                break
+    if ("-" in text or "/" in text or "." in text) and _DIGIT_SEPARATOR.search(text):
         text = _ISO.sub(_iso, text)
         text = _DAY_MONTH_YEAR.sub(_numeric, text)
     if "day" in text:

@@ -73,6 +73,8 @@ def _by_edge_word(frames: tuple[Form, ...], edge: int) -> dict[str, tuple[Form, 
 
 _LEADING_BY_WORD = _by_edge_word(_LEADING_FRAMES, 0)
 _TRAILING_BY_WORD = _by_edge_word(_TRAILING_FRAMES, -1)
+# First words that a frame or an article may start with.
+_OPENERS = frozenset(_LEADING_BY_WORD) | _ARTICLES
 _NUMBER = re.compile(r"\d+(?:\.\d+)*")
 # Longest sensible message for an answer: room for framing and markdown, never a wall of text.
 _LENGTH_FACTOR = 4
@@ -81,22 +83,44 @@ _LENGTH_SLACK = 64
 
 @dataclass(frozen=True, slots=True)
 class _Shape:
-    """One normalised reading of a text, with what the fuzzy comparison needs precomputed."""
+    """One normalised reading of an accepted answer, with what the comparisons need precomputed."""
 
     form: Form
     key: str
     numbers: tuple[str, ...]
     budget: int
     spaced: str
+    short_word: bool
+    # len(form) and len(key), read on every comparison: builtin calls are dear in a hot loop.
+    words: int
+    size: int
 
 
 @dataclass(frozen=True, slots=True)
 class _Answers:
     """Every accepted answer of a question, normalised once and cached."""
 
+    # Plain ASCII answers lower-cased: a guess typed as one of them needs no normalising.
+    as_typed: frozenset[str]
     keys: frozenset[str]
     shapes: tuple[_Shape, ...]
+    # Every spaced form on its own line, so one `in` asks whether a guess sits inside any.
+    listed: str | None
+    # Every word of every form: a guess inside a listed answer starts with one of them.
+    words: frozenset[str]
+    fuzzy: tuple[_Shape, ...]
+    # First letters of the forms that forgive typos: a typo never changes the first letter.
+    initials: str
     max_guess: int
+
+
+# A guess reading: its tokens and its exact-match key; the rest is worked out only if needed.
+_Reading = tuple[Form, str]
+
+
+def _plain(text: str) -> bool:
+    """ASCII without Discord markup, whose forms depend on nothing but its lower-case text."""
+    return "<" not in text and text.isascii()
 
 
 def _allowance(letters: int) -> int:
@@ -109,12 +133,35 @@ def _word_allowance(letters: int) -> int:
     return 0 if letters <= 4 else 1 if letters <= 8 else 2
 
 
+def _numbers(key: str) -> tuple[str, ...]:
+    """The numbers in a key, which a typo may never change; letters-only keys have none."""
+    return () if key.isalpha() else tuple(_NUMBER.findall(key))
+
+
+def _has_short_word(form: Form) -> bool:
+    """Short words ("of", "a") make a differently split reading too loose to forgive."""
+    return any(len(word) < 3 and not has_digit(word) for word in form)
+
+
+def _spaced(form: Form) -> str:
+    """The tokens with a space around each, so `in` finds whole runs of words only."""
+    return f" {' '.join(form)} "
+
+
 def _shape(form: Form) -> _Shape:
     """Precompute the exact-match key, the numbers and the typo budget of one form."""
     key = compact(form)
     letters = sum(len(token) for token in form if token.isalpha())
-    spaced = f" {' '.join(form)} "
-    return _Shape(form, key, tuple(_NUMBER.findall(key)), _allowance(letters), spaced)
+    return _Shape(
+        form=form,
+        key=key,
+        numbers=_numbers(key),
+        budget=_allowance(letters),
+        spaced=_spaced(form),
+        short_word=_has_short_word(form),
+        words=len(form),
+        size=len(key),
+    )
 
 
 def _article_variants(form: Form) -> tuple[Form, ...]:
@@ -141,41 +188,65 @@ def _strip_frames(form: Form) -> Form:
     return form
 
 
-def _unique_shapes(candidates: Sequence[Form]) -> tuple[_Shape, ...]:
-    """Shapes of the non-empty candidates, each form once, in order."""
+def _unique_forms(candidates: Sequence[Form]) -> dict[Form, None]:
+    """The non-empty candidates with and without a leading article, each form once, in order."""
     seen: dict[Form, None] = {}
     for form in candidates:
         if form:
             for variant in _article_variants(form):
-                seen.setdefault(variant, None)
-    return tuple(_shape(form) for form in seen)
+                seen[variant] = None
+    return seen
 
 
 @lru_cache(maxsize=4096)
 def _answers(accepted: tuple[str, ...]) -> _Answers:
     """Normalise a question's accepted answers once; rounds ask the same question many times."""
-    shapes = _unique_shapes([form for answer in accepted for form in forms(answer)])
+    readings = [(answer, forms(answer)) for answer in accepted]
+    candidates = [form for _, found in readings for form in found]
+    shapes = tuple(_shape(form) for form in _unique_forms(candidates))
+    fuzzy = tuple(s for s in shapes if s.budget)
     longest = max((len(answer) for answer in accepted), default=0)
     return _Answers(
-        frozenset(s.key for s in shapes), shapes, _LENGTH_FACTOR * longest + _LENGTH_SLACK
+        as_typed=frozenset(
+            answer.lower() for answer, found in readings if _plain(answer) and any(found)
+        ),
+        keys=frozenset(s.key for s in shapes),
+        shapes=shapes,
+        listed="\n".join(s.spaced for s in shapes) if len(shapes) > 1 else None,
+        words=frozenset(word for s in shapes for word in s.form),
+        fuzzy=fuzzy,
+        initials="".join(s.key[0] for s in fuzzy),
+        max_guess=_LENGTH_FACTOR * longest + _LENGTH_SLACK,
     )
 
 
 @lru_cache(maxsize=16384)
-def _guess_shapes(guess: str) -> tuple[_Shape, ...]:
-    """Normalise a guess, as written and with its framing stripped."""
+def _guess_readings(guess: str) -> tuple[_Reading, ...]:
+    """Normalise a guess, as written and with its framing stripped, with each reading's key."""
+    found = forms(guess)
+    if len(found) == 1:  # the usual: one reading, and often nothing to strip from it
+        form = found[0]
+        if not form:
+            return ()
+        if len(form) == 1:  # no frame or article goes without leaving a word behind
+            return ((form, form[0]),)
+        if form[0] not in _OPENERS and form[-1] not in _TRAILING_BY_WORD:
+            return ((form, compact(form)),)
     candidates: list[Form] = []
-    for form in forms(guess):
+    for form in found:
         candidates += [form, _strip_frames(form)]
-    return _unique_shapes(candidates)
+    return tuple((form, compact(form)) for form in _unique_forms(candidates))
 
 
 def _close_word(guess: str, answer: str, allowed: int) -> int | None:
     """Edits between two words, or None if they differ in first letter, digits or too much."""
-    if has_digit(guess) or has_digit(answer) or guess[0] != answer[0]:
+    if guess[0] != answer[0] or has_digit(guess) or has_digit(answer):
         return None
-    allowed = min(allowed, _word_allowance(len(answer)))
-    if allowed == 0:
+    cap = _word_allowance(len(answer))
+    if cap < allowed:
+        allowed = cap
+    gap = len(guess) - len(answer)
+    if allowed == 0 or gap > allowed or -gap > allowed:  # edits >= the length difference
         return None
     distance = DamerauLevenshtein.distance(guess, answer, score_cutoff=allowed)
     return distance if distance <= allowed else None
@@ -183,6 +254,8 @@ def _close_word(guess: str, answer: str, allowed: int) -> int | None:
 
 def _close_by_words(guess: Form, answer: Form, budget: int) -> bool:
     """Same number of words: each word may hold its own few typos, within the whole budget."""
+    if len(guess) == 1:  # the usual case, without the cost of zip
+        return guess[0] == answer[0] or _close_word(guess[0], answer[0], budget) is not None
     spent = 0
     for guess_word, answer_word in zip(guess, answer, strict=True):
         if guess_word != answer_word:
@@ -193,33 +266,46 @@ def _close_by_words(guess: Form, answer: Form, budget: int) -> bool:
     return True
 
 
-def _close_joined(guess: _Shape, answer: _Shape) -> bool:
+def _close_joined(form: Form, key: str, answer: _Shape) -> bool:
     """Words split or joined differently ("spidr man"): compare without spaces, no short words."""
-    longer = guess.form if len(guess.form) > len(answer.form) else answer.form
-    if any(len(word) < 3 and not has_digit(word) for word in longer):
+    if _has_short_word(form) if len(form) > answer.words else answer.short_word:
         return False
-    if guess.key[0] != answer.key[0]:
+    if key[0] != answer.key[0]:
         return False
-    distance = DamerauLevenshtein.distance(guess.key, answer.key, score_cutoff=answer.budget)
+    distance = DamerauLevenshtein.distance(key, answer.key, score_cutoff=answer.budget)
     return distance <= answer.budget
 
 
-def _close(guess: _Shape, answer: _Shape) -> bool:
+def _close(form: Form, key: str, fuzzy: Sequence[_Shape]) -> bool:
     """A typo-level difference that cannot change a number, a word's start or a word count."""
-    if answer.budget == 0 or guess.numbers != answer.numbers:
-        return False
-    if abs(len(guess.key) - len(answer.key)) > answer.budget:
-        return False
-    if len(guess.form) == len(answer.form):
-        return _close_by_words(guess.form, answer.form, answer.budget)
-    return _close_joined(guess, answer)
+    numbers: tuple[str, ...] | None = None
+    size = len(key)
+    words = len(form)
+    for answer in fuzzy:
+        gap = size - answer.size
+        if gap > answer.budget or -gap > answer.budget:  # more letters apart than forgiven
+            continue
+        if numbers is None:
+            numbers = _numbers(key)
+        if numbers != answer.numbers:
+            continue
+        if words == answer.words:
+            if _close_by_words(form, answer.form, answer.budget):
+                return True
+        elif _close_joined(form, key, answer):
+            return True
+    return False
 
 
-def _within_listed(guess: _Shape, shapes: Sequence[_Shape]) -> bool:
+def _within_listed(form: Form, shapes: Sequence[_Shape], listed: str) -> bool:
     """Words cut from one listed answer around another ("Mission Impossible Dead Reckoning")."""
-    if not any(guess.spaced in a.spaced for a in shapes):
+    spaced = _spaced(form)
+    if spaced not in listed:
         return False
-    return any(a.spaced in guess.spaced for a in shapes)
+    for answer in shapes:
+        if answer.spaced in spaced:
+            return True
+    return False
 
 
 def judge(guess: str, accepted: Sequence[str]) -> bool:
@@ -231,9 +317,23 @@ def judge(guess: str, accepted: Sequence[str]) -> bool:
     answers = _answers(tuple(accepted))
     if not answers.shapes or len(guess) > answers.max_guess:
         return False
-    shapes = _guess_shapes(guess)
-    if any(shape.key in answers.keys for shape in shapes):
-        return True
-    if len(answers.shapes) > 1 and any(_within_listed(g, answers.shapes) for g in shapes):
-        return True
-    return any(_close(g, a) for g in shapes for a in answers.shapes)
+    if "<" not in guess and guess.isascii() and guess.lower() in answers.as_typed:
+        return True  # typed as listed: the same text, so the same forms (see _plain)
+    readings = _guess_readings(guess)
+    keys = answers.keys
+    for _, key in readings:
+        if key in keys:
+            return True
+    listed = answers.listed
+    if listed is not None:
+        words = answers.words
+        for form, _ in readings:
+            if form[0] in words and _within_listed(form, answers.shapes, listed):
+                return True
+    fuzzy = answers.fuzzy
+    if fuzzy:
+        initials = answers.initials
+        for form, key in readings:
+            if key[0] in initials and _close(form, key, fuzzy):
+                return True
+    return False

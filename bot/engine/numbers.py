@@ -105,6 +105,9 @@ def _roman(value: int) -> str:
 
 # Only multi-letter numerals: a lone "i", "v" or "x" is far more often a word or a letter.
 _ROMANS = {_roman(n): str(n) for n in range(2, 40) if len(_roman(n)) > 1}
+_ROMAN_WORDS = frozenset(_ROMANS)
+# Every word canonical_numbers may rewrite: words free of these (and of digits) stay as they are.
+SPELLED = _NUMBER_WORDS | _ROMAN_WORDS
 
 
 def _classify(word: str) -> tuple[str, int] | None:
@@ -157,12 +160,18 @@ class _Reading:
         return self.total + self.group
 
 
-def _cardinal(token: str) -> tuple[tuple[str, int] | None, bool]:
+_Cardinal = tuple[tuple[str, int] | None, bool]
+# Every number word -> its kind and value, and whether it was an ordinal: one lookup per token.
+_CARDINALS: dict[str, _Cardinal] = {
+    **{word: (_classify(word), False) for word in _NUMBER_WORDS - _ORDINALS.keys()},
+    **{word: (_classify(base), True) for word, base in _ORDINALS.items()},
+}
+_NOT_A_NUMBER: _Cardinal = (None, False)
+
+
+def _cardinal(token: str) -> _Cardinal:
     """Classify a token, reading an ordinal as its cardinal; says whether it was an ordinal."""
-    base = _ORDINALS.get(token)
-    if base is not None:
-        return _classify(base), True
-    return _classify(token), False
+    return _CARDINALS.get(token, _NOT_A_NUMBER)
 
 
 def _read_number(tokens: Sequence[str], start: int) -> tuple[int, int, bool] | None:
@@ -220,9 +229,15 @@ def _plain_digits(token: str) -> str:
     return match.group(1) if match else token
 
 
-def canonical_numbers(tokens: Sequence[str]) -> tuple[str, ...]:
+def canonical_numbers(tokens: Sequence[str], *, digits: bool = True) -> tuple[str, ...]:
     """Digits for number words, ordinals and (in titles of 2+ words) Roman numerals II-XXXIX."""
-    words = _words_to_digits([_plain_digits(t) for t in tokens])
-    if len(words) > 1:
+    # digits=False: the caller knows no token holds an ASCII digit, so no "8th" to read.
+    if digits:
+        words = [_plain_digits(t) if t[0].isdigit() else t for t in tokens]
+    else:
+        words = list(tokens)
+    if not _NUMBER_WORDS.isdisjoint(words):
+        words = _words_to_digits(words)
+    if len(words) > 1 and not _ROMAN_WORDS.isdisjoint(words):
         words = [_ROMANS.get(t, t) for t in words]
     return tuple(words)
