@@ -153,7 +153,8 @@ def _insert_history(
     games: list[tuple[Any, ...]] = []
     questions: list[tuple[Any, ...]] = []
     answers: list[tuple[Any, ...]] = []
-    total = 0
+    total = 0  # answers made so far, of which `pending` are not yet written
+    pending = 0
     game_id = 0
     while total < scale.answers:
         game_id += 1
@@ -212,9 +213,11 @@ def _insert_history(
                         week,
                     )
                 )
-        total += len(answers)
-        if len(answers) > 50_000 or total >= scale.answers:
+        total += len(answers) - pending
+        pending = len(answers)
+        if pending > 50_000 or total >= scale.answers:
             _flush(db, games, questions, answers)
+            pending = 0
     _flush(db, games, questions, answers)
     return game_id
 
