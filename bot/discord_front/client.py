@@ -98,9 +98,12 @@ class TriviaBot(commands.AutoShardedBot):
         return await self.tree.sync(guild=guild)
 
     async def on_tree_error(
-        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError | Exception
     ) -> None:
-        """User mistakes are explained privately; anything else is logged and apologised for."""
+        """User mistakes are explained privately; anything else is logged and apologised for.
+
+        Views and modals hand their errors here too, so every interaction fails the same way.
+        """
         original = getattr(error, "original", error)
         if isinstance(original, TriviaError):
             await private(interaction, str(original))

@@ -62,12 +62,7 @@ class ResetConfirm(discord.ui.View):
         self, interaction: discord.Interaction[Any], error: Exception, _item: discord.ui.Item[Any]
     ) -> None:
         """A refused Confirm (no longer an admin) is explained, not left unanswered."""
-        await self.bot.on_tree_error(
-            interaction,
-            app_commands.CommandInvokeError(interaction.command, error)
-            if interaction.command
-            else error,
-        )  # type: ignore[arg-type]
+        await self.bot.on_tree_error(interaction, error)
 
 
 class Admin(commands.Cog):

@@ -74,12 +74,7 @@ class AddQuestionModal(discord.ui.Modal, title="Add a trivia question"):
         await private(interaction, f"Added `{q.bank_id}/{q.id}`: {limits.safe(q.text, 300)}")
 
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
-        await self.bot.on_tree_error(
-            interaction,
-            app_commands.CommandInvokeError(interaction.command, error)
-            if interaction.command
-            else error,
-        )  # type: ignore[arg-type]
+        await self.bot.on_tree_error(interaction, error)
 
 
 @dataclass
@@ -137,12 +132,7 @@ class ImportConfirm(discord.ui.View):
     async def on_error(
         self, interaction: discord.Interaction[Any], error: Exception, _item: discord.ui.Item[Any]
     ) -> None:
-        await self.bot.on_tree_error(
-            interaction,
-            app_commands.CommandInvokeError(interaction.command, error)
-            if interaction.command
-            else error,
-        )  # type: ignore[arg-type]
+        await self.bot.on_tree_error(interaction, error)
 
 
 class Questions(commands.Cog):
