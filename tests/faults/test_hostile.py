@@ -299,6 +299,66 @@ def test_csv_importer_survives_random_rows(rows: list[list[str]]) -> None:
     _import(_dump_csv([["question", "answer", "distractors"], *rows]), "csv")
 
 
+# Pasted walls of text, invisible and bidirectional controls, and pings, in every field.
+_WALL = ("@everyone <@&456> \u202eevil\u200b **x** " * 200)[:4000]
+
+
+def _hostile_rows() -> list[list[str]]:
+    ok = ["Which planet is red? @here \u200b", "Mars", "", "Venus|Jupiter|<@123>"]
+    return [
+        ok,
+        [_WALL, "Mars", "", "Venus|Jupiter|Saturn"],
+        ["Which is largest?", _WALL[:4000], "", "Venus|Jupiter|Saturn"],
+        ["Which is smallest?", "Mercury", "", f"Venus|{_WALL}|Saturn"],
+        ["Which is hottest?", "Venus", f"{_WALL}|Hot one", "Mars|Jupiter|Saturn"],
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "yaml", "red", "opentdb"])
+def test_four_thousand_character_fields_are_refused_by_name_and_the_rest_imports(fmt):
+    """Each oversized field is named with its entry; the one sane question still imports."""
+    rows = _hostile_rows()
+    if fmt == "csv":
+        text = _dump_csv([["question", "answer", "alternates", "distractors"], *rows])
+    elif fmt == "yaml":
+        questions = [
+            {
+                "id": f"q{i}",
+                "question": q,
+                "answers": [a, *filter(None, alt.split("|"))],
+                "distractors": d.split("|"),
+            }
+            for i, (q, a, alt, d) in enumerate(rows)
+        ]
+        text = yaml.safe_dump({"id": "x", "title": "X", "questions": questions})
+    elif fmt == "red":
+        text = yaml.safe_dump(
+            {q: [a, *filter(None, alt.split("|"))] for q, a, alt, _ in rows}, sort_keys=False
+        )
+    else:
+        results = [
+            {
+                "type": "multiple",
+                "difficulty": "easy",
+                "category": "Space",
+                "question": q,
+                "correct_answer": a,
+                "incorrect_answers": d.split("|"),
+            }
+            for q, a, _, d in rows
+        ]
+        text = json.dumps({"response_code": 0, "results": results})
+    TALLY["hostile inputs: 4,000-character import fields"] += len(rows) - 1
+    report = import_questions(text, fmt, bank_id="hostile", filename=f"upload.{fmt}")
+    # Red lists have no distractors and OpenTDB no alternates: that row's wall never arrives
+    unaffected = {"red": ["Which is smallest?"], "opentdb": ["Which is hottest?"]}.get(fmt, [])
+    assert [q.text for q in report.questions] == ["Which planet is red? @here \u200b", *unaffected]
+    messages = [str(p) for p in report.problems]
+    assert len({p.entry for p in report.problems}) == len(rows) - 1 - len(unaffected), messages
+    assert all("characters" in m or m.endswith("no accepted answer") for m in messages), messages
+    assert all(len(m) < 400 for m in messages), "a problem must not echo the whole field"
+
+
 # -- the judge -------------------------------------------------------------------------------
 
 
