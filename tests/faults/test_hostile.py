@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from bot.banks.importers import FORMATS, BankImportError, ImportReport, import_questions
 from bot.banks.loader import load_bank_file, parse_bank_text
 from bot.engine.judge import judge
-from bot.engine.validation import BankReport
+from bot.engine.validation import BANK_KEYS, QUESTION_KEYS, SOURCE_KEYS, BankReport
 from tests.fakediscord import FakeDiscord
 from tests.faults.conftest import (
     TALLY,
@@ -40,23 +40,9 @@ FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthChe
 
 # -- strategies ----------------------------------------------------------------------------
 
+# Every key our format knows, then the keys of the formats we import.
 _KEYS = [
-    "id",
-    "title",
-    "description",
-    "sources",
-    "questions",
-    "question",
-    "answers",
-    "distractors",
-    "difficulty",
-    "category",
-    "source",
-    "evidence",
-    "explanation",
-    "hint",
-    "outlet",
-    "published",
+    *sorted(BANK_KEYS | SOURCE_KEYS | QUESTION_KEYS),
     "type",
     "correct_answer",
     "incorrect_answers",
@@ -86,21 +72,7 @@ _values = st.recursive(
 )
 _question = st.fixed_dictionaries(
     {"question": _scalars},
-    optional={
-        k: _values
-        for k in (
-            "id",
-            "answers",
-            "distractors",
-            "difficulty",
-            "category",
-            "source",
-            "evidence",
-            "explanation",
-            "hint",
-            "extra",
-        )
-    },
+    optional={k: _values for k in (*sorted(QUESTION_KEYS - {"question"}), "extra")},
 )
 _bank = st.fixed_dictionaries(
     {"questions": st.lists(_question | _values, max_size=5)},
