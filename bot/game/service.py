@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Sequence
@@ -150,13 +151,19 @@ class TriviaService:
         if self._sessions.get(session.channel_id) is session:
             del self._sessions[session.channel_id]
 
+    async def end_all(self, reason: str) -> None:
+        """Save every running round as stopped, all at once; a round saved already is kept."""
+        sessions = self.sessions()
+        for session in sessions:
+            session.request_stop(reason)
+        saved = await asyncio.gather(*(s.end() for s in sessions), return_exceptions=True)
+        for session, outcome in zip(sessions, saved, strict=True):
+            if isinstance(outcome, BaseException):
+                log.error("could not save game %d on shutdown: %s", session.game_id, outcome)
+
     async def shutdown(self) -> None:
         """Save every running round as stopped and drain pending answers."""
-        for session in list(self._sessions.values()):
-            session.request_stop("shutdown")
-            try:
-                await session.end()
-            except Exception:
-                log.exception("could not save game %d on shutdown", session.game_id)
+        await self.end_all("shutdown")
+        for session in self.sessions():
             self.forget(session)
         await self.writer.close()

@@ -165,13 +165,7 @@ class Rounds(commands.Cog):
         With thousands of rounds the reveals and standings are thousands of Discord
         requests; the scores must not wait behind them.
         """
-        sessions = self.bot.service.sessions()
-        for session in sessions:
-            session.request_stop("the bot is restarting")
-        saved = await asyncio.gather(*(s.end() for s in sessions), return_exceptions=True)
-        for session, outcome in zip(sessions, saved, strict=True):
-            if isinstance(outcome, BaseException):
-                log.error("could not save game %d on shutdown: %s", session.game_id, outcome)
+        await self.bot.service.end_all("the bot is restarting")
         if self.tasks:
             await asyncio.wait(list(self.tasks.values()), timeout=10)
 
