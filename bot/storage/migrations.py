@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db" / "migrations"
+MIGRATIONS_ROOT = Path(__file__).resolve().parents[2] / "db" / "migrations"
+MIGRATIONS_DIR = MIGRATIONS_ROOT / "sqlite"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
