@@ -9,9 +9,10 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from bot.shipped import shipped_path
+
 DEFAULT_DB = Path("data") / "trivia.db"
-DEFAULT_BANKS = PROJECT_ROOT / "questions"
+DEFAULT_BANKS = shipped_path("questions")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 

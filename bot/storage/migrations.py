@@ -6,7 +6,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-MIGRATIONS_ROOT = Path(__file__).resolve().parents[2] / "db" / "migrations"
+from bot.shipped import shipped_path
+from bot.storage.errors import StorageError
+
+MIGRATIONS_ROOT = shipped_path("db/migrations")
 MIGRATIONS_DIR = MIGRATIONS_ROOT / "sqlite"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -18,8 +21,17 @@ class Migration:
     sql: str
 
 
+class MigrationsMissing(StorageError):
+    """Without its migrations the program cannot make or check a schema: never "no migrations"."""
+
+
 def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    """Read the migration files; numbering must start at 1 with no gaps."""
+    """Read the migration files; numbering must start at 1 with no gaps, and none is an error."""
+    if not directory.is_dir():
+        raise MigrationsMissing(
+            f"{directory}: the database migrations are missing; this installation of "
+            "trivia-bot is incomplete, reinstall it"
+        )
     found: list[Migration] = []
     for path in sorted(directory.glob("*.sql")):
         match = _NAME.match(path.name)
@@ -31,4 +43,6 @@ def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
             raise ValueError(
                 f"{directory}: expected migration {expected:04d}, found {migration.name}"
             )
+    if not found:
+        raise MigrationsMissing(f"{directory}: no migrations (*.sql) in this folder")
     return found

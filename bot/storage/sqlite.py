@@ -115,6 +115,7 @@ class SQLiteRepository:
     async def open(cls, path: str | Path, *, migrations: Path = MIGRATIONS_DIR) -> SQLiteRepository:
         """Open (creating if needed) and migrate; errors say what to fix."""
         path = Path(path)
+        known = load_migrations(migrations)  # before creating anything: no schema-less file
         try:
             _create_private(path)
         except OSError as exc:
@@ -126,7 +127,7 @@ class SQLiteRepository:
         repo = cls(conn, path)
         try:
             await repo._configure()
-            await repo._migrate(load_migrations(migrations))
+            await repo._migrate(known)
         except sqlite3.DatabaseError as exc:
             await conn.close()
             raise DatabaseUnavailable(
