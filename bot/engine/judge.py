@@ -11,7 +11,12 @@ Rules (each pinned by tests/engine/test_judge.py):
 - Typos: none in answers up to 4 letters, 1 up to 9, 2 beyond ("Austria" is not "Australia");
   within that, none in a word up to 4 letters, 1 up to 8, 2 beyond; each word keeps its first
   letter, and a missing or extra word is never a typo.
-- Anything holding a digit (numbers, years, dates, sequels) must match exactly.
+- Anything holding a digit (numbers, years, dates, sequels) must match exactly; "about",
+  "almost", "nearly" and the like before the number are a hedge, not a different answer.
+- A common short form of a first name ("Chris") stands for the listed one ("Christopher")
+  when the rest of the name matches exactly.
+- A question asking for a count ("How many ...?") refuses an ordinal ("seventh") unless an
+  accepted answer is one.
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ from functools import lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
+from bot.engine.names import has_short_form, short_for
 from bot.engine.normalize import Form, compact, forms, has_digit
+from bot.engine.numbers import has_ordinal
 
 _ARTICLES = frozenset({"the", "a", "an"})
 _LEADING_FRAMES: tuple[Form, ...] = tuple(
@@ -61,6 +68,8 @@ _TRAILING_FRAMES: tuple[Form, ...] = tuple(
     for phrase in ("final answer", "i think", "i guess", "i believe", "maybe", "probably")
 )
 _MAX_FRAMES = 3
+# Hedges before a number: "about 40 years" answers "40 years".
+_APPROXIMATE = frozenset({"about", "around", "almost", "nearly", "roughly", "approximately"})
 
 
 def _by_edge_word(frames: tuple[Form, ...], edge: int) -> dict[str, tuple[Form, ...]]:
@@ -112,6 +121,9 @@ class _Answers:
     # First letters of the forms that forgive typos: a typo never changes the first letter.
     initials: str
     max_guess: int
+    # Keys of the answers holding a number, without a leading hedge ("nearly 40 years").
+    approximate: frozenset[str]
+    ordinal: bool
 
 
 # A guess reading: its tokens and its exact-match key; the rest is worked out only if needed.
@@ -217,7 +229,26 @@ def _answers(accepted: tuple[str, ...]) -> _Answers:
         fuzzy=fuzzy,
         initials="".join(s.key[0] for s in fuzzy),
         max_guess=_LENGTH_FACTOR * longest + _LENGTH_SLACK,
+        approximate=frozenset(_unhedged(s.form) for s in shapes if s.numbers),
+        ordinal=any(has_ordinal(answer) for answer in accepted),
     )
+
+
+def _unhedged(form: Form) -> str:
+    """The key of a form holding a number, without a leading "about"/"nearly"."""
+    if len(form) > 1 and form[0] in _APPROXIMATE:
+        form = form[1:]
+    return compact(form)
+
+
+def _short_first_name(form: Form, shapes: Sequence[_Shape]) -> bool:
+    """ "Chris McQuarrie" for "Christopher McQuarrie": the surname must match exactly."""
+    rest = form[1:]
+    for answer in shapes:
+        if answer.words == len(form) and answer.form[1:] == rest:
+            if short_for(form[0], answer.form[0]):
+                return True
+    return False
 
 
 @lru_cache(maxsize=16384)
@@ -308,14 +339,19 @@ def _within_listed(form: Form, shapes: Sequence[_Shape], listed: str) -> bool:
     return False
 
 
-def judge(guess: str, accepted: Sequence[str]) -> bool:
-    """True when a fair quizmaster would accept `guess` as one of the `accepted` answers."""
+def judge(guess: str, accepted: Sequence[str], *, count: bool = False) -> bool:
+    """True when a fair quizmaster would accept `guess` as one of the `accepted` answers.
+
+    `count`: the question asks how many, so an ordinal guess names the wrong thing.
+    """
     if isinstance(accepted, str):
         accepted = (accepted,)
     if not guess or not accepted:
         return False
     answers = _answers(tuple(accepted))
     if not answers.shapes or len(guess) > answers.max_guess:
+        return False
+    if count and not answers.ordinal and has_ordinal(guess):
         return False
     if "<" not in guess and guess.isascii() and guess.lower() in answers.as_typed:
         return True  # typed as listed: the same text, so the same forms (see _plain)
@@ -329,6 +365,14 @@ def judge(guess: str, accepted: Sequence[str]) -> bool:
         words = answers.words
         for form, _ in readings:
             if form[0] in words and _within_listed(form, answers.shapes, listed):
+                return True
+    for form, _ in readings:
+        if len(form) < 2:
+            continue
+        if has_short_form(form[0]) and _short_first_name(form, answers.shapes):
+            return True
+        if form[0] in _APPROXIMATE and has_digit(form[1]):
+            if _unhedged(form) in answers.approximate:
                 return True
     fuzzy = answers.fuzzy
     if fuzzy:

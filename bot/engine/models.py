@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -18,6 +19,7 @@ class Mode(StrEnum):
 
 
 TRUE_FALSE = frozenset({"true", "false"})
+_ASKS_COUNT = re.compile(r"\bhow many\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,11 @@ class Question:
     def key(self) -> str:
         """Globally unique handle, used for no-repeat draws and stored answers."""
         return f"{self.bank_id}/{self.id}"
+
+    @property
+    def asks_count(self) -> bool:
+        """A "how many" question wants a number, so "seventh" is not its answer."""
+        return _ASKS_COUNT.search(self.text) is not None
 
     @property
     def is_true_false(self) -> bool:

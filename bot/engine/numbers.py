@@ -91,6 +91,8 @@ _MAY_FOLLOW: dict[str, frozenset[str | None]] = {
 }
 
 _DIGIT_ORDINAL = re.compile(r"([0-9]+)(?:st|nd|rd|th)")
+# An ordinal as written: "7th", "seventh", "twenty-first" (the judge folds these into numbers).
+_ORDINAL_TEXT = re.compile(r"\b(?:[0-9]+\s*(?:st|nd|rd|th)|" + "|".join(_ORDINALS) + r")\b")
 _NUMBER_WORDS = frozenset((*_UNITS, *_TEENS, *_TENS, *_SCALES, "hundred", *_ORDINALS))
 
 
@@ -241,3 +243,8 @@ def canonical_numbers(tokens: Sequence[str], *, digits: bool = True) -> tuple[st
     if len(words) > 1 and not _ROMAN_WORDS.isdisjoint(words):
         words = [_ROMANS.get(t, t) for t in words]
     return tuple(words)
+
+
+def has_ordinal(text: str) -> bool:
+    """Whether text names a position ("7th", "seventh") rather than a count."""
+    return _ORDINAL_TEXT.search(text.casefold()) is not None

@@ -243,7 +243,8 @@ class Round:
         if player.is_bot or player.id in current.answers:
             return None
         elapsed = now - current.asked.opened_at
-        if not judge(text, current.asked.question.answers):
+        question = current.asked.question
+        if not judge(text, question.answers, count=question.asks_count):
             current.wrong_guessers.setdefault(player.id, (player, elapsed))
             self.join(player)
             return None

@@ -359,6 +359,42 @@ FRAMING: list[Case] = [
     ("in the passenger seat", PASSENGER, True, "run-of-words-from-listed-answer"),
 ]
 
+# From the newcomer's trial: short first names, hedged numbers.
+TRIAL_NOTES: list[Case] = [
+    ("Chris McQuarrie", ["Christopher McQuarrie", "McQuarrie"], True, "short-first-name-chris"),
+    ("chris mcquarrie", ["Christopher McQuarrie"], True, "short-first-name-lower-case"),
+    ("Tom Cruise", ["Thomas Cruise"], True, "short-first-name-tom"),
+    ("Chris McQuarie", ["Christopher McQuarrie"], False, "short-first-name-needs-exact-surname"),
+    ("Chris Nolan", ["Christopher McQuarrie"], False, "short-first-name-other-surname"),
+    ("Chris", ["Christopher McQuarrie"], False, "short-first-name-alone"),
+    ("Mike McQuarrie", ["Christopher McQuarrie"], False, "short-form-of-another-name"),
+    ("Chris Pegg", ["Simon Pegg"], False, "short-form-of-no-listed-first-name"),
+    ("Chris McQuarrie", ["Christine McQuarrie"], True, "chris-is-short-for-christine-too"),
+    ("Tom Hanks", ["Thomas Cruise"], False, "short-first-name-hanks"),
+    ("about forty years", ["Nearly 40 years", "40 years", "40"], True, "about-forty-years"),
+    ("almost 40 years", ["Nearly 40 years", "40 years", "40"], True, "almost-40-years"),
+    ("nearly 40", ["40"], True, "nearly-the-number-itself"),
+    ("around 2017", ["2017"], True, "around-a-year"),
+    ("almost 40 years", ["Nearly 40 years"], True, "almost-for-nearly"),
+    ("about 30 years", ["Nearly 40 years", "40 years", "40"], False, "about-another-number"),
+    ("about forty", ["Forty years"], False, "hedge-keeps-the-unit-rule"),
+    ("about", ["40"], False, "hedge-alone"),
+    ("nearly Rome", ROME, False, "hedge-before-a-word"),
+]
+
+# Questions asking how many: an ordinal names a position, not a count.
+COUNTING: list[Case] = [
+    ("seventh", ["Seven", "7"], False, "count-refuses-ordinal-word"),
+    ("7th", ["Seven", "7"], False, "count-refuses-ordinal-digits"),
+    ("the seventh", ["Seven", "7"], False, "count-refuses-the-seventh"),
+    ("Seven", ["Seven", "7"], True, "count-accepts-the-count"),
+    ("7", ["Seven", "7"], True, "count-accepts-digits"),
+    ("six", ["Seven", "7"], False, "count-refuses-other-count"),
+    ("twenty-first", ["21"], False, "count-refuses-compound-ordinal"),
+    ("seventh", ["The seventh", "7th"], True, "count-keeps-an-ordinal-answer"),
+    ("about forty", ["40"], True, "count-accepts-hedged-count"),
+]
+
 EMPTY: list[Case] = [
     ("", ROME, False, "empty-guess"),
     ("   ", ROME, False, "blank-guess"),
@@ -371,12 +407,21 @@ EMPTY: list[Case] = [
 ]
 
 CASES: list[Case] = (
-    FOLDING + NUMBERS + SEQUELS + DATES + TYPOS + NEAR_MISSES + LISTS_AND_PADDING + FRAMING + EMPTY
+    FOLDING
+    + NUMBERS
+    + SEQUELS
+    + DATES
+    + TYPOS
+    + NEAR_MISSES
+    + LISTS_AND_PADDING
+    + FRAMING
+    + TRIAL_NOTES
+    + EMPTY
 )
 
 
 def test_table_is_big_and_labels_are_unique() -> None:
-    labels = [label for *_, label in CASES]
+    labels = [label for *_, label in CASES + COUNTING]
     assert len(CASES) >= 170
     assert len(labels) == len(set(labels))
 
@@ -388,6 +433,20 @@ def test_table_is_big_and_labels_are_unique() -> None:
 )
 def test_judge_table(guess: str, accepted: list[str], expected: bool) -> None:
     assert judge(guess, accepted) is expected
+
+
+@pytest.mark.parametrize(
+    ("guess", "accepted", "expected"),
+    [case[:3] for case in COUNTING],
+    ids=[case[3] for case in COUNTING],
+)
+def test_judge_table_for_count_questions(guess: str, accepted: list[str], expected: bool) -> None:
+    assert judge(guess, accepted, count=True) is expected
+
+
+def test_only_count_questions_refuse_ordinals() -> None:
+    # "Which installment ...?" answered "seventh" for 7 stays right.
+    assert judge("seventh", ["Seven", "7"]) is True
 
 
 def test_the_anchors_failures_are_fixed() -> None:

@@ -4,7 +4,7 @@ import pytest
 
 from bot.engine.clock import FakeClock
 from bot.engine.errors import AlreadyAnswered, QuestionClosed, RoundOver
-from bot.engine.models import Mode
+from bot.engine.models import Mode, Question
 from bot.engine.round import CloseReason, Round, RoundStatus, mask_answer
 from tests.engine.helpers import ALICE, BOB, CAROL, ROBOT, make_question
 
@@ -234,3 +234,12 @@ def test_mask_answer_keeps_punctuation_and_reveals_more_each_level():
     assert mask_answer("Mission: Impossible", 0) == "_______: __________"
     assert mask_answer("Mission: Impossible", 1) == "M______: I_________"
     assert mask_answer("Mission: Impossible", 2).count("_") < 16
+
+
+def test_a_count_question_refuses_an_ordinal_guess():
+    clock = FakeClock()
+    q = Question(id="c", text="How many films came before it?", answers=("Seven", "7"), bank_id="t")
+    r = Round([q], mode=Mode.TYPED, seconds=30, clock=clock)
+    r.ask_next()
+    assert r.guess(ALICE, "seventh") is None
+    assert r.guess(BOB, "7") is not None
