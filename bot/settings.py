@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.shards import ShardRange, ShardSettingError, parse_shards
 from bot.shipped import shipped_path
 
 DEFAULT_DB = Path("data") / "trivia.db"
@@ -30,13 +31,14 @@ class Settings:
     typed_answers: bool
     api_base: str | None
     gateway_url: str | None
+    shards: ShardRange = field(default_factory=ShardRange)
 
     def __repr__(self) -> str:
         token = "set" if self.discord_token else "unset"
         return (
             f"Settings(db_path={self.db_path}, banks_dir={self.banks_dir}, "
             f"dev_guild={self.dev_guild}, log_level={self.log_level}, "
-            f"typed_answers={self.typed_answers}, discord_token={token})"
+            f"typed_answers={self.typed_answers}, shards={self.shards}, discord_token={token})"
         )
 
 
@@ -79,4 +81,12 @@ def load_settings(
         typed_answers=_flag("TRIVIA_TYPED_ANSWERS", get("TRIVIA_TYPED_ANSWERS")),
         api_base=get("TRIVIA_DISCORD_API_BASE"),
         gateway_url=get("TRIVIA_DISCORD_GATEWAY"),
+        shards=_shards(get("TRIVIA_SHARD_COUNT"), get("TRIVIA_SHARDS")),
     )
+
+
+def _shards(count: str | None, shards: str | None) -> ShardRange:
+    try:
+        return parse_shards(count, shards)
+    except ShardSettingError as exc:
+        raise SettingsError(str(exc)) from None

@@ -13,6 +13,7 @@ import discord
 import yarl
 
 from bot.app import open_app
+from bot.discord_front.sharding import with_shard_flags
 from bot.engine.errors import TriviaError
 from bot.settings import Settings
 
@@ -21,6 +22,18 @@ log = logging.getLogger(__name__)
 
 def register(sub: Any) -> None:
     run = sub.add_parser("run", help="connect to Discord and serve rounds (needs DISCORD_TOKEN)")
+    run.add_argument(
+        "--shard-count",
+        default=None,
+        metavar="N",
+        help="how many shards the bot has in all (default: TRIVIA_SHARD_COUNT, else Discord's)",
+    )
+    run.add_argument(
+        "--shards",
+        default=None,
+        metavar="A-B",
+        help="run only shards A to B of N here, others elsewhere (needs PostgreSQL)",
+    )
     run.set_defaults(handler=run_bot)
     sync = sub.add_parser("sync", help="publish the slash commands to Discord")
     sync.add_argument(
@@ -50,7 +63,8 @@ def point_discord_at(settings: Settings) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
-def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
+def run_bot(settings: Settings, args: argparse.Namespace) -> int:
+    settings = with_shard_flags(settings, args.shard_count, args.shards)
     token = _token(settings)
     return asyncio.run(_serve(settings, token))
 
