@@ -44,7 +44,7 @@ async def open_app(settings: Settings, *, clock: Clock | None = None) -> AsyncIt
     repo = await SQLiteRepository.open(settings.db_path)
     try:
         service = TriviaService(repo, Catalog(banks, repo), clock or SystemClock())
-        await service.recover()
+        await service.recover(settings.shards)
         try:
             yield App(settings, repo, service, banks)
         finally:

@@ -16,6 +16,7 @@ from bot.engine.rules import RoundSettings, parse_mode
 from bot.game.catalog import Catalog
 from bot.game.session import Session
 from bot.game.writer import AnswerWriter
+from bot.shards import ShardRange
 from bot.storage.errors import DuplicateRunningGame
 from bot.storage.records import GameRow, NewGame
 from bot.storage.repository import Repository
@@ -48,9 +49,12 @@ class TriviaService:
     def sessions(self) -> list[Session]:
         return list(self._sessions.values())
 
-    async def recover(self) -> list[GameRow]:
-        """At start-up: games a crash left running are abandoned, their points kept."""
-        abandoned = await self.repo.abandon_running_games(self.clock.now())
+    async def recover(self, shards: ShardRange | None = None) -> list[GameRow]:
+        """At start-up: games a crash left running are abandoned, their points kept.
+
+        A process running some of the shards recovers only their guilds' games.
+        """
+        abandoned = await self.repo.abandon_running_games(self.clock.now(), shards)
         for game in abandoned:
             log.warning(
                 "game %d in guild %d channel %d was left running; marked abandoned",

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+from bot.shards import ShardRange
 from bot.storage.records import (
     AnswerRow,
     AuditEntry,
@@ -40,7 +41,9 @@ class Repository(Protocol):
         ended_at: float,
         participants: Sequence[Participant],
     ) -> bool: ...
-    async def abandon_running_games(self, now: float) -> list[GameRow]: ...
+    async def abandon_running_games(
+        self, now: float, shards: ShardRange | None = None
+    ) -> list[GameRow]: ...
     async def recent_questions(self, channel_id: int, limit: int = 500) -> dict[str, float]: ...
 
     # boards

@@ -12,6 +12,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.shards import ShardRange
 from bot.storage import board_sql
 from bot.storage.errors import DatabaseUnavailable, DuplicateRunningGame
 from bot.storage.migrations import MIGRATIONS_DIR, Migration, load_migrations
@@ -36,7 +37,14 @@ _SELECT_GAMES = (
 )
 _GAME_BY_ID = _SELECT_GAMES + "WHERE id = ?"
 _RUNNING_IN_CHANNEL = _SELECT_GAMES + "WHERE channel_id = ? AND status = 'running'"
-_ALL_RUNNING = _SELECT_GAMES + "WHERE status = 'running'"
+# Games on shards first..last of count (Discord: a guild is on (guild_id >> 22) % count).
+_RUNNING_ON_SHARDS = (
+    _SELECT_GAMES + "WHERE status = 'running' AND ((guild_id >> 22) % ?) BETWEEN ? AND ?"
+)
+_ABANDON_ON_SHARDS = (
+    "UPDATE games SET status = 'abandoned', ended_at = ? "
+    "WHERE status = 'running' AND ((guild_id >> 22) % ?) BETWEEN ? AND ?"
+)
 
 
 _PLAYER_TOTALS = (
@@ -92,6 +100,13 @@ def _game(row: Sequence[Any]) -> GameRow:
         ended_at=row[9],
         status=GameStatus(row[10]),
     )
+
+
+def _on_shards(shards: ShardRange | None) -> tuple[int, int, int]:
+    """Parameters of the shard filter; (1, 0, 0) keeps every game."""
+    if shards is None or not shards.partial or shards.count is None or shards.last is None:
+        return (1, 0, 0)
+    return (shards.count, shards.first, shards.last)
 
 
 def _create_private(path: Path) -> None:
@@ -318,14 +333,18 @@ class SQLiteRepository:
             )
         return True
 
-    async def abandon_running_games(self, now: float) -> list[GameRow]:
-        """Games a crash left running: their answers stay, the channel is freed."""
+    async def abandon_running_games(
+        self, now: float, shards: ShardRange | None = None
+    ) -> list[GameRow]:
+        """Games a crash left running: their answers stay, the channel is freed.
+
+        With a partial shard range, only the games of guilds on those shards: the other
+        shards' rounds belong to other live processes.
+        """
+        params = _on_shards(shards)
         async with self._transaction() as db:
-            rows = await self._all(_ALL_RUNNING)
-            await db.execute(
-                "UPDATE games SET status = 'abandoned', ended_at = ? WHERE status = 'running'",
-                (now,),
-            )
+            rows = await self._all(_RUNNING_ON_SHARDS, params)
+            await db.execute(_ABANDON_ON_SHARDS, (now, *params))
         return [_game(r) for r in rows]
 
     async def recent_questions(self, channel_id: int, limit: int = 500) -> dict[str, float]:
