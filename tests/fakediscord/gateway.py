@@ -6,8 +6,10 @@ import asyncio
 import json
 import logging
 import secrets
+import time
 import zlib
 from collections import deque
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
@@ -96,6 +98,9 @@ class Gateway:
         self.live: dict[int, Session] = {}
         self.connections: list[Connection] = []
         self.identifies: list[dict[str, Any]] = []
+        # (monotonic time, shard id) of every accepted IDENTIFY, for the concurrency rule
+        self.identify_times: list[tuple[float, int]] = []
+        self.session_starts = 0
         self.resumes: list[dict[str, Any]] = []
         self.connect_count = 0
         self.ready_count = 0
@@ -189,6 +194,7 @@ class Gateway:
         if shard_count != fake.shard_count or not 0 <= shard_id < shard_count:
             await conn.ws.close(code=4010, message=b"Invalid shard")
             return
+        self._check_identify_rate(shard_id)
         old = self.live.get(shard_id)
         if old is not None:
             old.invalid = True
@@ -223,6 +229,32 @@ class Gateway:
         session.ready = True
         self.ready_count += 1
         fake.notify()
+
+    def _check_identify_rate(self, shard_id: int) -> None:
+        """Count a session start; flag two IDENTIFYs of one bucket closer than the spacing.
+
+        Discord groups shards into buckets shard_id % max_concurrency and lets each bucket
+        start one session per 5 s; every process of one bot shares those buckets.
+        """
+        fake = self.fake
+        now = time.monotonic()
+        self.session_starts += 1
+        if self.session_starts > fake.session_start_total:
+            fake.violation(
+                f"gateway: IDENTIFY past session_start_limit.total={fake.session_start_total}"
+            )
+        if fake.identify_spacing is not None:
+            bucket = shard_id % fake.max_concurrency
+            for at, other in reversed(self.identify_times):
+                if other % fake.max_concurrency == bucket:
+                    if now - at < fake.identify_spacing:
+                        fake.violation(
+                            f"gateway: shard {shard_id} identified {now - at:.2f}s after shard "
+                            f"{other} in bucket {bucket}; max_concurrency "
+                            f"{fake.max_concurrency} allows one per {fake.identify_spacing:g}s"
+                        )
+                    break
+        self.identify_times.append((now, shard_id))
 
     async def _resume(self, conn: Connection, data: dict[str, Any]) -> None:
         fake = self.fake
@@ -356,9 +388,9 @@ class Gateway:
                 except (TimeoutError, ConnectionError):
                     pass
 
-    def connected(self) -> bool:
-        """Whether every shard has a live, connected session."""
+    def connected(self, shards: Iterable[int] | None = None) -> bool:
+        """Whether every shard (or each of the given ones) has a live, connected session."""
         return all(
             (s := self.live.get(i)) is not None and s.conn is not None and s.ready and not s.invalid
-            for i in range(self.fake.shard_count)
+            for i in (range(self.fake.shard_count) if shards is None else shards)
         )

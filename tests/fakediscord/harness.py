@@ -66,7 +66,8 @@ async def run_bot(
     """
     with patch_discord(fake):
         task = asyncio.create_task(client.start(fake.token), name="fakediscord-bot")
-        ready = asyncio.create_task(fake.wait_until_connected(connect_timeout))
+        shards = getattr(client, "shard_ids", None)  # a process running some shards only
+        ready = asyncio.create_task(fake.wait_until_connected(connect_timeout, shards=shards))
         try:
             done, _ = await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
             if task in done:

@@ -359,10 +359,10 @@ class RestApi:
                 "url": fake.gateway_url,
                 "shards": fake.shard_count,
                 "session_start_limit": {
-                    "total": 1000,
-                    "remaining": 999,
+                    "total": fake.session_start_total,
+                    "remaining": max(0, fake.session_start_total - fake.gateway.session_starts),
                     "reset_after": 86_400_000,
-                    "max_concurrency": 1,
+                    "max_concurrency": fake.max_concurrency,
                 },
             }
         )

@@ -91,6 +91,9 @@ class FakeDiscord:
         enforce_no_mentions: bool = True,
         dispatch_own_messages: bool = True,
         shard_count: int = 1,
+        max_concurrency: int = 1,
+        identify_spacing: float | None = None,
+        session_start_total: int = 1000,
         heartbeat_interval_ms: int = 41_250,
         allowed_privileged_intents: int = PRIVILEGED_INTENTS,
         replay_buffer_size: int = 20_000,
@@ -108,6 +111,9 @@ class FakeDiscord:
         self.enforce_no_mentions = enforce_no_mentions
         self.dispatch_own_messages = dispatch_own_messages
         self.shard_count = shard_count
+        self.max_concurrency = max_concurrency
+        self.identify_spacing = identify_spacing
+        self.session_start_total = session_start_total
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.allowed_privileged_intents = allowed_privileged_intents
         self.replay_buffer_size = replay_buffer_size
@@ -489,9 +495,12 @@ class FakeDiscord:
             except TimeoutError:
                 pass
 
-    async def wait_until_connected(self, timeout: float = 10.0) -> None:
-        """Wait until every shard got READY and its GUILD_CREATEs."""
-        await self.wait_for(self.gateway.connected, timeout, what="gateway READY")
+    async def wait_until_connected(
+        self, timeout: float = 10.0, *, shards: Iterable[int] | None = None
+    ) -> None:
+        """Wait until every shard (or the given ones) got READY and its GUILD_CREATEs."""
+        wanted = None if shards is None else list(shards)
+        await self.wait_for(lambda: self.gateway.connected(wanted), timeout, what="gateway READY")
 
     async def wait_for_commands(
         self, guild: FakeGuild | None = None, timeout: float = 5.0
