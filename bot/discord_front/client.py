@@ -54,6 +54,8 @@ class TriviaBot(commands.AutoShardedBot):
             intents=build_intents(settings.typed_answers),
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            shard_count=settings.shards.count,
+            shard_ids=settings.shards.ids,
             **options,
         )
         self.service = service
@@ -85,7 +87,7 @@ class TriviaBot(commands.AutoShardedBot):
         await self.add_cog(boards.Boards(self))
         await self.add_cog(questions.Questions(self))
         await self.add_cog(admin.Admin(self))
-        if self.settings.dev_guild is not None:
+        if self.settings.dev_guild is not None and self.settings.shards.owns_shard_zero:
             synced = await self.sync_to(self.settings.dev_guild)
             log.info("synced %d commands to the dev guild %d", len(synced), self.settings.dev_guild)
 
