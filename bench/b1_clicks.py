@@ -246,7 +246,7 @@ async def our_questions(rig: Rig, channels: int) -> list[FakeMessage]:
                 "trivia start",
                 {"bank": "geo", "questions": 1, "seconds": ROUND_SECONDS, "mode": "buttons"},
             )
-            if "started a round" in (await ix.response()).text:
+            if "started a round" in (await ix.reply()).text:
                 break
             await asyncio.sleep(0.1)
     return [

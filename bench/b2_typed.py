@@ -293,7 +293,7 @@ async def start_rounds(
             "trivia start",
             {"questions": 5, "mode": "typed", "seconds": SECONDS},
         )
-        text = (await ix.response()).text
+        text = (await ix.reply()).text
         if "started a round" not in text:
             raise RuntimeError(f"could not start a typed round: {text}")
     by_channel: dict[int, corpus.Item] = {}

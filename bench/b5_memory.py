@@ -236,7 +236,7 @@ async def start_rounds(
             ix = await fake.invoke_slash(
                 channel, starters[channel.guild_id or 0], "trivia start", {"seconds": SECONDS}
             )
-            reply = await ix.response(timeout=30)
+            reply = await ix.reply(timeout=30)
             if "started a round" not in reply.text:
                 raise RuntimeError(f"#{channel.name}: {reply.text}")
             result.latencies.append(ix.latency or 0.0)

@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_front import groups
-from bot.discord_front.components import shows_custom_id
+from bot.discord_front.components import Dialogs, shows_custom_id
 from bot.discord_front.replies import private
 from bot.engine.errors import TriviaError
 from bot.game.service import TriviaService
@@ -64,6 +64,7 @@ class TriviaBot(commands.AutoShardedBot):
         self.settings = settings
         self.question_pause = question_pause
         self.rounds: Rounds | None = None  # set in setup_hook; messages and clicks go to it
+        self.dialogs = Dialogs()
         self.tree.on_error = self.on_tree_error
 
     async def login(self, token: str) -> None:
@@ -140,10 +141,20 @@ class TriviaBot(commands.AutoShardedBot):
             await self.rounds.typed_answer(message)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        """Clicks go to the Rounds cog; one whose custom_id is not on its message is forged."""
+        """Clicks go to the Rounds cog; one whose custom_id is not on its message is forged.
+
+        A click or form for a dialog that timed out (or died with a restart) is told so.
+        """
+        custom_id = (interaction.data or {}).get("custom_id")
+        if interaction.type is discord.InteractionType.modal_submit:
+            if isinstance(custom_id, str) and self.dialogs.expired(custom_id):
+                await private(interaction, "This form has expired; nothing was saved.")
+            return
         if interaction.type is not discord.InteractionType.component or not interaction.message:
             return
-        custom_id = (interaction.data or {}).get("custom_id")
+        if isinstance(custom_id, str) and self.dialogs.expired(custom_id):
+            await private(interaction, "This dialog has expired; nothing changed.")
+            return
         if isinstance(custom_id, str) and shows_custom_id(interaction.message, custom_id):
             if self.rounds is not None:
                 await self.rounds.click(interaction, custom_id)

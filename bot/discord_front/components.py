@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -31,3 +32,49 @@ def shows_custom_id(message: discord.Message | None, custom_id: str | None) -> b
     if message is None or not custom_id:
         return False
     return any(cid == custom_id for cid in custom_ids(message.components))
+
+
+DIALOG_PREFIX = "trivia:dlg:"
+FORM_PREFIX = "trivia:add:"
+
+
+class Dialogs:
+    """Live Confirm/Cancel dialogs and forms, so a click on an expired one gets an answer.
+
+    An entry goes only when its view or form times out, never when it is pressed: the
+    press that stops a view reaches discord.py's view store before `on_interaction`, and
+    must not be taken for a click on an expired dialog.
+    """
+
+    def __init__(self) -> None:
+        self._live: set[str] = set()
+
+    def open(self) -> str:
+        token = secrets.token_hex(8)
+        self._live.add(token)
+        return token
+
+    def close(self, token: str) -> None:
+        self._live.discard(token)
+
+    def expired(self, custom_id: str) -> bool:
+        """Whether a custom_id names one of our dialogs or forms that is no longer open."""
+        for prefix in (DIALOG_PREFIX, FORM_PREFIX):
+            if custom_id.startswith(prefix):
+                return custom_id[len(prefix) :].split(":", 1)[0] not in self._live
+        return False
+
+
+class Dialog(discord.ui.View):
+    """A Confirm/Cancel view whose buttons carry a token the bot knows while it is open."""
+
+    def __init__(self, dialogs: Dialogs, *, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self._dialogs = dialogs
+        self.token = dialogs.open()
+        for i, item in enumerate(self.children):
+            if isinstance(item, discord.ui.Button):
+                item.custom_id = f"{DIALOG_PREFIX}{self.token}:{i}"
+
+    async def on_timeout(self) -> None:
+        self._dialogs.close(self.token)

@@ -20,7 +20,13 @@ MODAL_TITLE = 45
 ROWS = 5
 BUTTONS_PER_ROW = 5
 
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# zero-width and direction controls, soft hyphen, combining grapheme joiner, Arabic letter
+# mark, Mongolian vowel separator, Hangul fillers, Braille blank and the tag characters:
+# each renders as nothing (or blank) and can disguise a name or fake an empty one
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\u2800\u3164\ufeff\uffa0\U000e0000-\U000e007f]"
+)
 
 
 def cut(text: str, limit: int) -> str:

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import discord
 
-from bot.engine.errors import NotAllowed
+from bot.engine.errors import NotAllowed, TriviaError
 from bot.storage.repository import Repository
+
+
+def guild_of(interaction: discord.Interaction) -> int:
+    """The server an interaction came from; `guild_only` is only a hint to Discord's client.
+
+    Never 0 in its place: that is the terminal game's server id.
+    """
+    if interaction.guild_id is None:
+        raise TriviaError("Trivia works in servers only, not in direct messages.")
+    return interaction.guild_id
 
 
 async def is_admin(interaction: discord.Interaction, repo: Repository) -> bool:
@@ -16,7 +26,9 @@ async def is_admin(interaction: discord.Interaction, repo: Repository) -> bool:
         return True
     settings = await repo.guild_settings(interaction.guild_id)
     role = settings.manager_role_id
-    return role is not None and any(r.id == role for r in interaction.user.roles)
+    if role is None or role == interaction.guild_id:  # @everyone's id is the server's
+        return False
+    return any(r.id == role for r in interaction.user.roles)
 
 
 async def require_admin(interaction: discord.Interaction, repo: Repository) -> None:

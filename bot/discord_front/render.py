@@ -102,7 +102,7 @@ def standings_embed(standings: Sequence[Standing], stop_reason: str | None) -> d
     if stop_reason == "idle":
         title += " (stopped: two questions in a row went unanswered)"
     elif stop_reason:
-        title += f" ({cut(stop_reason, 80)})"
+        title += f" ({safe(stop_reason, 80)})"  # "stopped by <display name>"
     lines = [
         f"**{i}.** {safe(s.player.name, 64)} · {s.points} pts · {s.correct}/{s.answered} right"
         for i, s in enumerate(standings[:20], 1)

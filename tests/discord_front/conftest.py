@@ -124,7 +124,7 @@ async def call(
 ) -> FakeResponse:
     """Invoke a slash command and return the bot's initial response (most tests need only it)."""
     ix = await fake.invoke_slash(channel, user, name, options, bypass_permissions=bypass)
-    return await ix.response()
+    return await ix.reply()
 
 
 async def seed_game(

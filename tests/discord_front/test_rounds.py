@@ -46,7 +46,7 @@ async def test_full_buttons_round_with_three_players(fake, tmp_path):
         start = await fake.invoke_slash(
             s.channel, alice, "trivia start", {"bank": "geo", "questions": 3, "seconds": 5}
         )
-        assert "started a round: 3 questions" in (await start.response()).text
+        assert "started a round: 3 questions" in (await start.reply()).text
 
         for number in (1, 2, 3):
             msg = await question(fake, s.channel, number, 3)
@@ -137,7 +137,7 @@ async def test_typed_mode_explains_how_to_enable_it(fake, tmp_path):
     s = add_server(fake, "one", ("alice",))
     async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild):
         ix = await fake.invoke_slash(s.channel, s.players[0], "trivia start", {"mode": "typed"})
-        reply = await ix.response()
+        reply = await ix.reply()
         assert reply.ephemeral and "TRIVIA_TYPED_ANSWERS=1" in reply.content
     fake.assert_no_violations()
 
@@ -171,12 +171,12 @@ async def test_one_round_per_channel_even_for_two_starts_at_once(fake, tmp_path)
             fake.invoke_slash(s.channel, alice, "trivia start", {"bank": "geo"}),
             fake.invoke_slash(s.channel, bob, "trivia start", {"bank": "geo"}),
         )
-        replies = [await first.response(), await second.response()]
+        replies = [await first.reply(), await second.reply()]
         assert sum("started a round" in r.content for r in replies) == 1
         assert sum("already running" in r.content for r in replies) == 1
         assert len(run.bot.service.sessions()) == 1
         other = await fake.invoke_slash(s.other_channel, bob, "trivia start", {"bank": "geo"})
-        assert "started a round" in (await other.response()).content
+        assert "started a round" in (await other.reply()).content
     assert db(tmp_path, "SELECT COUNT(*) FROM games") == [(2,)]
     fake.assert_no_violations()
 
@@ -208,6 +208,6 @@ async def test_restart_mid_round_abandons_it_and_old_buttons_say_too_late(fake, 
         old = await fake.click_button(msg, None, bob, label=wrong_label(msg))
         assert "ended" in (await old.response()).content
         start = await fake.invoke_slash(s.channel, bob, "trivia start", {"bank": "geo"})
-        assert "started a round" in (await start.response()).content
+        assert "started a round" in (await start.reply()).content
     assert db(tmp_path, "SELECT COUNT(*) FROM answers") == [(1,)]
     fake.assert_no_violations()

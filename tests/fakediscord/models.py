@@ -654,6 +654,27 @@ class FakeInteraction:
                 f"no initial response to interaction {self.id} ({self.name}) within {timeout}s"
             ) from None
 
+    async def reply(self, timeout: float = 5.0) -> FakeResponse:
+        """The answer the user sees: the initial response, or what fills a deferral (type 5).
+
+        A deferral the bot deleted in favour of a followup (say, a private refusal after a
+        public "thinking…") gives that followup.
+        """
+        first = await self.response(timeout)
+        if first.type != 5:
+            return first
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            msg = first.message
+            if msg is not None and not msg.loading and not msg.deleted:
+                return first
+            if self.followups and (msg is None or msg.deleted):
+                return FakeResponse(4, {}, first.at, self.followups[0])
+            if loop.time() > deadline:
+                raise TimeoutError(f"the deferral of {self.describe()} was never filled")
+            await asyncio.sleep(0.01)
+
     def describe(self) -> str:
         """Return a short label for violation messages."""
         return f"interaction {self.id} (type {self.type} {self.name!r})"

@@ -809,6 +809,7 @@ class RestApi:
             and ix.initial.type == DEFERRED_CHANNEL_MESSAGE
             and original is not None
             and original.loading
+            and not original.deleted
         ):
             # Discord: a followup sent while the deferred message still loads resolves it,
             # keeping the defer's ephemeral choice.

@@ -217,7 +217,7 @@ async def start_round(
 ) -> str:
     """Run /trivia start and return the reply text."""
     ix = await fake.invoke_slash(channel, user, "trivia start", {"bank": "geo", **options})
-    return (await ix.response()).text
+    return (await ix.reply()).text
 
 
 async def click(fake: FakeDiscord, message: FakeMessage, user: FakeUser, label: str) -> str:

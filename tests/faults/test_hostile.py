@@ -437,7 +437,7 @@ async def test_two_starts_ten_ms_apart_make_one_round(fake: FakeDiscord, tmp_pat
         first = await fake.invoke_slash(s.channel, alice, "trivia start", {"bank": "geo"})
         await asyncio.sleep(0.01)
         second = await fake.invoke_slash(s.channel, bob, "trivia start", {"bank": "geo"})
-        replies = [(await first.response()).text, (await second.response()).text]
+        replies = [(await first.reply()).text, (await second.reply()).text]
         TALLY["hostile inputs: racing starts"] += 2
         assert sum("started a round" in r for r in replies) == 1, replies
         assert sum("already running" in r for r in replies) == 1, replies

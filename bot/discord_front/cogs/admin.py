@@ -9,8 +9,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_front import groups, limits
-from bot.discord_front.permissions import require_admin
+from bot.discord_front.components import Dialog
+from bot.discord_front.permissions import guild_of, require_admin
 from bot.discord_front.replies import private
+from bot.engine.errors import NotAllowed
 from bot.engine.rules import parse_mode
 from bot.storage.records import AuditEntry, GuildSettingsRow
 
@@ -18,9 +20,12 @@ if TYPE_CHECKING:
     from bot.discord_front.client import TriviaBot
 
 
-class ResetConfirm(discord.ui.View):
+RESET_SECONDS = 120
+
+
+class ResetConfirm(Dialog):
     def __init__(self, bot: TriviaBot, actor_id: int) -> None:
-        super().__init__(timeout=120)
+        super().__init__(bot.dialogs, timeout=RESET_SECONDS)
         self.bot = bot
         self.actor_id = actor_id
 
@@ -36,7 +41,7 @@ class ResetConfirm(discord.ui.View):
     ) -> None:
         await require_admin(interaction, self.bot.repo)
         self.stop()
-        guild_id = interaction.guild_id or 0
+        guild_id = guild_of(interaction)
         cleared = await self.bot.repo.reset_leaderboard(guild_id)
         await self.bot.repo.audit(
             AuditEntry(
@@ -65,6 +70,16 @@ class ResetConfirm(discord.ui.View):
         await self.bot.on_tree_error(interaction, error)
 
 
+def check_manager_role(interaction: discord.Interaction[Any], role: discord.Role) -> None:
+    """Only Manage Server hands out admin rights, and never to every member at once."""
+    if not interaction.permissions.manage_guild:
+        raise NotAllowed("Only members with the Manage Server permission can set the manager role.")
+    if role.is_default():
+        raise NotAllowed(
+            "@everyone can't be the manager role: it would make every member a trivia admin."
+        )
+
+
 class Admin(commands.Cog):
     def __init__(self, bot: TriviaBot) -> None:
         self.bot = bot
@@ -86,7 +101,9 @@ async def settings(
 ) -> None:
     bot: TriviaBot = interaction.client
     await require_admin(interaction, bot.repo)
-    guild_id = interaction.guild_id or 0
+    guild_id = guild_of(interaction)
+    if manager_role is not None:
+        check_manager_role(interaction, manager_role)
     row = await bot.repo.guild_settings(guild_id)
     changes = {
         k: v
@@ -137,7 +154,7 @@ async def reset_leaderboard(interaction: discord.Interaction[Any]) -> None:
 async def forget(interaction: discord.Interaction[Any], member: discord.User) -> None:
     bot: TriviaBot = interaction.client
     await require_admin(interaction, bot.repo)
-    guild_id = interaction.guild_id or 0
+    guild_id = guild_of(interaction)
     removed = await bot.repo.forget_member(guild_id, member.id)
     await bot.repo.audit(
         AuditEntry(

@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.discord_front import groups, limits, render
 from bot.discord_front.cogs.rounds import bank_autocomplete
+from bot.discord_front.permissions import guild_of
 from bot.discord_front.replies import private
 from bot.storage.records import Period
 
@@ -144,7 +145,7 @@ async def stats(
 async def banks(interaction: discord.Interaction[Any]) -> None:
     bot: TriviaBot = interaction.client
     lines = []
-    for bank in await bot.catalog.available(interaction.guild_id or 0):
+    for bank in await bot.catalog.available(guild_of(interaction)):
         kind = "this server" if bank.guild_id is not None else "shipped"
         lines.append(
             f"`{bank.id}` · {limits.safe(bank.title, 100)} · "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import math
-import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +14,8 @@ from discord.ext import commands
 from bot.banks.exporters import export_yaml
 from bot.banks.importers import ImportError_, import_questions
 from bot.discord_front import groups, limits
-from bot.discord_front.permissions import require_admin
+from bot.discord_front.components import FORM_PREFIX, Dialog
+from bot.discord_front.permissions import guild_of, require_admin
 from bot.discord_front.replies import private
 from bot.engine.errors import TriviaError
 from bot.engine.models import Bank, Question
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 MAX_UPLOAD = 5 * 1024 * 1024
 PENDING_SECONDS = 600
+MODAL_SECONDS = 900  # Discord keeps the interaction token 15 minutes; the form is void after
 LIST_PAGE = 15
 
 
@@ -57,13 +58,18 @@ class AddQuestionModal(discord.ui.Modal, title="Add a trivia question"):
     )
 
     def __init__(self, bot: TriviaBot) -> None:
-        super().__init__(custom_id=f"trivia:add:{secrets.token_hex(8)}")
+        # a dismissed form is never submitted; without a timeout it stayed in memory for good
+        self.token = bot.dialogs.open()
+        super().__init__(custom_id=f"{FORM_PREFIX}{self.token}", timeout=MODAL_SECONDS)
         self.bot = bot
+
+    async def on_timeout(self) -> None:
+        self.bot.dialogs.close(self.token)
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         await require_admin(interaction, self.bot.repo)
         q = await custom(self.bot).add_from_form(
-            interaction.guild_id or 0,
+            guild_of(interaction),
             interaction.user.id,
             bank_id=self.bank.value,
             question=self.question.value,
@@ -85,11 +91,11 @@ class PendingImport:
     questions: tuple[Question, ...]
 
 
-class ImportConfirm(discord.ui.View):
+class ImportConfirm(Dialog):
     """Confirm/Cancel for one dry-run; only the admin who asked can press them."""
 
     def __init__(self, bot: TriviaBot, pending: PendingImport) -> None:
-        super().__init__(timeout=PENDING_SECONDS)
+        super().__init__(bot.dialogs, timeout=PENDING_SECONDS)
         self.bot = bot
         self.pending = pending
 
@@ -180,7 +186,7 @@ async def import_(
         return
     lines.append("Confirm to import the valid questions (all of them, or none).")
     pending = PendingImport(
-        interaction.guild_id or 0, interaction.user.id, bank_id, tuple(report.questions)
+        guild_of(interaction), interaction.user.id, bank_id, tuple(report.questions)
     )
     await interaction.followup.send(
         limits.cut("\n".join(lines), limits.CONTENT),
@@ -194,7 +200,7 @@ async def import_(
 async def export(interaction: discord.Interaction[Any], bank: str | None = None) -> None:
     bot: TriviaBot = interaction.client
     await require_admin(interaction, bot.repo)
-    banks = await bot.catalog.custom_banks(interaction.guild_id or 0)
+    banks = await bot.catalog.custom_banks(guild_of(interaction))
     chosen = [banks[bank]] if bank in banks else list(banks.values()) if bank is None else []
     if bank is not None and not chosen and bank in bot.catalog.shipped:
         chosen = [bot.catalog.shipped[bank]]
@@ -222,7 +228,7 @@ async def list_questions(
 ) -> None:
     bot: TriviaBot = interaction.client
     await require_admin(interaction, bot.repo)
-    banks: list[Bank] = list((await bot.catalog.custom_banks(interaction.guild_id or 0)).values())
+    banks: list[Bank] = list((await bot.catalog.custom_banks(guild_of(interaction))).values())
     questions = [q for b in banks if bank in (None, b.id) for q in b.questions]
     if not questions:
         raise TriviaError("No questions of this server's own yet. Add one with /trivia-admin add.")
@@ -243,7 +249,5 @@ async def remove(interaction: discord.Interaction[Any], question_id: str) -> Non
     bot: TriviaBot = interaction.client
     await require_admin(interaction, bot.repo)
     bank_id, _, qid = question_id.strip().rpartition("/")
-    await custom(bot).remove(
-        interaction.guild_id or 0, interaction.user.id, bank_id or "custom", qid
-    )
+    await custom(bot).remove(guild_of(interaction), interaction.user.id, bank_id or "custom", qid)
     await private(interaction, f"Removed `{bank_id or 'custom'}/{qid}`.")

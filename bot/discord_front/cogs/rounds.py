@@ -13,9 +13,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_front import groups, limits, render
-from bot.discord_front.permissions import is_admin
+from bot.discord_front.permissions import guild_of, is_admin
 from bot.discord_front.replies import private
-from bot.engine.errors import QuestionClosed, RoundOver, TriviaError
+from bot.engine.errors import QuestionClosed, RoundAlreadyRunning, RoundOver, TriviaError
 from bot.engine.models import Mode, Player
 from bot.engine.round import AskedQuestion, QuestionResult, Standing
 from bot.engine.rules import RoundSettings
@@ -71,13 +71,19 @@ async def answer_click(
     if session is None or session.game_id != game_id or session.ended:
         await private(interaction, str(RoundOver()))
         return
+    # the label is read before the save: once it commits, the question may close and the
+    # round move on, and `current` would be the next question (or none)
+    asked = session.round.current
+    label = (
+        asked.choices[index]
+        if asked is not None and asked.number == number and index < len(asked.choices)
+        else ""
+    )
     try:
-        answer = await session.choose(player_of(interaction.user), number, index)
+        await session.choose(player_of(interaction.user), number, index)
     except TriviaError as exc:
         await private(interaction, str(exc))
         return
-    asked = session.round.current
-    label = asked.choices[answer.choice or 0] if asked and answer.choice is not None else ""
     await private(interaction, locked_in(label))
 
 
@@ -88,11 +94,18 @@ def locked_in(label: str) -> str:
 
 
 ROUND_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
+THREAD_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages_in_threads=True, embed_links=True
+)
 
 
-def can_post(permissions: discord.Permissions) -> bool:
-    """Whether the bot may post questions; 0 means Discord sent no app_permissions at all."""
-    return permissions.value == 0 or permissions >= ROUND_PERMISSIONS
+def can_post(permissions: discord.Permissions, *, in_thread: bool = False) -> bool:
+    """Whether the bot may post questions; 0 means Discord sent no app_permissions at all.
+
+    In a thread, Discord checks Send Messages in Threads instead of Send Messages.
+    """
+    needed = THREAD_PERMISSIONS if in_thread else ROUND_PERMISSIONS
+    return permissions.value == 0 or permissions >= needed
 
 
 class ChannelPresenter:
@@ -230,7 +243,9 @@ async def bank_autocomplete(
     interaction: discord.Interaction[Any], current: str
 ) -> list[app_commands.Choice[str]]:
     bot: TriviaBot = interaction.client
-    banks = await bot.catalog.available(interaction.guild_id or 0)
+    if interaction.guild_id is None:
+        return []
+    banks = await bot.catalog.available(interaction.guild_id)
     needle = current.casefold()
     return [
         app_commands.Choice(name=limits.cut(f"{b.title} ({len(b.questions)})", 100), value=b.id)
@@ -254,8 +269,64 @@ async def start(
     mode: Literal["buttons", "typed"] | None = None,
     seconds: app_commands.Range[int, 5, 120] | None = None,
 ) -> None:
+    """Checks that need no await first, then the reply is deferred before anything can stall.
+
+    Once the game row exists, any failure to tell the channel (a lost reply, a stall past
+    Discord's deadline) ends the game, so the channel is never left locked without a runner.
+    """
     bot: TriviaBot = interaction.client
-    guild_id = interaction.guild_id or 0
+    guild_id = guild_of(interaction)
+    channel = interaction.channel
+    if channel is None or not isinstance(channel, discord.abc.Messageable):
+        raise TriviaError("Rounds can only run in a text channel.")
+    if not can_post(interaction.app_permissions, in_thread=isinstance(channel, discord.Thread)):
+        raise TriviaError(
+            "I can't run a round here: I need View Channel, Send Messages (Send Messages in "
+            "Threads, in a thread) and Embed Links. Ask an admin to grant them, or start the "
+            "round in another channel."
+        )
+    if bot.service.session(channel.id) is not None:
+        raise RoundAlreadyRunning()
+    await interaction.response.defer(thinking=True)
+    try:
+        session = await _start_session(bot, interaction, guild_id, bank, questions, mode, seconds)
+    except TriviaError as exc:
+        await refuse_after_defer(interaction, str(exc))
+        return
+    try:
+        round_ = session.round
+        names = ", ".join(b.title for b in session.banks_by_id.values())
+        await interaction.followup.send(
+            limits.cut(
+                f"{limits.safe(interaction.user.display_name, 64)} started a round: "
+                f"{len(round_.questions)} questions from {limits.safe(names, 300)}, "
+                f"{round_.mode.value}, {round_.seconds:g} s each.",
+                limits.CONTENT,
+            )
+        )
+        cog = bot.get_cog("Rounds")
+        assert isinstance(cog, Rounds)
+        cog.launch(session, channel)
+    except BaseException:
+        log.warning(
+            "guild %d channel %d: game %d could not be announced; ending it",
+            guild_id,
+            channel.id,
+            session.game_id,
+        )
+        await end_unrun(bot, session, "the start could not be announced")
+        raise
+
+
+async def _start_session(
+    bot: TriviaBot,
+    interaction: discord.Interaction[Any],
+    guild_id: int,
+    bank: str | None,
+    questions: int | None,
+    mode: str | None,
+    seconds: int | None,
+) -> Session:
     defaults = await bot.service.settings_for(guild_id)
     chosen_mode = Mode(mode) if mode else defaults.mode
     if chosen_mode is Mode.TYPED and not bot.settings.typed_answers:
@@ -269,40 +340,44 @@ async def start(
         seconds=float(seconds) if seconds else defaults.seconds,
         mode=chosen_mode,
     )
-    channel = interaction.channel
-    if channel is None or not isinstance(channel, discord.abc.Messageable):
-        raise TriviaError("Rounds can only run in a text channel.")
-    if not can_post(interaction.app_permissions):
-        raise TriviaError(
-            "I can't run a round here: I need View Channel, Send Messages and Embed Links in "
-            "this channel. Ask an admin to grant them, or start the round in another channel."
-        )
-    session = await bot.service.start(
+    return await bot.service.start(
         guild_id=guild_id,
         channel_id=interaction.channel_id or 0,
         starter=player_of(interaction.user),
         bank_ids=[bank] if bank else [],
         settings=settings,
     )
-    names = ", ".join(b.title for b in session.banks_by_id.values())
-    await interaction.response.send_message(
-        limits.cut(
-            f"{limits.safe(interaction.user.display_name, 64)} started a round: "
-            f"{len(session.round.questions)} questions from {limits.safe(names, 300)}, "
-            f"{settings.mode.value}, {settings.seconds:g} s each.",
-            limits.CONTENT,
-        )
-    )
-    cog = bot.get_cog("Rounds")
-    assert isinstance(cog, Rounds)
-    cog.launch(session, channel)
+
+
+async def end_unrun(bot: TriviaBot, session: Session, reason: str) -> None:
+    """End a round that no runner carries: saved as stopped, and its channel freed."""
+    session.request_stop(reason)
+    try:
+        await session.end()
+    finally:
+        bot.service.forget(session)
+
+
+async def refuse_after_defer(interaction: discord.Interaction[Any], text: str) -> None:
+    """A public "thinking" reply becomes a private refusal: removed, then said privately."""
+    try:
+        await interaction.delete_original_response()
+    except discord.HTTPException as exc:
+        log.warning("could not remove the deferred reply of %s: %s", interaction.id, exc)
+    await private(interaction, text)
 
 
 @groups.trivia.command(name="stop", description="Stop the round in this channel.")
 async def stop(interaction: discord.Interaction[Any]) -> None:
     bot: TriviaBot = interaction.client
+    guild_of(interaction)
     admin = await is_admin(interaction, bot.repo)
-    bot.service.request_stop(
-        interaction.channel_id or 0, player_of(interaction.user), is_admin=admin
-    )
+    channel_id = interaction.channel_id or 0
+    session = bot.service.request_stop(channel_id, player_of(interaction.user), is_admin=admin)
+    cog = bot.get_cog("Rounds")
+    task = cog.tasks.get(channel_id) if isinstance(cog, Rounds) else None
+    if task is None or task.done():  # no runner will read the request: end it here
+        await end_unrun(bot, session, session.stop_requested or "stopped")
+        await private(interaction, "Stopped the round; points so far are kept.")
+        return
     await private(interaction, "Stopping the round; points so far are kept.")

@@ -1,0 +1,126 @@
+"""The review's low items on the Discord side, each through the loopback Discord."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+from bot.discord_front import limits
+from bot.discord_front.cogs import admin, questions
+from tests.discord_front.conftest import add_server, call, query, running_bot, settings_for
+from tests.discord_front.test_admin import ANSWERS, QUESTION
+from tests.fakediscord import FakeDiscord
+from tests.faults import conftest as faults
+
+HIDDEN = "\u3164\u115f\u1160\uffa0\u2800\u00ad\u034f\u061c\u180e\U000e0041\U000e007f"
+
+
+async def test_only_manage_server_sets_the_manager_role_and_never_everyone(fake, tmp_path):
+    """A manager can't hand the role out, and @everyone is refused even to Manage Server."""
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    s.guild.members[alice.id].roles.append(s.manager_role.id)
+    everyone = s.guild.roles[s.guild.id]
+    other = fake.add_role(s.guild, "others", 0)
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        saved = await call(
+            fake, s.channel, s.admin, "trivia-admin settings", {"manager_role": s.manager_role}
+        )
+        assert f"<@&{s.manager_role.id}>" in saved.content
+        by_manager = await call(
+            fake, s.channel, alice, "trivia-admin settings", {"manager_role": other}, bypass=True
+        )
+        assert by_manager.ephemeral and "Manage Server" in by_manager.content
+        to_everyone = await call(
+            fake, s.channel, s.admin, "trivia-admin settings", {"manager_role": everyone}
+        )
+        assert to_everyone.ephemeral and "@everyone can't be the manager role" in to_everyone.text
+        assert query(tmp_path, "SELECT manager_role_id FROM guild_settings") == [
+            (s.manager_role.id,)
+        ]
+    # a database that already holds @everyone (set before this fix) grants nothing
+    con = sqlite3.connect(tmp_path / "trivia.db")
+    con.execute("UPDATE guild_settings SET manager_role_id = ?", (s.guild.id,))
+    con.commit()
+    con.close()
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        refused = await call(fake, s.channel, bob, "trivia-admin settings", {}, bypass=True)
+        assert refused.ephemeral and "You need the Manage Server" in refused.content
+    fake.assert_no_violations()
+
+
+def test_clean_drops_every_blank_lookalike():
+    """Hangul fillers, Braille blank, soft hyphen, joiners and tag characters all go."""
+    assert limits.clean(f"a{HIDDEN}b") == "ab"
+    assert limits.safe(HIDDEN, 64) == ""
+
+
+async def test_a_stoppers_name_is_escaped_in_the_public_standings(tmp_path):
+    """ "stopped by <name>" is user text in a public title: markdown, RTL and blanks defused."""
+    async with FakeDiscord(channel_rate_limit=None) as fake:
+        s = faults.add_server(fake, "one", ("alice",))
+        mallory = fake.add_user("mallory", global_name=f"**big**\u202e{HIDDEN}`x`")
+        fake.add_member(s.guild, mallory)
+        settings = faults.settings_for(tmp_path, fake.token)
+        async with faults.running_bot(fake, settings, s.guild, question_pause=30) as run:
+            faults.seat(run, mallory)
+            await faults.start_round(fake, s.channel, mallory, questions=2, seconds=30)
+            msg = await faults.question(fake, s.channel, 1)
+            await faults.click(fake, msg, mallory, faults.right_label(msg))
+            await fake.wait_for(lambda: "answer" in faults.title(msg), what="the reveal")
+            await call(fake, s.channel, mallory, "trivia stop")  # in the pause between questions
+            final = await faults.standings(fake, s.channel)
+        title = final.embeds[0]["title"]
+        assert "stopped by \\*\\*big\\*\\*\\`x\\`" in title, title
+        assert not any(ch in title for ch in "\u202e" + HIDDEN)
+        fake.assert_no_violations()
+
+
+async def test_commands_refuse_direct_messages_instead_of_using_server_zero(fake, tmp_path):
+    """guild_only is a hint to Discord's client; a DM start must not run under server 0."""
+    s = add_server(fake, "one", ("alice",))
+    alice = s.players[0]
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        data = fake._command_data(s.channel, alice, "trivia start", {"bank": "geo"})
+        ix = fake._base_interaction(2, fake.dm_channel(alice), alice, data, "DM start")
+        reply = await (await fake._dispatch_interaction(ix)).reply()
+        assert reply.ephemeral and "servers only" in reply.content
+    assert query(tmp_path, "SELECT COUNT(*) FROM games") == [(0,)]
+    fake.assert_no_violations()
+
+
+async def test_confirm_after_a_timeout_or_a_restart_says_the_dialog_expired(
+    fake, tmp_path, monkeypatch
+):
+    """Nothing answered these clicks before ("This interaction failed")."""
+    s = add_server(fake, "one", ("alice",))
+    settings = settings_for(tmp_path, fake.token)
+    monkeypatch.setattr(admin, "RESET_SECONDS", 0.2)
+    async with running_bot(fake, settings, s.guild):
+        timed_out = await call(fake, s.channel, s.admin, "trivia-admin reset-leaderboard")
+        await asyncio.sleep(0.5)
+        late = await fake.click_button(
+            timed_out.message, None, s.admin, label="Reset the leaderboard"
+        )
+        assert "This dialog has expired" in (await late.response()).content
+        monkeypatch.setattr(admin, "RESET_SECONDS", 120)
+        before_restart = await call(fake, s.channel, s.admin, "trivia-admin reset-leaderboard")
+    async with running_bot(fake, settings, s.guild):
+        after = await fake.click_button(before_restart.message, None, s.admin, label="Cancel")
+        assert "This dialog has expired" in (await after.response()).content
+    fake.assert_no_violations()
+
+
+async def test_the_add_form_times_out(fake, tmp_path, monkeypatch):
+    """A dismissed form is dropped; submitting one that timed out is told so, and adds nothing."""
+    s = add_server(fake, "one", ())
+    monkeypatch.setattr(questions, "MODAL_SECONDS", 0.2)
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        opened = await fake.invoke_slash(s.channel, s.admin, "trivia-admin add")
+        assert (await opened.response()).modal is not None
+        await asyncio.sleep(0.5)
+        assert not run.bot._connection._view_store._modals  # the form no longer held
+        submitted = await fake.submit_modal(opened, {QUESTION: "Which is red?", ANSWERS: "Mars"})
+        assert "This form has expired" in (await submitted.response()).content
+    assert query(tmp_path, "SELECT COUNT(*) FROM custom_questions") == [(0,)]
+    fake.assert_no_violations()
