@@ -78,7 +78,7 @@ def reveal_embed(result: QuestionResult, bank: Bank | None) -> discord.Embed:
     # validation lets through text made only of invisible characters, which safe() removes;
     # Discord refuses empty field values, and the reveal would fail
     embed.add_field(
-        name="Answer", value=safe(q.answers[0], limits.BUTTON_LABEL) or "(blank)", inline=False
+        name="Answer", value=safe(q.answers[0], limits.EMBED_FIELD_VALUE) or "(blank)", inline=False
     )
     wrong = len(result.answers) - len(right)
     embed.add_field(

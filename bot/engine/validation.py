@@ -13,6 +13,7 @@ from bot.engine.models import Bank, Difficulty, Question, Source
 
 MAX_QUESTION = 1000
 MAX_CHOICE = 80
+MAX_ANSWER = 1000  # an answer that is never a button label (alternates, typed-only questions)
 MAX_EXPLANATION = 1000
 MAX_HINT = 200
 MAX_TITLE = 100
@@ -156,7 +157,10 @@ def _unknown_keys(
             c.add((*path, str(key)), f"unknown key '{key}' (allowed: {names})", qid)
 
 
-def _choices(c: _Collector, data: Mapping[str, Any], key: str, path: Path, qid: str) -> list[str]:
+def _choices(
+    c: _Collector, data: Mapping[str, Any], key: str, path: Path, qid: str, labels: int
+) -> list[str]:
+    """The first `labels` items can become buttons and must fit one; the rest are typed."""
     raw = data.get(key)
     if raw is None:
         return []
@@ -175,10 +179,16 @@ def _choices(c: _Collector, data: Mapping[str, Any], key: str, path: Path, qid: 
             c.add((*path, key, i), f"{key}[{i}] contains control characters", qid)
         elif not text:
             c.add((*path, key, i), f"{key}[{i}] is empty", qid)
-        elif len(text) > MAX_CHOICE:
+        elif i < labels and len(text) > MAX_CHOICE:
             c.add(
                 (*path, key, i),
                 f"{key}[{i}] is {len(text)} characters; a button label holds {MAX_CHOICE}",
+                qid,
+            )
+        elif len(text) > MAX_ANSWER:
+            c.add(
+                (*path, key, i),
+                f"{key}[{i}] is {len(text)} characters; the limit is {MAX_ANSWER}",
                 qid,
             )
         elif (folded := text.casefold()) in seen:
@@ -223,12 +233,14 @@ def _question(
         )
     _unknown_keys(c, data, QUESTION_KEYS, path, qid)
     text = _string(c, data, "question", path, required=True, limit=MAX_QUESTION, qid=qid)
-    answers = _choices(c, data, "answers", path, qid or "")
+    # without distractors there are no buttons; alternates are never shown as one
+    buttons = 1 if data.get("distractors") else 0
+    answers = _choices(c, data, "answers", path, qid or "", buttons)
     if not answers and "answers" in data:
         c.add((*path, "answers"), "no accepted answer", qid)
     elif "answers" not in data:
         c.add(path, "no accepted answer ('answers' is missing)", qid)
-    distractors = _choices(c, data, "distractors", path, qid or "")
+    distractors = _choices(c, data, "distractors", path, qid or "", MAX_ANSWER)
     folded_answers = {a.casefold() for a in answers}
     for i, d in enumerate(distractors):
         if d.casefold() in folded_answers:

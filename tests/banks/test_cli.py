@@ -85,7 +85,7 @@ def test_verify_needs_an_articles_folder(
     ("name", "fmt", "count", "entries"),
     [
         ("red-list.yaml", "red", 5, 7),
-        ("opentdb.json", "opentdb", 3, 6),
+        ("opentdb.json", "opentdb", 4, 6),
         ("questions.csv", "csv", 4, 8),
         ("bank.yaml", "yaml", 2, 4),
     ],

@@ -51,6 +51,21 @@ def test_a_file_just_under_the_limit_is_read() -> None:
     assert len(report.questions) == 1
 
 
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)), "Excel/ODS workbook"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(64), "a PNG image"),
+        (b"\x00\x01\x02\xff\xfe" * 20, "binary data"),
+    ],
+)
+def test_a_binary_file_is_named_and_not_called_a_text_encoding(data: bytes, kind: str) -> None:
+    with pytest.raises(BankImportError) as caught:
+        import_questions(data, None, bank_id="bin", filename="/tmp/uploads/scores.xlsx")
+    assert str(caught.value).startswith("scores.xlsx: not a text file: ")
+    assert kind in str(caught.value) and "not UTF-8 text" not in str(caught.value)
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_non_utf8_is_refused_with_its_line(fmt: str) -> None:
     data = b"first line\nsecond \xff line\n"

@@ -135,6 +135,15 @@ def test_semicolon_and_tab_delimiters() -> None:
         assert report.questions[0].distractors == ("No", "Maybe", "Later")
 
 
+def test_a_windows_line_break_in_a_quoted_cell_is_text() -> None:
+    report = csv_import(b'question,answer,explanation\r\n"Two\r\nlines?",yes,"one\r\ntwo"\r\n')
+    assert report.ok
+    assert (report.questions[0].text, report.questions[0].explanation) == (
+        "Two\nlines?",
+        "one\ntwo",
+    )
+
+
 def test_utf8_bom_from_excel_is_accepted() -> None:
     report = csv_import("\ufeffquestion,answer\nCafé?,Oui\n".encode())
     assert report.questions[0].text == "Café?"

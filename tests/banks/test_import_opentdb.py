@@ -80,6 +80,13 @@ def test_fixture_html_entities() -> None:
             "Science & Nature",
         ),
         (
+            "Which river flows through Café Town's valley in the story?",
+            ("The Willow",),
+            ("The Alder", "The Birch"),
+            Difficulty.HARD,
+            "Geography",
+        ),
+        (
             "How many minutes are in an hour?",
             ("60",),
             ("100", "30", "90"),
@@ -89,10 +96,32 @@ def test_fixture_html_entities() -> None:
     ]
     assert report.questions[1].is_true_false
     assert [str(p) for p in report.problems] == [
-        "entry 3: distractor 'Willow' would be judged correct (too close to an answer)",
+        "entry 3: wrong option 'Willow' is left out: it would be judged right "
+        "(too close to 'The Willow')",
         "entry 4: duplicate of entry 1",
         "entry 5: no answer ('correct_answer' is missing or empty)",
     ]
+
+
+def test_every_question_cites_the_database() -> None:
+    bank = opentdb(FIXTURE.read_bytes()).bank
+    assert bank is not None
+    assert bank.sources[0].title == "Open Trivia Database"
+    assert bank.sources[0].outlet == "opentdb.com, CC BY-SA 4.0"
+    assert {q.source for q in bank.questions} == {bank.sources[0].id}
+
+
+def test_one_category_names_the_bank() -> None:
+    report = opentdb(encode([*PLAIN[:1], {**PLAIN[0], "question": "Second?"}], str))
+    assert report.bank is not None and report.bank.title == "Science & Nature"
+    assert opentdb(encode(PLAIN, str)).bank.title == "Space"  # type: ignore[union-attr]
+
+
+def test_a_close_option_goes_alone_even_when_it_is_the_last() -> None:
+    item = {**PLAIN[0], "correct_answer": "Rufus", "incorrect_answers": ["Rutus"]}
+    report = opentdb(encode([item], str))
+    assert [(q.answers, q.distractors) for q in report.questions] == [(("Rufus",), ())]
+    assert "'Rutus' is left out" in str(report.problems[0])
 
 
 @pytest.mark.parametrize(

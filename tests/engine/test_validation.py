@@ -39,6 +39,8 @@ def test_each_rule_is_reported():
         "is not listed in the bank's sources": good(source="elsewhere"),
         "the limit is 1000": good(question="x" * 1001),
         "a button label holds 80": good(distractors=["y" * 81, "Milan", "Turin"]),
+        "answers[0] is 81 characters; a button label": good(answers=["y" * 81]),
+        "answers[1] is 1001 characters; the limit is 1000": good(answers=["Rome", "y" * 1001]),
         "must be easy, medium or hard": good(difficulty="brutal"),
         "must be a lowercase slug": good(id="Bad Id"),
     }
@@ -82,3 +84,10 @@ def test_control_characters_are_refused():
     found = messages(bank(questions=[good(question="Capital\x01 of Italy?")]))
     assert any("control characters" in m for m in found)
     assert messages(bank(questions=[good(question="Two\nlines?")])) == []
+
+
+def test_only_texts_that_can_be_buttons_are_held_to_a_label():
+    alternates = good(answers=["Rome", "Roma, " + "capital of the Italian Republic " * 3])
+    typed_only = good(answers=["A long typed answer " * 10], distractors=[])
+    for question in (alternates, typed_only):
+        assert messages(bank(questions=[question])) == []

@@ -64,6 +64,9 @@ class Parsed:
     description: str = ""
     sources: Any = None
     line_of: LineOf = no_lines
+    outlet: str | None = None
+    """Where the questions were published; with `source_title`, the bank's one source."""
+    source_title: str | None = None
 
 
 def under(line_of: LineOf, *prefix: str | int) -> LineOf:

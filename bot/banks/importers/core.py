@@ -76,7 +76,7 @@ def import_questions(
         )
     if title is not None and not 0 < len(title.strip()) <= MAX_TITLE:
         raise BankImportError(f"the title must be 1 to {MAX_TITLE} characters")
-    text = decode_input(data)
+    text = decode_input(data, filename)
     chosen = detect_format(filename, text) if fmt in (None, "auto") else str(fmt)
     if chosen not in READERS:
         raise BankImportError(f"unknown format '{chosen}' (one of: {', '.join(FORMATS)})")
@@ -84,27 +84,49 @@ def import_questions(
     return _build(parsed, chosen, bank_id=bank_id, title=title, origin=filename)
 
 
-def decode_input(data: bytes | str) -> str:
+def decode_input(data: bytes | str, filename: str = "<upload>") -> str:
     """Size first (cheap), then strict UTF-8: a wrong guess would corrupt every answer."""
     size = len(data.encode("utf-8", "replace")) if isinstance(data, str) else len(data)
     if size > MAX_FILE_BYTES:
         raise BankImportError(
             f"the file is {size:,} bytes; imports may be at most {MAX_FILE_BYTES:,} bytes (5 MB)"
         )
-    text = data.removeprefix("\ufeff") if isinstance(data, str) else _utf8(data)
+    name = "" if filename == "<upload>" else f"{PurePath(filename).name}: "
+    try:
+        text = data.removeprefix("\ufeff") if isinstance(data, str) else _utf8(data)
+    except BankImportError as exc:
+        raise BankImportError(f"{name}{exc}") from None
     if "\0" in text:
         line = text.count("\n", 0, text.index("\0")) + 1
-        raise BankImportError(f"line {line}: the file contains a NUL character; it is not text")
+        raise BankImportError(
+            f"{name}line {line}: the file contains a NUL character; it is not text"
+        )
     return text
+
+
+# The first bytes of files people upload by mistake instead of a question list.
+_BINARY = {
+    b"PK\x03\x04": "a ZIP archive or an Excel/ODS workbook; save the sheet as CSV UTF-8",
+    b"\xd0\xcf\x11\xe0": "an old Excel or Word file; save the sheet as CSV UTF-8",
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+}
 
 
 def _utf8(data: bytes) -> str:
     """Name the line of the first bad byte; guessing another encoding could garble answers."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise BankImportError("the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)")
+    for magic, kind in _BINARY.items():
+        if data.startswith(magic):
+            raise BankImportError(f"not a text file: it looks like {kind}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if b"\0" in data[:4096]:
+            raise BankImportError("not a text file: it holds binary data") from None
         line = data.count(b"\n", 0, exc.start) + 1
         raise BankImportError(
             f"line {line}: not UTF-8 text; save the file as UTF-8 (in Excel: CSV UTF-8)"
@@ -219,12 +241,21 @@ def _bank(
     """Build the bank through `build_bank` too, so sources and titles get the same rules."""
     if not kept:
         return None, []
+    own_title = _title(parsed.title, bank_id)
+    questions = [question_data(q) for _, q in kept]
+    sources = parsed.sources
+    if sources is None and parsed.outlet:
+        # the format names its publisher: one source, so every reveal carries a source line
+        sources = [{"id": bank_id, "title": parsed.source_title or own_title}]
+        sources[0]["outlet"] = parsed.outlet
+        for q in questions:
+            q.setdefault("source", bank_id)
     data = {
         "id": bank_id,
-        "title": title.strip() if title else _title(parsed.title, bank_id),
+        "title": title.strip() if title else own_title,
         "description": _clip(parsed.description, MAX_DESCRIPTION),
-        "sources": parsed.sources,
-        "questions": [question_data(q) for _, q in kept],
+        "sources": sources,
+        "questions": questions,
     }
 
     def line_of(path: Path) -> int:
@@ -247,7 +278,11 @@ def _title(raw: Any, bank_id: str) -> str:
     """The file's own title when it has a usable one, else one made from the id."""
     if isinstance(raw, str) and raw.strip():
         return _clip(raw, MAX_TITLE)
-    return bank_id.replace("-", " ").capitalize()
+    words = bank_id.split("-")
+    if len(words) == 1 and len(bank_id) <= 3 and bank_id.isalpha():
+        return bank_id.upper()  # an abbreviation: `cr` -> "CR"
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def _clip(raw: Any, limit: int) -> str:

@@ -59,7 +59,8 @@ def parse_csv(text: str) -> Parsed:
                 )
             )
             continue
-        cells = dict(zip(header, row, strict=False))
+        # a quoted cell keeps the line breaks typed in it, and Windows writes them as CRLF
+        cells = dict(zip(header, (_lines(c) for c in row), strict=False))
         question, problem = _question(cells)
         if problem:
             parsed.problems.append(ImportProblem(number, line, problem))
@@ -91,6 +92,10 @@ def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
             raise BankImportError(f"line {reader.line_num}: not valid CSV: {exc}") from None
         yield start, row
         start = reader.line_num + 1
+
+
+def _lines(cell: str) -> str:
+    return cell.replace("\r\n", "\n").replace("\r", "\n") if "\r" in cell else cell
 
 
 def _header(cells: list[str]) -> list[str]:

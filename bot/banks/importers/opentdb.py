@@ -11,7 +11,10 @@ from typing import Any
 from urllib.parse import unquote, unquote_plus
 
 from bot.banks.importers.base import BankImportError, Entry, ImportProblem, Parsed
+from bot.engine.judge import judge
 
+SOURCE_TITLE = "Open Trivia Database"
+OUTLET = "opentdb.com, CC BY-SA 4.0"
 ENCODINGS = ("auto", "html", "base64", "url3986", "urllegacy")
 FIELDS = ("type", "difficulty", "category", "question", "correct_answer", "incorrect_answers")
 RESPONSE_CODES = {
@@ -33,7 +36,7 @@ def parse_opentdb(text: str, encoding: str = "auto") -> Parsed:
     results = _results(_load_json(text))
     chosen = detect_encoding(results) if encoding == "auto" else encoding
     decode = DECODERS[chosen]
-    parsed = Parsed()
+    parsed = Parsed(outlet=OUTLET, source_title=SOURCE_TITLE)
     for number, item in enumerate(results, 1):
         if not isinstance(item, Mapping):
             parsed.problems.append(ImportProblem(number, 0, "each result must be a JSON object"))
@@ -48,8 +51,34 @@ def parse_opentdb(text: str, encoding: str = "auto") -> Parsed:
         if problem:
             parsed.problems.append(ImportProblem(number, 0, problem))
         else:
+            parsed.problems.extend(ImportProblem(number, 0, m) for m in _drop_close(question))
             parsed.entries.append(Entry(number, question))
+    categories = {str(e.data.get("category")) for e in parsed.entries}
+    if len(categories) == 1 and all(
+        isinstance(e.data.get("category"), str) for e in parsed.entries
+    ):
+        parsed.title = categories.pop()  # one category (an API call for one topic) names the bank
     return parsed
+
+
+def _drop_close(question: dict[str, Any]) -> list[str]:
+    """A wrong option the judge would accept ("Rutus" for "Rufus") goes; the question stays."""
+    answers = question["answers"]
+    distractors = question["distractors"]
+    if not isinstance(distractors, list) or not all(isinstance(a, str) for a in answers):
+        return []  # validation names what is wrong
+    kept: list[Any] = []
+    notes: list[str] = []
+    for d in distractors:
+        if isinstance(d, str) and d.strip() and judge(d, answers):
+            notes.append(
+                f"wrong option '{d}' is left out: it would be judged right "
+                f"(too close to '{answers[0]}')"
+            )
+        else:
+            kept.append(d)
+    question["distractors"] = kept
+    return notes
 
 
 def _load_json(text: str) -> Any:
