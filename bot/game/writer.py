@@ -12,8 +12,6 @@ from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
 
-FOLD_AFTER_IDLE_S = 0.01
-
 
 class SaveLate(Exception):
     """Set on a caller's future when its rows are still unsaved after the ack deadline.
@@ -45,7 +43,6 @@ class AnswerWriter:
         self._first_retry = first_retry
         self._max_retry = max_retry
         self._ack_deadline = ack_deadline
-        self._unfolded = False  # answers committed since the database's log was last folded in
         # (row, the future of the submit it ends, or None, when it was submitted)
         self._pending: list[tuple[AnswerRow, asyncio.Future[None] | None, float]] = []
         self._queued = 0  # rows ever queued, and of those committed (in queue order)
@@ -120,13 +117,6 @@ class AnswerWriter:
                 if self._closing:
                     return
                 self._wake.clear()
-                if self._unfolded:
-                    try:  # fold only in a real lull: a burst's clicks must not wait behind it
-                        async with asyncio.timeout(FOLD_AFTER_IDLE_S):
-                            await self._wake.wait()
-                    except TimeoutError:
-                        await self._fold()
-                    continue
                 await self._wake.wait()
                 continue
             # let every click that arrived in this loop iteration join the batch
@@ -145,7 +135,6 @@ class AnswerWriter:
                 continue
             delay = self._first_retry
             self.last_error = None
-            self._unfolded = True
             del self._pending[: len(batch)]
             self._saved += len(batch)
             for _, future, _ in batch:
@@ -159,19 +148,6 @@ class AnswerWriter:
                     elif not waiter.done():
                         waiter.set_result(None)
                 self._flushers = waiting
-
-    async def _fold(self) -> None:
-        """In a lull, fold the database's log in: commits then seldom pay for it themselves.
-
-        At every lull, not on a timer: at 50 commits a second, folding once a second let the
-        log outgrow SQLite's own checkpoint threshold again (bench B4). Not between the
-        batches of a burst: there it only delayed the clicks behind it (bench B1).
-        """
-        self._unfolded = False
-        try:
-            await self._repo.fold_log()
-        except Exception as exc:  # only housekeeping: the database folds it in later itself
-            log.debug("folding the database log in failed: %s", exc)
 
     async def close(self, grace: float = 10.0) -> None:
         """Drain the queue, then stop; what cannot be saved in time is logged, not hidden."""

@@ -14,6 +14,7 @@ import aiosqlite
 
 from bot.shards import ShardRange
 from bot.storage import board_sql
+from bot.storage.checkpoint import Checkpointer
 from bot.storage.errors import DatabaseUnavailable, DuplicateRunningGame
 from bot.storage.migrations import MIGRATIONS_DIR, Migration, load_migrations
 from bot.storage.records import (
@@ -125,6 +126,7 @@ class SQLiteRepository:
         self._conn = conn
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._checkpointer = Checkpointer(path)
 
     @classmethod
     async def open(cls, path: str | Path, *, migrations: Path = MIGRATIONS_DIR) -> SQLiteRepository:
@@ -143,6 +145,7 @@ class SQLiteRepository:
         try:
             await repo._configure()
             await repo._migrate(known)
+            repo._checkpointer.start()
         except sqlite3.DatabaseError as exc:
             await conn.close()
             raise DatabaseUnavailable(
@@ -160,6 +163,7 @@ class SQLiteRepository:
             "PRAGMA synchronous = NORMAL",
             "PRAGMA foreign_keys = ON",
             "PRAGMA busy_timeout = 5000",
+            "PRAGMA wal_autocheckpoint = 0",  # the Checkpointer's thread does it, not a commit
         ):
             await self._conn.execute(pragma)
 
@@ -188,7 +192,8 @@ class SQLiteRepository:
                     )
 
     async def close(self) -> None:
-        await self._conn.close()
+        await asyncio.to_thread(self._checkpointer.stop)
+        await self._conn.close()  # the last connection to close folds the rest of the log in
 
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -199,6 +204,7 @@ class SQLiteRepository:
                 try:
                     yield self._conn
                     await self._conn.execute("COMMIT")
+                    self._checkpointer.poke()
                 except BaseException:
                     # SQLite has already rolled back after SQLITE_FULL or an I/O error; a
                     # second ROLLBACK would fail and hide the error that matters.
@@ -561,18 +567,6 @@ class SQLiteRepository:
         if integrity[0] != "ok":
             problems.append(f"integrity check: {integrity[0]}")
         return problems
-
-    async def fold_log(self) -> None:
-        """Copy the write-ahead log into the file now, so that no later commit has to stall on it.
-
-        SQLite otherwise checkpoints inside whichever commit crosses its threshold: with
-        50-answer commits, every third or so (bench B4).
-        """
-        async with self._write_lock:
-            try:
-                await self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            except sqlite3.OperationalError as exc:
-                raise DatabaseUnavailable(f"cannot checkpoint {self.path}: {exc}") from exc
 
     async def backup(self, target: Path) -> None:
         """SQLite's online backup: consistent even while rounds are being written."""

@@ -20,7 +20,6 @@ class SlowRepo:
         self.open.set()
         self.broken = False
         self.batches = 0
-        self.folds = 0
 
     async def record_answers(self, rows: Sequence[AnswerRow]) -> int:
         await self.open.wait()
@@ -29,9 +28,6 @@ class SlowRepo:
         self.batches += 1
         self.rows += rows
         return len(rows)
-
-    async def fold_log(self) -> None:
-        self.folds += 1
 
 
 def row(player: int) -> AnswerRow:
@@ -71,19 +67,4 @@ async def test_failed_batches_are_retried_and_write_waits_until_durable() -> Non
     repo.broken = False
     await done
     assert [r.player_id for r in repo.rows] == [3]
-    await writer.close()
-
-
-async def test_the_log_is_folded_in_once_each_time_the_writer_goes_idle() -> None:
-    """Checkpoints happen between batches, not inside the commits clicks wait on."""
-    repo = SlowRepo()
-    writer = AnswerWriter(repo)  # type: ignore[arg-type]
-    await writer.submit([row(1)])
-    await asyncio.sleep(0.01)
-    assert repo.folds == 1
-    await asyncio.sleep(0.01)
-    assert repo.folds == 1  # nothing committed since: nothing to fold
-    await writer.submit([row(2)])
-    await asyncio.sleep(0.01)
-    assert repo.folds == 2 and repo.batches == 2
     await writer.close()

@@ -1,0 +1,62 @@
+"""The log is folded in by the checkpoint thread, beside the commits, and starts over."""
+
+import asyncio
+import itertools
+import shutil
+import sqlite3
+
+from bot.storage.records import AnswerRow, NewGame
+from bot.storage.sqlite import SQLiteRepository
+
+CHANNELS = itertools.count(100)
+
+
+async def answers_for(repo: SQLiteRepository, games: int) -> None:
+    for _ in range(games):
+        game_id = await repo.create_game(
+            NewGame(1, next(CHANNELS), ("geo",), "buttons", 1, 5, 20.0, 0.0)
+        )
+        rows = [
+            AnswerRow(game_id, 1, p, f"P{p}", 1, "geo", "q1", True, 10, 900, 1.0e9)
+            for p in range(1, 51)
+        ]
+        await repo.record_answers(rows)
+
+
+async def wait_for(condition):
+    for _ in range(500):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("not within 5 s")
+
+
+async def test_commits_leave_the_log_to_the_checkpoint_thread(tmp_path):
+    repo = await SQLiteRepository.open(tmp_path / "trivia.db")
+    try:
+        async with repo._conn.execute("PRAGMA wal_autocheckpoint") as cur:
+            assert (await cur.fetchone())[0] == 0  # no commit copies the log itself
+        await answers_for(repo, 5)
+        await wait_for(lambda: repo._checkpointer.checkpoints >= 1)
+        await asyncio.sleep(0.05)  # the last commit's checkpoint
+        # the main file alone, without its log, already holds every answer
+        shutil.copy(tmp_path / "trivia.db", tmp_path / "copy.db")
+        copy = sqlite3.connect(tmp_path / "copy.db")
+        try:
+            assert copy.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 250
+        finally:
+            copy.close()
+    finally:
+        await repo.close()
+
+
+async def test_the_log_starts_over_once_caught_up(tmp_path):
+    repo = await SQLiteRepository.open(tmp_path / "trivia.db")
+    try:
+        for _ in range(40):  # well past the restart threshold, with the pauses a bot has
+            await answers_for(repo, 5)
+            await asyncio.sleep(0.005)
+        await wait_for(lambda: repo._checkpointer.restarts >= 1)
+    finally:
+        await repo.close()
+    assert not (tmp_path / "trivia.db-wal").exists()  # the last close folded in the rest
