@@ -13,7 +13,8 @@ from bot.engine.models import Bank
 from bot.game.catalog import Catalog
 from bot.game.service import TriviaService
 from bot.settings import Settings
-from bot.storage.sqlite import SQLiteRepository
+from bot.storage.open import open_repository
+from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 @dataclass(slots=True)
 class App:
     settings: Settings
-    repo: SQLiteRepository
+    repo: Repository
     service: TriviaService
     banks: list[Bank]
 
@@ -41,7 +42,7 @@ def load_shipped_banks(settings: Settings) -> list[Bank]:
 async def open_app(settings: Settings, *, clock: Clock | None = None) -> AsyncIterator[App]:
     """Own the database's lifetime: opened here, drained and closed on the way out."""
     banks = load_shipped_banks(settings)
-    repo = await SQLiteRepository.open(settings.db_path)
+    repo = await open_repository(settings.database, pool_size=settings.db_pool_size)
     try:
         service = TriviaService(repo, Catalog(banks, repo), clock or SystemClock())
         await service.recover(settings.shards)

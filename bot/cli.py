@@ -19,8 +19,9 @@ from bot.engine.models import Mode
 from bot.engine.rules import RoundSettings
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage.errors import StorageError
+from bot.storage.open import open_repository
 from bot.storage.records import Period
-from bot.storage.sqlite import SQLiteRepository
+from bot.storage.target import SQLiteTarget
 
 EXIT_USAGE = 2
 
@@ -117,7 +118,7 @@ async def _play(settings: Settings, args: argparse.Namespace) -> int:
             bank_ids=args.bank,
             settings=round_settings,
         )
-    print(f"Saved to {settings.db_path}. See the board with `trivia-bot leaderboard`.")
+    print(f"Saved to {settings.database}. See the board with `trivia-bot leaderboard`.")
     return 0
 
 
@@ -133,7 +134,7 @@ def _login_name() -> str:
 async def _leaderboard(settings: Settings, args: argparse.Namespace) -> int:
     from bot.game.catalog import LOCAL_GUILD
 
-    repo = await SQLiteRepository.open(settings.db_path)
+    repo = await open_repository(settings.database, pool_size=settings.db_pool_size)
     try:
         period = Period.WEEK if args.week else Period.ALL_TIME
         rows = await repo.leaderboard(LOCAL_GUILD, period=period, now=time.time(), limit=args.limit)
@@ -145,11 +146,14 @@ async def _leaderboard(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _db(settings: Settings, args: argparse.Namespace) -> int:
-    repo = await SQLiteRepository.open(settings.db_path)
+    repo = await open_repository(settings.database, pool_size=settings.db_pool_size)
     try:
         if args.db_command == "backup":
             await repo.backup(args.path)
-            print(f"Backed up {settings.db_path} to {args.path}.")
+            how = "with pg_dump (custom format; restore with pg_restore)"
+            if isinstance(settings.database, SQLiteTarget):
+                how = "with SQLite's online backup"
+            print(f"Backed up {settings.database} to {args.path} {how}.")
             return 0
         problems = await repo.check_consistency()
     finally:
@@ -157,7 +161,7 @@ async def _db(settings: Settings, args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem)
     print(
-        f"{settings.db_path}: " + ("consistent." if not problems else f"{len(problems)} problems.")
+        f"{settings.database}: " + ("consistent." if not problems else f"{len(problems)} problems.")
     )
     return 1 if problems else 0
 

@@ -11,8 +11,10 @@ from dotenv import dotenv_values
 
 from bot.shards import ShardRange, ShardSettingError, parse_shards
 from bot.shipped import shipped_path
+from bot.storage.target import PostgresTarget, Target, TargetError, parse_target
 
 DEFAULT_DB = Path("data") / "trivia.db"
+DEFAULT_POOL_SIZE = 10
 DEFAULT_BANKS = shipped_path("questions")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -24,7 +26,7 @@ class SettingsError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Settings:
     discord_token: str | None
-    db_path: Path
+    database: Target
     banks_dir: Path
     dev_guild: int | None
     log_level: str
@@ -32,11 +34,19 @@ class Settings:
     api_base: str | None
     gateway_url: str | None
     shards: ShardRange = field(default_factory=ShardRange)
+    db_pool_size: int = DEFAULT_POOL_SIZE
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite file, for what only SQLite has (a file to name, copy from)."""
+        if isinstance(self.database, PostgresTarget):
+            raise SettingsError(f"TRIVIA_DB is a PostgreSQL server ({self.database}), not a file")
+        return self.database.path
 
     def __repr__(self) -> str:
         token = "set" if self.discord_token else "unset"
         return (
-            f"Settings(db_path={self.db_path}, banks_dir={self.banks_dir}, "
+            f"Settings(database={self.database}, banks_dir={self.banks_dir}, "
             f"dev_guild={self.dev_guild}, log_level={self.log_level}, "
             f"typed_answers={self.typed_answers}, shards={self.shards}, discord_token={token})"
         )
@@ -72,9 +82,19 @@ def load_settings(
     level = (get("LOG_LEVEL") or "INFO").upper()
     if level not in LOG_LEVELS:
         raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not '{level}'")
+    try:
+        database = parse_target(get("TRIVIA_DB") or str(DEFAULT_DB))
+    except TargetError as exc:
+        raise SettingsError(f"TRIVIA_DB: {exc}") from None
+    pool_size = get("TRIVIA_DB_POOL_SIZE") or str(DEFAULT_POOL_SIZE)
+    if not pool_size.isdigit() or not 1 <= int(pool_size) <= 1000:
+        raise SettingsError(
+            f"TRIVIA_DB_POOL_SIZE must be a number of connections from 1 to 1000, not '{pool_size}'"
+        )
     return Settings(
         discord_token=get("DISCORD_TOKEN"),
-        db_path=Path(get("TRIVIA_DB") or DEFAULT_DB),
+        database=database,
+        db_pool_size=int(pool_size),
         banks_dir=Path(get("TRIVIA_BANKS") or DEFAULT_BANKS),
         dev_guild=int(dev_guild) if dev_guild else None,
         log_level=level,

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import SettingsError, load_settings
+from bot.storage.target import PostgresTarget, SQLiteTarget
 
 
 def test_environment_wins_over_dotenv_which_wins_over_defaults(tmp_path):
@@ -45,3 +46,45 @@ def test_importing_the_program_reads_no_settings():
         [sys.executable, "-m", "bot", "leaderboard"], env=env, capture_output=True, text=True
     )
     assert started.returncode == 2 and "TRIVIA_DEV_GUILD" in started.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "shown"),
+    [
+        ("data/t.db", SQLiteTarget, "data/t.db"),
+        ("sqlite:///data/t.db", SQLiteTarget, "data/t.db"),
+        ("sqlite:////srv/t.db", SQLiteTarget, "/srv/t.db"),
+        ("postgresql://bot@db.local:6543/trivia", PostgresTarget, "db.local:6543/trivia"),
+        ("postgres://bot:pw@10.0.0.2/trivia", PostgresTarget, "10.0.0.2:5432/trivia"),
+    ],
+)
+def test_trivia_db_picks_the_backend(value, kind, shown):
+    database = load_settings({"TRIVIA_DB": value}, None).database
+    assert isinstance(database, kind)
+    assert shown in (database.where if isinstance(database, PostgresTarget) else str(database))
+
+
+def test_the_database_password_never_shows():
+    url = "postgresql://bot:hunter2@db.local:5432/trivia?password=hunter3&sslmode=require"
+    s = load_settings({"TRIVIA_DB": url}, None)
+    for text in (repr(s), str(s.database), repr(s.database), s.database.without_password()):
+        assert "hunter2" not in text and "hunter3" not in text
+    assert "sslmode=require" in s.database.without_password()
+    assert s.database.password == "hunter2"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"TRIVIA_DB": "postgresql://bot:hunter2@db:five/trivia"}, "TRIVIA_DB: the port"),
+        ({"TRIVIA_DB": "mysql://bot:hunter2@db/trivia"}, "TRIVIA_DB: unsupported"),
+        ({"TRIVIA_DB": "postgresql:///trivia"}, "TRIVIA_DB: the PostgreSQL URL names no host"),
+        ({"TRIVIA_DB": "sqlite://"}, "TRIVIA_DB: sqlite URLs look like"),
+        ({"TRIVIA_DB_POOL_SIZE": "0"}, "TRIVIA_DB_POOL_SIZE"),
+        ({"TRIVIA_DB_POOL_SIZE": "many"}, "TRIVIA_DB_POOL_SIZE"),
+    ],
+)
+def test_bad_database_settings_name_the_variable(env, message):
+    with pytest.raises(SettingsError, match=message) as err:
+        load_settings(env, None)
+    assert "hunter2" not in str(err.value)

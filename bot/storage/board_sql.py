@@ -1,4 +1,8 @@
-"""Leaderboard SQL, composed once at import from literals; only bound parameters vary."""
+"""Leaderboard SQL, composed once at import from literals; only bound parameters vary.
+
+Written so that SQLite and PostgreSQL both run it: aggregates repeated in HAVING rather than
+named by alias, and every subquery in FROM named.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ _SOURCES: dict[tuple[bool, Period, bool], str] = {
     ),
     (False, Period.ALL_TIME, False): (
         "SELECT player_id, SUM(points) AS points, SUM(correct) AS correct, "
-        "SUM(answered) AS answered FROM player_totals GROUP BY player_id HAVING answered > 0"
+        "SUM(answered) AS answered FROM player_totals GROUP BY player_id HAVING SUM(answered) > 0"
     ),
     (True, Period.WEEK, False): (
         "SELECT player_id, points, correct, answered FROM player_week_totals "
@@ -22,7 +26,7 @@ _SOURCES: dict[tuple[bool, Period, bool], str] = {
     (False, Period.WEEK, False): (
         "SELECT player_id, SUM(points) AS points, SUM(correct) AS correct, "
         "SUM(answered) AS answered FROM player_week_totals WHERE week = ? "
-        "GROUP BY player_id HAVING answered > 0"
+        "GROUP BY player_id HAVING SUM(answered) > 0"
     ),
     (True, Period.ALL_TIME, True): (
         "SELECT player_id, SUM(points) AS points, SUM(correct) AS correct, "
@@ -51,8 +55,8 @@ LEADERBOARD = {
     "ORDER BY b.points DESC, b.correct DESC, b.player_id LIMIT ? OFFSET ?"
     for key, source in _SOURCES.items()
 }
-SIZE = {key: "SELECT COUNT(*) FROM (" + source + ")" for key, source in _SOURCES.items()}
+SIZE = {key: "SELECT COUNT(*) FROM (" + source + ") AS s" for key, source in _SOURCES.items()}
 AHEAD = {
-    key: "SELECT COUNT(*) FROM (" + source + ") WHERE points > ?"
+    key: "SELECT COUNT(*) FROM (" + source + ") AS s WHERE points > ?"
     for key, source in _SOURCES.items()
 }

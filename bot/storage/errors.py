@@ -9,5 +9,9 @@ class DatabaseUnavailable(StorageError):
     pass
 
 
+class DuplicateCustomQuestion(StorageError):
+    """A custom question with this id is already in the bank; nothing of the batch was added."""
+
+
 class DuplicateRunningGame(StorageError):
     """Another round is already running in this channel."""

@@ -11,6 +11,7 @@ from bot.storage.errors import StorageError
 
 MIGRATIONS_ROOT = shipped_path("db/migrations")
 MIGRATIONS_DIR = MIGRATIONS_ROOT / "sqlite"
+POSTGRES_MIGRATIONS_DIR = MIGRATIONS_ROOT / "postgresql"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 

@@ -17,6 +17,7 @@ from bot.discord_front.client import TriviaBot
 from bot.settings import Settings
 from bot.storage.records import AnswerRow, GameStatus, NewGame, Participant
 from bot.storage.sqlite import SQLiteRepository
+from bot.storage.target import SQLiteTarget
 from tests.fakediscord import (
     FakeChannel,
     FakeDiscord,
@@ -66,7 +67,7 @@ def add_server(fake: FakeDiscord, name: str, player_names: tuple[str, ...]) -> S
 def settings_for(tmp_path: Path, token: str, *, typed: bool = True) -> Settings:
     return Settings(
         discord_token=token,
-        db_path=tmp_path / "trivia.db",
+        database=SQLiteTarget(tmp_path / "trivia.db"),
         banks_dir=FIXTURES,
         dev_guild=None,
         log_level="INFO",

@@ -26,6 +26,7 @@ from bot.discord_front.client import TriviaBot
 from bot.engine.models import Player
 from bot.game.session import Session
 from bot.settings import Settings
+from bot.storage.target import SQLiteTarget
 from tests.fakediscord import (
     FakeChannel,
     FakeDiscord,
@@ -91,7 +92,7 @@ def settings_for(tmp_path: Path, token: str) -> Settings:
     """Buttons-only settings, so the bot asks for no privileged intent."""
     return Settings(
         discord_token=token,
-        db_path=tmp_path / "trivia.db",
+        database=SQLiteTarget(tmp_path / "trivia.db"),
         banks_dir=FIXTURES,
         dev_guild=None,
         log_level="DEBUG",

@@ -1,45 +1,15 @@
+"""What only the SQLite backend has: a private file, PRAGMAs, its online backup."""
+
 import os
 import sqlite3
 import stat
-from datetime import UTC, datetime
 
 import pytest
 
-from bot.storage.errors import DatabaseUnavailable, DuplicateRunningGame
-from bot.storage.records import (
-    AnswerRow,
-    AuditEntry,
-    CustomQuestionRow,
-    GameStatus,
-    GuildSettingsRow,
-    NewGame,
-    Participant,
-    Period,
-    iso_week,
-)
+from bot.storage.errors import DatabaseUnavailable
+from bot.storage.records import Period
 from bot.storage.sqlite import SQLiteRepository
-
-NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC).timestamp()  # a Wednesday
-
-
-def game(guild=10, channel=100, started=NOW):
-    return NewGame(guild, channel, ("geo",), "buttons", 1, 5, 20.0, started)
-
-
-def answer(game_id, number, player, points, *, guild=10, correct=None, at=NOW, bank="geo"):
-    return AnswerRow(
-        game_id,
-        number,
-        player,
-        f"P{player}",
-        guild,
-        bank,
-        f"q{number}",
-        points > 0 if correct is None else correct,
-        points,
-        1500,
-        at,
-    )
+from tests.storage.test_contract import NOW, answer, game
 
 
 async def test_migrates_from_empty_and_reopens(tmp_path):
@@ -83,172 +53,13 @@ async def test_unwritable_location_gets_a_clear_error(tmp_path):
         await SQLiteRepository.open(blocker / "t.db")
 
 
-async def test_one_running_game_per_channel(repo):
-    first = await repo.create_game(game())
-    with pytest.raises(DuplicateRunningGame):
-        await repo.create_game(game())
-    await repo.end_game(first, GameStatus.FINISHED, NOW, [])
-    await repo.create_game(game())
-
-
-async def test_totals_equal_the_sum_of_answers_after_interleaved_games(repo):
-    g1 = await repo.create_game(game(channel=1))
-    g2 = await repo.create_game(game(channel=2))
-    await repo.record_answers([answer(g1, 1, 1, 900), answer(g2, 1, 1, 800)])
-    await repo.record_answers([answer(g1, 1, 2, 0), answer(g2, 1, 2, 700)])
-    await repo.record_answers([answer(g1, 2, 1, 0), answer(g2, 2, 1, 1000)])
-    await repo.end_game(
-        g1, GameStatus.FINISHED, NOW, [Participant(1, 1, True), Participant(2, 0, False)]
-    )
-    await repo.end_game(
-        g2, GameStatus.FINISHED, NOW, [Participant(1, 2, False), Participant(2, 1, True)]
-    )
-    board = await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW)
-    assert [(r.player_id, r.points, r.correct, r.answered) for r in board] == [
-        (1, 2700, 3, 4),
-        (2, 700, 1, 2),
-    ]
-    stats = await repo.player_stats(10, 1, period=Period.ALL_TIME, now=NOW)
-    assert (stats.games, stats.wins, stats.best_streak, stats.rank) == (2, 1, 2, 1)
-    assert await repo.check_consistency() == []
-
-
-async def test_a_repeated_answer_is_stored_and_counted_once(repo):
-    g = await repo.create_game(game())
-    assert await repo.record_answers([answer(g, 1, 1, 900)]) == 1
-    assert await repo.record_answers([answer(g, 1, 1, 900)]) == 0
-    board = await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW)
-    assert board[0].points == 900 and board[0].answered == 1
-
-
-async def test_ending_a_game_twice_counts_it_once(repo):
-    g = await repo.create_game(game())
-    await repo.record_answers([answer(g, 1, 1, 900)])
-    assert await repo.end_game(g, GameStatus.FINISHED, NOW, [Participant(1, 1, True)])
-    assert not await repo.end_game(g, GameStatus.STOPPED, NOW, [Participant(1, 1, True)])
-    stats = await repo.player_stats(10, 1, period=Period.ALL_TIME, now=NOW)
-    assert (stats.games, stats.wins) == (1, 1)
-
-
-async def test_week_boundary_is_monday_midnight_utc(repo):
-    sunday = datetime(2026, 11, 22, 23, 59, 59, tzinfo=UTC).timestamp()
-    monday = datetime(2026, 11, 23, 0, 0, 0, tzinfo=UTC).timestamp()
-    assert iso_week(sunday) == "2026-W47" and iso_week(monday) == "2026-W48"
-    g = await repo.create_game(game())
-    await repo.record_answers([answer(g, 1, 1, 900, at=sunday), answer(g, 2, 2, 500, at=monday)])
-    last_week = await repo.leaderboard(10, period=Period.WEEK, now=sunday)
-    this_week = await repo.leaderboard(10, period=Period.WEEK, now=monday)
-    assert [r.player_id for r in last_week] == [1]
-    assert [r.player_id for r in this_week] == [2]
-    stats = await repo.player_stats(10, 1, period=Period.WEEK, now=monday)
-    assert stats.points == 0
-    alltime = await repo.leaderboard(10, period=Period.ALL_TIME, now=monday)
-    assert [r.player_id for r in alltime] == [1, 2]
-
-
-async def test_running_games_become_abandoned_and_keep_points(repo):
-    g = await repo.create_game(game())
-    await repo.record_answers([answer(g, 1, 1, 900)])
-    abandoned = await repo.abandon_running_games(NOW + 60)
-    assert [a.id for a in abandoned] == [g]
-    row = await repo.get_game(g)
-    assert row.status is GameStatus.ABANDONED and row.ended_at == NOW + 60
-    assert await repo.running_game(100) is None
-    assert (await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW))[0].points == 900
-    await repo.create_game(game())  # the channel is free again
-
-
-async def test_guilds_are_isolated_and_global_board_sums_them(repo):
-    g1 = await repo.create_game(game(guild=10, channel=1))
-    g2 = await repo.create_game(game(guild=20, channel=2))
-    await repo.record_answers(
-        [
-            answer(g1, 1, 1, 900, guild=10),
-            answer(g2, 1, 1, 500, guild=20),
-            answer(g2, 1, 2, 1000, guild=20),
-        ]
-    )
-    assert [r.player_id for r in await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW)] == [1]
-    global_board = await repo.leaderboard(None, period=Period.ALL_TIME, now=NOW)
-    assert [(r.player_id, r.points) for r in global_board] == [(1, 1400), (2, 1000)]
-
-
-async def test_leaderboard_pages_and_ranks(repo):
-    g = await repo.create_game(game())
-    await repo.record_answers([answer(g, 1, p, 100 * p) for p in range(1, 26)])
-    page2 = await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW, limit=10, offset=10)
-    assert [r.rank for r in page2] == list(range(11, 21))
-    assert page2[0].player_id == 15
-    assert await repo.board_size(10, period=Period.ALL_TIME, now=NOW) == 25
-    stats = await repo.player_stats(10, 5, period=Period.ALL_TIME, now=NOW)
-    assert stats.rank == 21
-
-
-async def test_board_per_bank(repo):
-    g = await repo.create_game(game())
-    await repo.record_answers(
-        [answer(g, 1, 1, 900, bank="geo"), answer(g, 2, 2, 800, bank="mi-running")]
-    )
-    board = await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW, bank_id="mi-running")
-    assert [r.player_id for r in board] == [2]
-
-
-async def test_reset_and_forget(repo):
-    g = await repo.create_game(game())
-    await repo.record_answers([answer(g, 1, 1, 900), answer(g, 1, 2, 800)])
-    assert await repo.forget_member(10, 1) == 1
-    assert [r.player_id for r in await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW)] == [2]
-    assert await repo.check_consistency() == []
-    await repo.reset_leaderboard(10)
-    assert await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW) == []
-    assert await repo.check_consistency() == []
-
-
-async def test_custom_questions_are_all_or_nothing(repo):
-    rows = [CustomQuestionRow(10, "ours", f"q{i}", "{}", 1, NOW) for i in range(3)]
-    await repo.add_custom_questions(rows[:1])
-    with pytest.raises(sqlite3.IntegrityError):
-        await repo.add_custom_questions(rows)  # q0 clashes: nothing of this batch lands
-    assert [r.question_id for r in await repo.custom_questions(10)] == ["q0"]
-    assert await repo.custom_questions(20) == []
-    assert await repo.remove_custom_question(10, "ours", "q0")
-    assert not await repo.remove_custom_question(10, "ours", "q0")
-
-
-async def test_settings_and_audit(repo):
-    assert (await repo.guild_settings(10)).questions is None
-    await repo.save_guild_settings(GuildSettingsRow(10, 15, 30.0, "typed", 77), NOW)
-    assert await repo.guild_settings(10) == GuildSettingsRow(10, 15, 30.0, "typed", 77)
-    assert (await repo.guild_settings(20)).questions is None
-    await repo.audit(AuditEntry(10, 1, "reset-leaderboard", "", NOW))
-    assert [e.action for e in await repo.audit_log(10)] == ["reset-leaderboard"]
-    assert await repo.audit_log(20) == []
-
-
-async def test_consistency_check_finds_tampering(repo, tmp_path):
-    g = await repo.create_game(game())
-    await repo.record_answers([answer(g, 1, 1, 900)])
-    con = sqlite3.connect(tmp_path / "trivia.db")
-    con.execute("UPDATE player_totals SET points = 5")
-    con.commit()
-    con.close()
-    problems = await repo.check_consistency()
-    assert any("player_totals" in p for p in problems)
-
-
-async def test_recent_questions_per_channel(repo):
-    g = await repo.create_game(game(channel=1))
-    await repo.record_question(g, 1, "geo", "q1", NOW)
-    await repo.record_question(g, 2, "geo", "q2", NOW + 5)
-    assert await repo.recent_questions(1) == {"geo/q1": NOW, "geo/q2": NOW + 5}
-    assert await repo.recent_questions(2) == {}
-
-
-async def test_backup_is_a_usable_copy(repo, tmp_path):
+async def test_backup_is_a_usable_copy(tmp_path):
+    repo = await SQLiteRepository.open(tmp_path / "trivia.db")
     g = await repo.create_game(game())
     await repo.record_answers([answer(g, 1, 1, 900)])
     target = tmp_path / "backup" / "copy.db"
     await repo.backup(target)
+    await repo.close()
     copy = await SQLiteRepository.open(target)
     try:
         assert (await copy.leaderboard(10, period=Period.ALL_TIME, now=NOW))[0].points == 900

@@ -1,0 +1,365 @@
+"""SQL both backends run as written: standard SQL with '?' placeholders, rows to records.
+
+SQLite runs the text as it is; PostgreSQL numbers the placeholders ($1, $2, ...) once per text.
+What differs stays in each backend: creating games, recording answers and their totals (SQLite
+by trigger, PostgreSQL in one upserting statement), ending games, migrations, backups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.shards import ShardRange
+from bot.storage import board_sql
+from bot.storage.errors import DuplicateCustomQuestion
+from bot.storage.records import (
+    AuditEntry,
+    BoardRow,
+    CustomQuestionRow,
+    GameRow,
+    GameStatus,
+    GuildSettingsRow,
+    Period,
+    PlayerStats,
+    iso_week,
+)
+
+SELECT_GAMES = (
+    "SELECT id, guild_id, channel_id, banks, mode, starter_id, question_count, seconds, "
+    "started_at, ended_at, status FROM games "
+)
+GAME_BY_ID = SELECT_GAMES + "WHERE id = ?"
+RUNNING_IN_CHANNEL = SELECT_GAMES + "WHERE channel_id = ? AND status = 'running'"
+# Games on shards first..last of count (Discord: a guild is on (guild_id >> 22) % count).
+RUNNING_ON_SHARDS = (
+    SELECT_GAMES + "WHERE status = 'running' AND ((guild_id >> 22) % ?) BETWEEN ? AND ? ORDER BY id"
+)
+ABANDON_ON_SHARDS = (
+    "UPDATE games SET status = 'abandoned', ended_at = ? "
+    "WHERE status = 'running' AND ((guild_id >> 22) % ?) BETWEEN ? AND ?"
+)
+
+_RECENT_QUESTIONS = (
+    "SELECT gq.bank_id || '/' || gq.question_id, MAX(gq.asked_at) FROM game_questions gq "
+    "JOIN games g ON g.id = gq.game_id WHERE g.channel_id = ? "
+    "GROUP BY gq.bank_id, gq.question_id ORDER BY 2 DESC LIMIT ?"
+)
+_PLAYER_TOTALS = (
+    "SELECT points, correct, answered, games, wins, best_streak FROM player_totals "
+    "WHERE player_id = ? AND guild_id = ?"
+)
+_PLAYER_TOTALS_GLOBAL = (
+    "SELECT SUM(points), SUM(correct), SUM(answered), SUM(games), SUM(wins), "
+    "MAX(best_streak) FROM player_totals WHERE player_id = ?"
+)
+_PLAYER_WEEK = (
+    "SELECT points, correct, answered FROM player_week_totals "
+    "WHERE player_id = ? AND guild_id = ? AND week = ?"
+)
+_PLAYER_WEEK_GLOBAL = (
+    "SELECT SUM(points), SUM(correct), SUM(answered) FROM player_week_totals "
+    "WHERE player_id = ? AND week = ?"
+)
+_PLAYER_NAME = "SELECT name FROM players WHERE id = ?"
+_GUILD_SETTINGS = (
+    "SELECT questions, seconds, mode, manager_role_id FROM guild_settings WHERE guild_id = ?"
+)
+_CUSTOM = (
+    "SELECT guild_id, bank_id, question_id, data, created_by, created_at "
+    "FROM custom_questions WHERE guild_id = ? "
+)
+_CUSTOM_ALL = _CUSTOM + "ORDER BY bank_id, created_at, question_id"
+_CUSTOM_IN_BANK = _CUSTOM + "AND bank_id = ? ORDER BY bank_id, created_at, question_id"
+_AUDIT_LOG = (
+    "SELECT guild_id, actor_id, action, detail, at FROM audit_log WHERE guild_id = ? "
+    "ORDER BY at DESC, id DESC LIMIT ?"
+)
+_RECORD_QUESTION = (
+    "INSERT INTO game_questions (game_id, number, bank_id, question_id, asked_at) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
+_SET_QUESTION_MESSAGE = "UPDATE game_questions SET message_id = ? WHERE game_id = ? AND number = ?"
+_RESET = (
+    "DELETE FROM player_totals WHERE guild_id = ?",
+    "DELETE FROM player_week_totals WHERE guild_id = ?",
+    "DELETE FROM answers WHERE guild_id = ?",
+)
+_FORGET = (
+    "DELETE FROM answers WHERE guild_id = ? AND player_id = ?",
+    "DELETE FROM player_totals WHERE guild_id = ? AND player_id = ?",
+    "DELETE FROM player_week_totals WHERE guild_id = ? AND player_id = ?",
+)
+_FORGET_NAME = (
+    "DELETE FROM players WHERE id = ? AND NOT EXISTS "
+    "(SELECT 1 FROM player_totals WHERE player_id = ?)"
+)
+_SAVE_SETTINGS = (
+    "INSERT INTO guild_settings (guild_id, questions, seconds, mode, manager_role_id, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
+    "questions = excluded.questions, seconds = excluded.seconds, mode = excluded.mode, "
+    "manager_role_id = excluded.manager_role_id, updated_at = excluded.updated_at"
+)
+_ADD_CUSTOM = (
+    "INSERT INTO custom_questions (guild_id, bank_id, question_id, data, created_by, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+_REMOVE_CUSTOM = (
+    "DELETE FROM custom_questions WHERE guild_id = ? AND bank_id = ? AND question_id = ?"
+)
+_AUDIT = "INSERT INTO audit_log (guild_id, actor_id, action, detail, at) VALUES (?, ?, ?, ?, ?)"
+_CONSISTENCY = {
+    "player_totals": (
+        "WITH a AS (SELECT guild_id, player_id, SUM(points) AS points, SUM(correct) AS correct, "
+        "COUNT(*) AS answered FROM answers GROUP BY guild_id, player_id) "
+        "SELECT t.guild_id, t.player_id, t.points, t.correct, t.answered, a.points, a.correct, "
+        "a.answered FROM player_totals t LEFT JOIN a ON a.guild_id = t.guild_id "
+        "AND a.player_id = t.player_id "
+        "WHERE t.answered != COALESCE(a.answered, 0) OR t.points != COALESCE(a.points, 0) "
+        "OR t.correct != COALESCE(a.correct, 0)"
+    ),
+    "player_week_totals": (
+        "WITH a AS (SELECT guild_id, week, player_id, SUM(points) AS points, "
+        "SUM(correct) AS correct, COUNT(*) AS answered FROM answers "
+        "GROUP BY guild_id, week, player_id) "
+        "SELECT t.guild_id, t.player_id, t.points, t.correct, t.answered, a.points, a.correct, "
+        "a.answered FROM player_week_totals t LEFT JOIN a ON a.guild_id = t.guild_id "
+        "AND a.week = t.week AND a.player_id = t.player_id "
+        "WHERE t.answered != COALESCE(a.answered, 0) OR t.points != COALESCE(a.points, 0) "
+        "OR t.correct != COALESCE(a.correct, 0)"
+    ),
+}
+_ORPHAN_ANSWERS = (
+    "SELECT COUNT(*) FROM answers a LEFT JOIN games g ON g.id = a.game_id WHERE g.id IS NULL"
+)
+_ANSWERS_WITHOUT_TOTALS = (
+    "SELECT COUNT(*) FROM (SELECT a.guild_id, a.player_id FROM answers a "
+    "LEFT JOIN player_totals t ON t.guild_id = a.guild_id AND t.player_id = a.player_id "
+    "WHERE t.player_id IS NULL GROUP BY a.guild_id, a.player_id) AS m"
+)
+
+
+def game_row(row: Any) -> GameRow:
+    """A games row (a tuple or an asyncpg Record) in SELECT_GAMES order."""
+    return GameRow(
+        id=row[0],
+        guild_id=row[1],
+        channel_id=row[2],
+        banks=tuple(row[3].split(",")),
+        mode=row[4],
+        starter_id=row[5],
+        question_count=row[6],
+        seconds=row[7],
+        started_at=row[8],
+        ended_at=row[9],
+        status=GameStatus(row[10]),
+    )
+
+
+def on_shards(shards: ShardRange | None) -> tuple[int, int, int]:
+    """Parameters of the shard filter; (1, 0, 0) keeps every game."""
+    if shards is None or not shards.partial or shards.count is None or shards.last is None:
+        return (1, 0, 0)
+    return (shards.count, shards.first, shards.last)
+
+
+def board_key(
+    guild_id: int | None, period: Period, now: float, bank_id: str | None
+) -> tuple[tuple[bool, Period, bool], list[Any]]:
+    """Which prepared board query applies, and its parameters in order."""
+    params: list[Any] = []
+    if guild_id is not None:
+        params.append(guild_id)
+    if bank_id is not None:
+        params.append(bank_id)
+    if period is Period.WEEK:
+        params.append(iso_week(now))
+    return (guild_id is not None, period, bank_id is not None), params
+
+
+Step = tuple[str, Sequence[Any]]
+
+
+class PortableSql:
+    """The Repository methods whose SQL both dialects share, over a backend's primitives."""
+
+    # what the backend's driver raises when an insert clashes with a unique key
+    unique_violation: type[Exception] = Exception
+
+    async def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        raise NotImplementedError
+
+    async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        raise NotImplementedError
+
+    async def _execute(self, steps: Sequence[Step]) -> list[int]:
+        """Run the statements in one transaction; how many rows each one touched."""
+        raise NotImplementedError
+
+    async def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """One statement for each of many rows, in one transaction."""
+        raise NotImplementedError
+
+    # -- games ---------------------------------------------------------------
+
+    async def get_game(self, game_id: int) -> GameRow | None:
+        row = await self._one(GAME_BY_ID, (game_id,))
+        return game_row(row) if row else None
+
+    async def running_game(self, channel_id: int) -> GameRow | None:
+        row = await self._one(RUNNING_IN_CHANNEL, (channel_id,))
+        return game_row(row) if row else None
+
+    async def recent_questions(self, channel_id: int, limit: int = 500) -> dict[str, float]:
+        rows = await self._all(_RECENT_QUESTIONS, (channel_id, limit))
+        return {key: asked for key, asked in rows}
+
+    async def record_question(
+        self, game_id: int, number: int, bank_id: str, question_id: str, asked_at: float
+    ) -> None:
+        await self._execute([(_RECORD_QUESTION, (game_id, number, bank_id, question_id, asked_at))])
+
+    async def set_question_message(self, game_id: int, number: int, message_id: int) -> None:
+        await self._execute([(_SET_QUESTION_MESSAGE, (message_id, game_id, number))])
+
+    # -- boards --------------------------------------------------------------
+
+    async def leaderboard(
+        self,
+        guild_id: int | None,
+        *,
+        period: Period,
+        now: float,
+        bank_id: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> list[BoardRow]:
+        key, params = board_key(guild_id, period, now, bank_id)
+        rows = await self._all(board_sql.LEADERBOARD[key], (*params, limit, offset))
+        return [
+            BoardRow(offset + i + 1, pid, name, points, correct, answered)
+            for i, (pid, name, points, correct, answered) in enumerate(rows)
+        ]
+
+    async def board_size(
+        self, guild_id: int | None, *, period: Period, now: float, bank_id: str | None = None
+    ) -> int:
+        key, params = board_key(guild_id, period, now, bank_id)
+        row = await self._one(board_sql.SIZE[key], params)
+        return int(row[0])
+
+    async def player_stats(
+        self, guild_id: int | None, player_id: int, *, period: Period, now: float
+    ) -> PlayerStats | None:
+        if guild_id is None:
+            row = await self._one(_PLAYER_TOTALS_GLOBAL, (player_id,))
+        else:
+            row = await self._one(_PLAYER_TOTALS, (player_id, guild_id))
+        if row is None or row[0] is None:
+            return None
+        points, correct, answered, games, wins, best = row
+        if period is Period.WEEK:
+            if guild_id is None:
+                week = await self._one(_PLAYER_WEEK_GLOBAL, (player_id, iso_week(now)))
+            else:
+                week = await self._one(_PLAYER_WEEK, (player_id, guild_id, iso_week(now)))
+            points, correct, answered = (v or 0 for v in (week or (0, 0, 0)))
+        key, params = board_key(guild_id, period, now, None)
+        ahead = await self._one(board_sql.AHEAD[key], (*params, points))
+        name_row = await self._one(_PLAYER_NAME, (player_id,))
+        return PlayerStats(
+            player_id=player_id,
+            name=name_row[0] if name_row else f"Player {player_id}",
+            points=points,
+            correct=correct,
+            answered=answered,
+            games=games,
+            wins=wins,
+            best_streak=best,
+            rank=int(ahead[0]) + 1,
+        )
+
+    async def reset_leaderboard(self, guild_id: int) -> int:
+        """Clear a server's boards and the answers they are summed from."""
+        cleared, _, _ = await self._execute([(sql, (guild_id,)) for sql in _RESET])
+        return cleared
+
+    async def forget_member(self, guild_id: int, player_id: int) -> int:
+        """Delete what one server holds about one member; returns answers removed."""
+        counts = await self._execute(
+            [*((sql, (guild_id, player_id)) for sql in _FORGET), (_FORGET_NAME, (player_id,) * 2)]
+        )
+        return counts[0]
+
+    # -- settings, custom questions, audit ------------------------------------
+
+    async def guild_settings(self, guild_id: int) -> GuildSettingsRow:
+        row = await self._one(_GUILD_SETTINGS, (guild_id,))
+        if row is None:
+            return GuildSettingsRow(guild_id)
+        return GuildSettingsRow(guild_id, row[0], row[1], row[2], row[3])
+
+    async def save_guild_settings(self, row: GuildSettingsRow, now: float) -> None:
+        await self._execute(
+            [
+                (
+                    _SAVE_SETTINGS,
+                    (row.guild_id, row.questions, row.seconds, row.mode, row.manager_role_id, now),
+                )
+            ]
+        )
+
+    async def custom_questions(
+        self, guild_id: int, bank_id: str | None = None
+    ) -> list[CustomQuestionRow]:
+        if bank_id is None:
+            rows = await self._all(_CUSTOM_ALL, (guild_id,))
+        else:
+            rows = await self._all(_CUSTOM_IN_BANK, (guild_id, bank_id))
+        return [CustomQuestionRow(*r) for r in rows]
+
+    async def add_custom_questions(self, rows: Sequence[CustomQuestionRow]) -> None:
+        """All or nothing: one clashing id rolls back the whole batch."""
+        try:
+            await self._execute_many(
+                _ADD_CUSTOM,
+                [
+                    (r.guild_id, r.bank_id, r.question_id, r.data, r.created_by, r.created_at)
+                    for r in rows
+                ],
+            )
+        except self.unique_violation as exc:
+            raise DuplicateCustomQuestion(str(exc)) from exc
+
+    async def remove_custom_question(self, guild_id: int, bank_id: str, question_id: str) -> bool:
+        (removed,) = await self._execute([(_REMOVE_CUSTOM, (guild_id, bank_id, question_id))])
+        return removed == 1
+
+    async def audit(self, entry: AuditEntry) -> None:
+        await self._execute(
+            [(_AUDIT, (entry.guild_id, entry.actor_id, entry.action, entry.detail, entry.at))]
+        )
+
+    async def audit_log(self, guild_id: int, limit: int = 50) -> list[AuditEntry]:
+        rows = await self._all(_AUDIT_LOG, (guild_id, limit))
+        return [AuditEntry(*r) for r in rows]
+
+    # -- operations -----------------------------------------------------------
+
+    async def _consistency_problems(self) -> list[str]:
+        """Totals must equal the sum of answers, and every answer must have its game."""
+        problems: list[str] = []
+        for table, query in _CONSISTENCY.items():
+            for r in await self._all(query):
+                problems.append(
+                    f"{table} for guild {r[0]} player {r[1]}: stored {r[2]} points/{r[3]} "
+                    f"correct/{r[4]} answered, answers sum to {r[5] or 0}/{r[6] or 0}/"
+                    f"{r[7] or 0}"
+                )
+        orphans = await self._one(_ORPHAN_ANSWERS)
+        if orphans[0]:
+            problems.append(f"{orphans[0]} answers belong to no game")
+        missing = await self._one(_ANSWERS_WITHOUT_TOTALS)
+        if missing[0]:
+            problems.append(f"{missing[0]} players have answers but no totals")
+        return problems

@@ -1,0 +1,196 @@
+"""What only the PostgreSQL backend has: migrations under an advisory lock, pg_dump, its errors."""
+
+import asyncio
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from bot.storage.errors import DatabaseUnavailable
+from bot.storage.migrations import POSTGRES_MIGRATIONS_DIR, load_migrations
+from bot.storage.postgres import PostgresRepository, numbered
+from bot.storage.records import Period
+from bot.storage.target import parse_target
+from tests.postgres import admin_connection, fresh_database, url_for
+from tests.storage.test_contract import NOW, answer, game
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "banks"
+
+
+def test_placeholders_are_numbered_in_order():
+    assert numbered("SELECT a FROM t WHERE b = ? AND c > ? LIMIT ?") == (
+        "SELECT a FROM t WHERE b = $1 AND c > $2 LIMIT $3"
+    )
+
+
+async def test_processes_starting_at_once_migrate_exactly_once(pg_target):
+    repos = await asyncio.gather(
+        *(PostgresRepository.open(pg_target, pool_size=1) for _ in range(6))
+    )
+    try:
+        names = [m.name for m in load_migrations(POSTGRES_MIGRATIONS_DIR)]
+        assert sorted(name for r in repos for name in r.applied) == names
+        assert sum(1 for r in repos if r.applied) == 1
+        rows = await repos[0]._all("SELECT version FROM schema_migrations ORDER BY version")
+        assert [r[0] for r in rows] == list(range(1, len(names) + 1))
+    finally:
+        await asyncio.gather(*(r.close() for r in repos))
+
+
+async def test_a_newer_schema_is_refused(pg_target):
+    repo = await PostgresRepository.open(pg_target, pool_size=1)
+    await repo._all(
+        "INSERT INTO schema_migrations (version, name) VALUES (999, 'future') RETURNING 1"
+    )
+    await repo.close()
+    with pytest.raises(DatabaseUnavailable, match="upgrade trivia-bot"):
+        await PostgresRepository.open(pg_target, pool_size=1)
+
+
+async def test_backup_restores_with_pg_restore(pg_target, tmp_path):
+    repo = await PostgresRepository.open(pg_target, pool_size=1)
+    g = await repo.create_game(game())
+    await repo.record_answers([answer(g, 1, 1, 900)])
+    dump = tmp_path / "backups" / "trivia.dump"
+    await repo.backup(dump)
+    await repo.close()
+    assert oct(dump.stat().st_mode & 0o777) == "0o600"
+    async with fresh_database("trivia_restore") as copy_target:
+        done = await asyncio.to_thread(
+            subprocess.run,
+            ["pg_restore", "--no-owner", f"--dbname={copy_target.dsn}", str(dump)],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        copy = await PostgresRepository.open(copy_target, pool_size=1)
+        try:
+            assert copy.applied == []  # the dump carried the schema and its version
+            board = await copy.leaderboard(10, period=Period.ALL_TIME, now=NOW)
+            assert [(r.player_id, r.points) for r in board] == [(1, 900)]
+            assert await copy.check_consistency() == []
+        finally:
+            await copy.close()
+
+
+async def test_unreachable_server_is_one_line_without_the_password():
+    target = parse_target("postgresql://trivia:s3cret-pw@127.0.0.1:1/trivia")
+    with pytest.raises(DatabaseUnavailable) as err:
+        await PostgresRepository.open(target, pool_size=1)
+    text = str(err.value)
+    assert "127.0.0.1:1" in text and "TRIVIA_DB" in text and "s3cret" not in text
+    assert "\n" not in text
+
+
+async def test_missing_database_and_unknown_user_are_named():
+    await admin_connection()  # skips (or fails under CI) without a server
+    missing = parse_target(url_for(f"no_such_db_{uuid.uuid4().hex[:8]}"))
+    with pytest.raises(DatabaseUnavailable, match=r"does not exist.*TRIVIA_DB"):
+        await PostgresRepository.open(missing, pool_size=1)
+    stranger = parse_target("postgresql://nobody_here:pw@127.0.0.1:5432/test")
+    with pytest.raises(DatabaseUnavailable, match=r"refused user 'nobody_here'.*TRIVIA_DB") as err:
+        await PostgresRepository.open(stranger, pool_size=1)
+    assert ":pw" not in str(err.value)
+
+
+async def test_a_user_who_may_not_create_tables_is_told_so(pg_target):
+    role = f"trivia_reader_{uuid.uuid4().hex[:8]}"
+    admin = await admin_connection()
+    try:
+        await admin.execute(f'CREATE ROLE "{role}" LOGIN')
+        target = parse_target(
+            f"postgresql://{role}@{pg_target.host}:{pg_target.port}/{pg_target.database}"
+        )
+        with pytest.raises(
+            DatabaseUnavailable, match=rf"user '{role}' lacks a permission.*TRIVIA_DB"
+        ):
+            await PostgresRepository.open(target, pool_size=1)
+    finally:
+        conn = await asyncpg.connect(pg_target.dsn)
+        await conn.execute(f'DROP OWNED BY "{role}"')
+        await conn.close()
+        await admin.execute(f'DROP ROLE IF EXISTS "{role}"')
+        await admin.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("postgresql://u:hunter2@127.0.0.1:1/db", "cannot reach PostgreSQL at 127.0.0.1:1"),
+        ("postgresql://u:hunter2@127.0.0.1:port/db", "port in the PostgreSQL URL must be a number"),
+        ("mysql://u:hunter2@127.0.0.1/db", "unsupported database scheme 'mysql://'"),
+    ],
+)
+def test_the_cli_says_one_line_and_never_the_password(tmp_path, url, message):
+    env = {**os.environ, "TRIVIA_DB": url}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "check"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "TRIVIA_DB" in lines[0], done.stderr
+    assert "hunter2" not in done.stderr + done.stdout
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("", "1 skipped"), ("true", "1 error")])
+def test_without_a_server_postgres_cases_skip_or_fail_under_ci(ci, outcome):
+    env = {**os.environ, "CI": ci, "TRIVIA_TEST_POSTGRES": "postgresql://postgres@127.0.0.1:1/x"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-rsf",
+            "tests/storage/test_contract.py::test_recent_questions_per_channel[postgresql]",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert outcome in done.stdout, done.stdout
+    assert "no PostgreSQL server at 127.0.0.1:1" in done.stdout
+
+
+async def test_a_terminal_round_is_played_and_ranked_on_postgresql(pg_target, tmp_path):
+    """The composition point opens PostgreSQL from TRIVIA_DB; engine and front-end unchanged."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRIVIA_", "DISCORD_"))}
+    env.update(TRIVIA_DB=pg_target.dsn, TRIVIA_BANKS=str(FIXTURES))
+
+    def trivia(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            input=stdin,
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    played = await asyncio.to_thread(
+        trivia, "play", "--bank", "geo", "--questions", "2", "--player", "Ann", stdin="1\n2\n"
+    )
+    assert played.returncode == 0, played.stderr
+    board = await asyncio.to_thread(trivia, "leaderboard")
+    assert board.returncode == 0 and "Ann" in board.stdout, board.stderr
+    checked = await asyncio.to_thread(trivia, "db", "check")
+    assert checked.returncode == 0 and "consistent" in checked.stdout, checked.stdout
+    conn = await asyncpg.connect(pg_target.dsn)
+    try:
+        assert await conn.fetchval("SELECT status FROM games") == "finished"
+        assert await conn.fetchval("SELECT answered FROM player_totals") == 2
+    finally:
+        await conn.close()
