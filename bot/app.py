@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from bot.banks.loader import load_banks
@@ -12,7 +12,7 @@ from bot.engine.clock import Clock, SystemClock
 from bot.engine.models import Bank
 from bot.game.catalog import Catalog
 from bot.game.service import TriviaService
-from bot.settings import Settings
+from bot.settings import Settings, banks_folder
 from bot.storage.open import open_repository
 from bot.storage.repository import Repository
 
@@ -27,21 +27,32 @@ class App:
     banks: list[Bank]
 
 
-def load_shipped_banks(settings: Settings) -> list[Bank]:
-    """Load what is valid; log each problem so one bad file costs only itself."""
+def _log_problem(problem: str) -> None:
+    log.warning("bank problem: %s", problem)
+
+
+def load_shipped_banks(
+    settings: Settings, on_problem: Callable[[str], None] = _log_problem
+) -> list[Bank]:
+    """Load what is valid; report each problem so one bad file costs only itself."""
     banks: list[Bank] = []
-    for report in load_banks([settings.banks_dir]):
+    for report in load_banks([banks_folder(settings)]):
         for problem in report.problems:
-            log.warning("bank problem: %s", problem)
+            on_problem(str(problem))
         if report.bank is not None and report.bank.questions:
             banks.append(report.bank)
     return banks
 
 
 @contextlib.asynccontextmanager
-async def open_app(settings: Settings, *, clock: Clock | None = None) -> AsyncIterator[App]:
+async def open_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    on_problem: Callable[[str], None] = _log_problem,
+) -> AsyncIterator[App]:
     """Own the database's lifetime: opened here, drained and closed on the way out."""
-    banks = load_shipped_banks(settings)
+    banks = load_shipped_banks(settings, on_problem)
     repo = await open_repository(settings.database, pool_size=settings.db_pool_size)
     try:
         service = TriviaService(repo, Catalog(banks, repo), clock or SystemClock())

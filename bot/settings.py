@@ -15,6 +15,7 @@ from bot.storage.target import PostgresTarget, Target, TargetError, parse_target
 
 DEFAULT_DB = Path("data") / "trivia.db"
 DEFAULT_POOL_SIZE = 10
+DEFAULT_ENV_FILE = Path(".env")
 DEFAULT_BANKS = shipped_path("questions")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -35,6 +36,7 @@ class Settings:
     gateway_url: str | None
     shards: ShardRange = field(default_factory=ShardRange)
     db_pool_size: int = DEFAULT_POOL_SIZE
+    banks_from_env: bool = False
 
     @property
     def db_path(self) -> Path:
@@ -64,12 +66,26 @@ def _flag(name: str, value: str | None) -> bool:
 
 
 def load_settings(
-    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+    environ: Mapping[str, str] | None = None,
+    env_file: Path | None = DEFAULT_ENV_FILE,
+    *,
+    env_file_required: bool = False,
+    default_log_level: str = "INFO",
 ) -> Settings:
-    """The process environment wins over .env, which wins over defaults."""
+    """The process environment wins over the .env file, which wins over defaults.
+
+    Like every twelve-factor tool, `.env` and a relative TRIVIA_DB are taken from the
+    current folder; `--env-file` names another file, which must then exist.
+    """
     values: dict[str, str] = {}
     if env_file is not None and env_file.is_file():
-        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        try:
+            loaded = dotenv_values(env_file)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"{env_file}: cannot read the settings file: {exc}") from None
+        values.update({k: v for k, v in loaded.items() if v is not None})
+    elif env_file is not None and env_file_required:
+        raise SettingsError(f"{env_file}: no such settings file (--env-file)")
     values.update(os.environ if environ is None else environ)
 
     def get(name: str) -> str | None:
@@ -79,7 +95,7 @@ def load_settings(
     dev_guild = get("TRIVIA_DEV_GUILD")
     if dev_guild is not None and not dev_guild.isdigit():
         raise SettingsError(f"TRIVIA_DEV_GUILD must be a server id (digits), not '{dev_guild}'")
-    level = (get("LOG_LEVEL") or "INFO").upper()
+    level = (get("LOG_LEVEL") or default_log_level).upper()
     if level not in LOG_LEVELS:
         raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not '{level}'")
     try:
@@ -102,6 +118,7 @@ def load_settings(
         api_base=get("TRIVIA_DISCORD_API_BASE"),
         gateway_url=get("TRIVIA_DISCORD_GATEWAY"),
         shards=_shards(get("TRIVIA_SHARD_COUNT"), get("TRIVIA_SHARDS")),
+        banks_from_env=get("TRIVIA_BANKS") is not None,
     )
 
 
@@ -110,3 +127,16 @@ def _shards(count: str | None, shards: str | None) -> ShardRange:
         return parse_shards(count, shards)
     except ShardSettingError as exc:
         raise SettingsError(str(exc)) from None
+
+
+def banks_folder(settings: Settings) -> Path:
+    """The banks folder, or an error naming where its path came from."""
+    path = settings.banks_dir
+    if path.exists():
+        return path
+    if settings.banks_from_env:
+        raise SettingsError(f"TRIVIA_BANKS is {path}: no such file or folder")
+    raise SettingsError(
+        f"the shipped banks are missing ({path}); this installation of trivia-bot is "
+        "incomplete, reinstall it"
+    )

@@ -15,7 +15,7 @@ from bot.banks.verify import article_dir, verify_banks
 from bot.engine.errors import TriviaError
 from bot.engine.models import Bank
 from bot.engine.validation import BankReport
-from bot.settings import Settings
+from bot.settings import Settings, banks_folder
 
 STDOUT = "-"
 
@@ -78,7 +78,12 @@ def _add_import(sub: Any) -> None:
         help="input format (default: from the file name and contents)",
     )
     imp.add_argument("--id", required=True, metavar="NEW_ID", help="id of the new bank")
-    imp.add_argument("--title", default=None, metavar="T", help="title of the new bank")
+    imp.add_argument(
+        "--title",
+        default=None,
+        metavar="T",
+        help="title of the new bank (default: the file's own title, else made from NEW_ID)",
+    )
     imp.add_argument(
         "--out",
         default=None,
@@ -103,16 +108,18 @@ def _add_export(sub: Any) -> None:
         default=None,
         help="output format (default: from --out's extension, else yaml)",
     )
-    exp.add_argument("--out", default=STDOUT, metavar="FILE", help="output file (- = stdout)")
+    exp.add_argument(
+        "--out", default=STDOUT, metavar="FILE", help="output file, - for stdout (default: -)"
+    )
     exp.add_argument("--force", action="store_true", help="overwrite --out if it exists")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Dispatch one banks action; the exit code is the command's verdict."""
     if args.banks_command == "check":
-        return check(args.paths or [settings.banks_dir])
+        return check(args.paths or [banks_folder(settings)])
     if args.banks_command == "verify":
-        return verify(args.paths or [settings.banks_dir], args.articles)
+        return verify(args.paths or [banks_folder(settings)], args.articles)
     if args.banks_command == "import":
         out = args.out or str(settings.banks_dir / f"{args.id}.yaml")
         return import_file(

@@ -148,6 +148,7 @@ async def play(
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
     pause: float | None = None,
+    intro: str | None = None,
 ) -> Session:
     """Play one round to its end; Ctrl-C or end of input stops it, saved."""
     player = local_player(player_name)
@@ -164,6 +165,8 @@ async def play(
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGINT, session.request_stop, "interrupted")
+    if intro:
+        presenter.say(intro)
     mode = "typed answers" if settings.mode is Mode.TYPED else "numbered choices"
     presenter.say(
         f"Trivia: {len(session.round.questions)} questions, {mode}, "

@@ -7,12 +7,15 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Iterator
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 
 from bot.app import open_app
+from bot.console.commands import where
 from bot.discord_front.sharding import with_shard_flags
 from bot.engine.errors import TriviaError
 from bot.settings import Settings
@@ -20,8 +23,29 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 
+RUN_ENVIRONMENT = """\
+environment (or the .env file in the current folder, or --env-file):
+  DISCORD_TOKEN         the bot's token (required)
+  TRIVIA_DB             the database file (default: data/trivia.db, from the current folder)
+  TRIVIA_BANKS          folder of question banks (default: the shipped banks)
+  TRIVIA_DEV_GUILD      a server id: sync slash commands to it at start-up (default: none)
+  TRIVIA_TYPED_ANSWERS  1 takes typed answers; needs the Message Content intent (default: 0)
+  TRIVIA_SHARD_COUNT    shards in all (default: as many as Discord recommends)
+  TRIVIA_SHARDS         A-B: the shards this process runs (default: all of them)
+  LOG_LEVEL             DEBUG, INFO, WARNING, ERROR or CRITICAL (default: INFO); logs go to
+                        stderr
+"""
+
+
 def register(sub: Any) -> None:
-    run = sub.add_parser("run", help="connect to Discord and serve rounds (needs DISCORD_TOKEN)")
+    run = sub.add_parser(
+        "run",
+        help="connect to Discord and serve rounds (needs DISCORD_TOKEN)",
+        description="Connect to Discord and serve rounds until SIGTERM or Ctrl-C; running "
+        "rounds are then saved as stopped.",
+        epilog=RUN_ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.add_argument(
         "--shard-count",
         default=None,
@@ -32,7 +56,8 @@ def register(sub: Any) -> None:
         "--shards",
         default=None,
         metavar="A-B",
-        help="run only shards A to B of N here, others elsewhere (needs PostgreSQL)",
+        help="run only shards A to B of N here, others elsewhere (needs PostgreSQL; "
+        "default: every shard)",
     )
     run.set_defaults(handler=run_bot)
     sync = sub.add_parser("sync", help="publish the slash commands to Discord")
@@ -41,7 +66,7 @@ def register(sub: Any) -> None:
         type=int,
         default=None,
         metavar="ID",
-        help="to one server only (instant); without it, globally",
+        help="to this server only, at once (default: every server, which can take an hour)",
     )
     sync.set_defaults(handler=sync_commands)
 
@@ -63,6 +88,20 @@ def point_discord_at(settings: Settings) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
+@contextlib.contextmanager
+def _reaching_discord() -> Iterator[None]:
+    """A refused token or an unreachable Discord is one line for the operator."""
+    try:
+        yield
+    except discord.LoginFailure:
+        raise TriviaError(
+            "Discord refused the token in DISCORD_TOKEN; copy it again from "
+            "the Developer Portal (Bot → Reset Token)."
+        ) from None
+    except (aiohttp.ClientError, OSError, discord.GatewayNotFound) as exc:
+        raise TriviaError(f"cannot reach Discord: {exc or type(exc).__name__}") from None
+
+
 def run_bot(settings: Settings, args: argparse.Namespace) -> int:
     settings = with_shard_flags(settings, args.shard_count, args.shards)
     token = _token(settings)
@@ -73,20 +112,16 @@ async def _serve(settings: Settings, token: str) -> int:
     from bot.discord_front.client import TriviaBot
 
     point_discord_at(settings)
+    log.info("database %s; banks %s", where(settings), settings.banks_dir)
     async with open_app(settings) as app:
         bot = TriviaBot(service=app.service, settings=settings)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
-        try:
+        with _reaching_discord():
             async with bot:
                 await bot.start(token)
-        except discord.LoginFailure:
-            raise TriviaError(
-                "Discord refused the token in DISCORD_TOKEN; copy it again from "
-                "the Developer Portal (Bot → Reset Token)."
-            ) from None
         log.info("disconnected; saving and closing")
     return 0
 
@@ -102,9 +137,10 @@ async def _sync(settings: Settings, token: str, guild_id: int | None) -> int:
     point_discord_at(settings)
     async with open_app(settings) as app:
         bot = TriviaBot(service=app.service, settings=settings)
-        async with bot:
-            await bot.login(token)
-            synced = await bot.sync_to(guild_id)
+        with _reaching_discord():
+            async with bot:
+                await bot.login(token)
+                synced = await bot.sync_to(guild_id)
             where = (
                 f"server {guild_id}"
                 if guild_id is not None

@@ -57,6 +57,9 @@ class SQLiteRepository(PortableSql):
         """Open (creating if needed) and migrate; errors say what to fix."""
         path = Path(path)
         known = load_migrations(migrations)  # before creating anything: no schema-less file
+        _refuse_folder(path)
+        if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+            raise _read_only(path)
         try:
             _create_private(path)
         except OSError as exc:
@@ -64,7 +67,7 @@ class SQLiteRepository(PortableSql):
                 f"cannot create the database file {path}: {exc.strerror}. "
                 "Set TRIVIA_DB to a writable location."
             ) from exc
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn = await _connect(path, str(path))
         repo = cls(conn, path)
         try:
             await repo._configure()
@@ -72,13 +75,42 @@ class SQLiteRepository(PortableSql):
             repo._checkpointer.start()
         except sqlite3.DatabaseError as exc:
             await conn.close()
-            raise DatabaseUnavailable(
-                f"cannot use the database file {path}: {exc}. If it is damaged, restore a "
-                "backup (trivia-bot db backup) or move it aside to start afresh."
-            ) from exc
+            raise _unusable(path, exc) from exc
         except BaseException:
             await conn.close()
             raise
+        return repo
+
+    @classmethod
+    async def open_readonly(
+        cls, path: str | Path, *, migrations: Path = MIGRATIONS_DIR
+    ) -> SQLiteRepository:
+        """For checks: never creates, migrates or writes; a missing file is an error."""
+        path = Path(path)
+        known = load_migrations(migrations)
+        _refuse_folder(path)
+        if not path.exists():
+            raise DatabaseUnavailable(f"no database at {path}; check TRIVIA_DB")
+        conn = await _connect(path, f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        repo = cls(conn, path)
+        try:
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            async with conn.execute("PRAGMA user_version") as cur:
+                row = await cur.fetchone()
+            version = int(row[0]) if row else 0
+        except sqlite3.DatabaseError as exc:
+            await conn.close()
+            raise _unusable(path, exc) from exc
+        if version != len(known):
+            await conn.close()
+            raise DatabaseUnavailable(
+                f"{path} is at schema version {version}, this program's is {len(known)}: "
+                + (
+                    "upgrade trivia-bot."
+                    if version > len(known)
+                    else "start the bot once to migrate it, then check again."
+                )
+            )
         return repo
 
     async def _configure(self) -> None:
@@ -274,11 +306,62 @@ class SQLiteRepository(PortableSql):
         return problems
 
     async def backup(self, target: Path) -> None:
-        """SQLite's online backup: consistent even while rounds are being written."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _create_private(target)
-        async with aiosqlite.connect(target) as dest:
-            await self._conn.backup(dest)
+        """SQLite's online backup: consistent even while rounds are being written.
+
+        Written to a private temporary file beside the target, then renamed over it: the
+        backup is 0600 even where a file stood, and never left half-written.
+        """
+        partial = target.with_name(f".{target.name}.partial")
+        try:
+            partial.unlink(missing_ok=True)
+            _create_private(partial)
+            async with aiosqlite.connect(partial) as dest:
+                await self._conn.backup(dest)
+            os.replace(partial, target)
+        except (OSError, sqlite3.Error) as exc:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise DatabaseUnavailable(f"cannot write the backup {target}: {reason}") from exc
+
+
+def _refuse_folder(path: Path) -> None:
+    if path.is_dir():
+        raise DatabaseUnavailable(
+            f"{path} is a folder, not a database file; set TRIVIA_DB to a file such as "
+            f"{path / 'trivia.db'}"
+        )
+
+
+async def _connect(path: Path, target: str, *, uri: bool = False) -> aiosqlite.Connection:
+    try:
+        return await aiosqlite.connect(target, isolation_level=None, uri=uri)
+    except sqlite3.Error as exc:
+        raise _unusable(path, exc) from exc
+
+
+def _read_only(path: Path) -> DatabaseUnavailable:
+    return DatabaseUnavailable(
+        f"cannot write to the database file {path}: it or its folder is read-only for this "
+        "user (a permissions problem, not damage). Fix the permissions or set TRIVIA_DB to "
+        "a writable file."
+    )
+
+
+def _unusable(path: Path, exc: sqlite3.Error) -> DatabaseUnavailable:
+    """Permissions are not damage: only a damaged file needs a backup restored."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name.startswith("SQLITE_READONLY") or "readonly" in str(exc):
+        return _read_only(path)
+    if name.startswith("SQLITE_CANTOPEN"):
+        return DatabaseUnavailable(
+            f"cannot open the database file {path}: {exc}. Check that this user may read "
+            "and write it and its folder, or set TRIVIA_DB."
+        )
+    return DatabaseUnavailable(
+        f"cannot use the database file {path}: {exc}. If it is damaged, restore a "
+        "backup (trivia-bot db backup) or move it aside to start afresh."
+    )
 
 
 def _split_sql(script: str) -> list[str]:

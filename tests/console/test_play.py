@@ -121,8 +121,8 @@ def test_ctrl_c_saves_the_round_as_stopped(tmp_path):
     ("args", "message"),
     [
         (["play", "--bank", "nope"], "Unknown bank 'nope'"),
-        (["play", "--questions", "-3"], "must be at least 1"),
-        (["play", "--seconds", "1"], "seconds must be between 5 and 120"),
+        (["play", "--questions", "-3"], "--questions: must be from 1 to 50, not -3"),
+        (["play", "--seconds", "1"], "--seconds: must be from 5 to 120, not 1"),
     ],
 )
 def test_user_mistakes_get_one_clear_line(tmp_path, args, message):

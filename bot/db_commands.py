@@ -1,0 +1,163 @@
+"""`trivia-bot db ...`: check, back up and forget, for the operator of the bot's database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.settings import Settings
+from bot.storage.errors import StorageError
+from bot.storage.open import open_repository
+from bot.storage.records import AuditEntry
+from bot.storage.repository import Repository
+from bot.storage.sqlite import SQLiteRepository
+from bot.storage.target import SQLiteTarget, Target
+from bot.usage import snowflake
+
+OPERATOR_ID = 0  # audit entries made from the command line name no Discord user
+
+
+class DbCommandError(StorageError):
+    """A db command cannot go ahead; the text says what to change."""
+
+
+def register(sub: Any) -> None:
+    db = sub.add_parser(
+        "db",
+        help="check, back up or forget data in the database (TRIVIA_DB)",
+        description="Operations on the database named by TRIVIA_DB.",
+    )
+    actions = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    actions.add_parser(
+        "check",
+        help="check totals against answers and the file's integrity (read-only)",
+        description="Check that every total equals the sum of its answers, and SQLite's "
+        "integrity. Opens the file read-only: safe while the bot runs; exits 1 on a problem.",
+    ).set_defaults(handler=run_check)
+    backup = actions.add_parser(
+        "backup",
+        help="online backup to a new file, safe while the bot runs",
+        description="Copy the database with SQLite's online backup API into FILE (mode 0600).",
+    )
+    backup.add_argument("path", type=Path, metavar="FILE", help="the backup file to write")
+    backup.add_argument(
+        "--force", action="store_true", help="overwrite FILE if it exists (default: refuse)"
+    )
+    backup.set_defaults(handler=run_backup)
+    forget = actions.add_parser(
+        "forget",
+        help="delete a member's answers and totals on one server (data requests)",
+        description="Delete what one server holds about one member, as /trivia-admin forget "
+        "does; their name goes too once no server has any of their answers. Audit-logged.",
+    )
+    ids = forget.add_argument_group("required")
+    ids.add_argument("--guild", type=snowflake, required=True, metavar="ID", help="server id")
+    ids.add_argument("--member", type=snowflake, required=True, metavar="ID", help="user id")
+    forget.set_defaults(handler=run_forget)
+
+
+def run_check(settings: Settings, _args: argparse.Namespace) -> int:
+    return asyncio.run(_check(settings))
+
+
+def run_backup(settings: Settings, args: argparse.Namespace) -> int:
+    _require_database(settings.database)
+    _check_backup_target(settings.database, args.path, force=args.force)
+    if args.path.exists():  # --force: private before any new content goes in
+        args.path.chmod(0o600)
+    return asyncio.run(_backup(settings, args.path))
+
+
+def run_forget(settings: Settings, args: argparse.Namespace) -> int:
+    _require_database(settings.database)
+    return asyncio.run(_forget(settings, args.guild, args.member))
+
+
+def _require_database(target: Target) -> None:
+    """Backing up or forgetting never creates a database."""
+    if isinstance(target, SQLiteTarget) and not target.path.exists():
+        raise DbCommandError(f"no database at {target.path}; check TRIVIA_DB")
+
+
+async def _open(settings: Settings) -> Repository:
+    return await open_repository(settings.database, pool_size=settings.db_pool_size)
+
+
+async def _check(settings: Settings) -> int:
+    target = settings.database
+    repo: Repository
+    if isinstance(target, SQLiteTarget):  # read-only: checking never writes or creates
+        repo = await SQLiteRepository.open_readonly(target.path)
+    else:
+        repo = await _open(settings)
+    try:
+        problems = await repo.check_consistency()
+    finally:
+        await repo.close()
+    for problem in problems:
+        print(problem)
+    verdict = "consistent." if not problems else f"{_count(len(problems), 'problem')}."
+    print(f"{target}: {verdict}")
+    return 1 if problems else 0
+
+
+async def _backup(settings: Settings, path: Path) -> int:
+    repo = await _open(settings)
+    try:
+        await repo.backup(path)
+    finally:
+        await repo.close()
+    how = "SQLite's online backup"
+    if not isinstance(settings.database, SQLiteTarget):
+        how = "pg_dump (custom format; restore with pg_restore)"
+    print(f"Backed up {settings.database} to {path} with {how}.")
+    return 0
+
+
+def _check_backup_target(database: Target, target: Path, *, force: bool) -> None:
+    """Refuse before opening anything, so a mistyped command costs nothing."""
+    if target.is_dir():
+        raise DbCommandError(f"{target} is a folder; give the backup a file name in it")
+    if isinstance(database, SQLiteTarget) and _same_file(database.path, target):
+        raise DbCommandError(f"{target} is the live database itself; back up to another file")
+    if target.exists() and not force:
+        raise DbCommandError(f"{target} already exists; use --force to overwrite it")
+    if not target.parent.is_dir():
+        raise DbCommandError(f"{target.parent} is not a folder; create it first")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+async def _forget(settings: Settings, guild_id: int, member_id: int) -> int:
+    repo = await _open(settings)
+    try:
+        removed = await repo.forget_member(guild_id, member_id)
+        await repo.audit(
+            AuditEntry(
+                guild_id,
+                OPERATOR_ID,
+                "forget-member",
+                f"member {member_id}: {removed} answers (command line)",
+                time.time(),
+            )
+        )
+    finally:
+        await repo.close()
+    print(
+        f"Deleted {_count(removed, 'answer')} and the totals of member {member_id} "
+        f"on server {guild_id}."
+    )
+    return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
