@@ -50,13 +50,18 @@ async def open_app(
     *,
     clock: Clock | None = None,
     on_problem: Callable[[str], None] = _log_problem,
+    recover: bool = True,
 ) -> AsyncIterator[App]:
-    """Own the database's lifetime: opened here, drained and closed on the way out."""
+    """Own the database's lifetime: opened here, drained and closed on the way out.
+
+    Only what runs rounds recovers: a `sync` beside live shard processes must not end theirs.
+    """
     banks = load_shipped_banks(settings, on_problem)
     repo = await open_repository(settings.database, pool_size=settings.db_pool_size)
     try:
         service = TriviaService(repo, Catalog(banks, repo), clock or SystemClock())
-        await service.recover(settings.shards)
+        if recover:
+            await service.recover(settings.shards)
         try:
             yield App(settings, repo, service, banks)
         finally:

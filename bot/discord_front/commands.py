@@ -135,7 +135,7 @@ async def _sync(settings: Settings, token: str, guild_id: int | None) -> int:
     from bot.discord_front.client import TriviaBot
 
     point_discord_at(settings)
-    async with open_app(settings) as app:
+    async with open_app(settings, recover=False) as app:
         bot = TriviaBot(service=app.service, settings=settings)
         with _reaching_discord():
             async with bot:

@@ -8,9 +8,12 @@ import pytest
 
 from bot.app import open_app
 from bot.discord_front.client import TriviaBot
+from bot.discord_front.commands import _sync
 from bot.shards import ShardRange
+from bot.storage.records import GameStatus, NewGame
+from bot.storage.sqlite import SQLiteRepository
 from tests.discord_front.conftest import settings_for
-from tests.fakediscord import FakeDiscord, run_bot
+from tests.fakediscord import FakeDiscord, patch_discord, run_bot
 
 
 @pytest.mark.parametrize(("shard", "syncs"), [(0, True), (1, False)])
@@ -32,3 +35,22 @@ async def test_the_dev_guild_sync_comes_only_from_the_process_with_shard_0(tmp_p
         assert [i["shard"] for i in fake.gateway.identifies] == [[shard, 2]]
         assert bool(fake.command_syncs) is syncs
         fake.assert_no_violations()
+
+
+async def test_sync_leaves_running_rounds_alone(tmp_path):
+    """`trivia-bot sync` beside live shard processes must not abandon their rounds."""
+    fake = FakeDiscord()
+    guild = fake.add_guild("g")
+    settings = settings_for(tmp_path, fake.token)
+    repo = await SQLiteRepository.open(settings.db_path)
+    game_id = await repo.create_game(NewGame(guild.id, 5, ("geo",), "buttons", 1, 3, 20.0, 1.0))
+    await repo.close()
+    async with fake:
+        with patch_discord(fake):
+            assert await _sync(settings, fake.token, guild.id) == 0
+        assert fake.command_syncs == [str(guild.id)]
+    repo = await SQLiteRepository.open(settings.db_path)
+    try:
+        assert (await repo.get_game(game_id)).status is GameStatus.RUNNING
+    finally:
+        await repo.close()
