@@ -13,6 +13,7 @@ from bot.banks.importers import ENCODINGS, FORMATS, import_questions
 from bot.banks.loader import MAX_FILE_BYTES, BankPathError, load_bank_file, load_banks
 from bot.banks.verify import article_dir, verify_banks
 from bot.engine.errors import TriviaError
+from bot.engine.lint import bank_warnings
 from bot.engine.models import Bank
 from bot.engine.validation import BankReport
 from bot.settings import Settings, banks_folder
@@ -139,6 +140,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def check(paths: list[Path]) -> int:
+    """Errors fail the check; warnings (twin facts, choice wording) are printed for a human."""
     reports = load_banks(paths)
     errors = 0
     for report in reports:
@@ -151,7 +153,10 @@ def check(paths: list[Path]) -> int:
         for problem in report.problems:
             print(f"error {problem}")
             errors += 1
-    print(f"{len(reports)} files, {errors} problems.")
+    warnings = bank_warnings([r.bank for r in reports if r.bank is not None])
+    for problem in warnings:
+        print(f"warning {problem}")
+    print(f"{len(reports)} files, {errors} problems, {len(warnings)} warnings.")
     return 1 if errors else 0
 
 

@@ -1,4 +1,4 @@
-"""Choosing a round's questions: no repeats, and fresh ones before recent ones."""
+"""Choosing a round's questions: one per fact, and fresh facts before recent ones."""
 
 from __future__ import annotations
 
@@ -10,8 +10,12 @@ from bot.engine.models import Bank, Mode, Question
 
 
 def playable(question: Question, mode: Mode) -> bool:
-    """Buttons need something to click besides the answer; typed needs nothing more."""
-    return mode is Mode.TYPED or bool(question.distractors)
+    """Buttons need something to click besides the answer; typed refuses a coin toss."""
+    if mode not in question.modes:
+        return False
+    if mode is Mode.TYPED:
+        return not question.is_true_false
+    return bool(question.distractors)
 
 
 def draw_questions(
@@ -22,7 +26,11 @@ def draw_questions(
     recent: Mapping[str, float],
     rng: random.Random,
 ) -> list[Question]:
-    """Unseen questions first (shuffled), then the ones seen longest ago."""
+    """Unseen facts first (shuffled), then the ones seen longest ago; one question per fact.
+
+    `recent` maps a fact key (`Question.fact_key`) to when it was last asked in the channel,
+    by any of its questions.
+    """
     pool: dict[str, Question] = {}
     for bank in banks:
         for q in bank.questions:
@@ -31,7 +39,10 @@ def draw_questions(
     if not pool:
         names = ", ".join(b.id for b in banks)
         raise NotEnoughQuestions(f"Bank {names} has no questions playable in {mode} mode.")
-    fresh = [q for key, q in pool.items() if key not in recent]
+    by_fact: dict[str, list[Question]] = {}
+    for q in pool.values():
+        by_fact.setdefault(q.fact_key, []).append(q)
+    fresh = [fact for fact in by_fact if fact not in recent]
     rng.shuffle(fresh)
-    seen = sorted((q for key, q in pool.items() if key in recent), key=lambda q: recent[q.key])
-    return (fresh + seen)[:count]
+    seen = sorted((fact for fact in by_fact if fact in recent), key=lambda fact: recent[fact])
+    return [rng.choice(by_fact[fact]) for fact in (fresh + seen)[:count]]

@@ -18,6 +18,7 @@ class Mode(StrEnum):
     TYPED = "typed"
 
 
+ALL_MODES = frozenset(Mode)
 TRUE_FALSE = frozenset({"true", "false"})
 _ASKS_COUNT = re.compile(r"\bhow many\b", re.IGNORECASE)
 
@@ -46,13 +47,20 @@ class Question:
     evidence: str | None = None
     explanation: str | None = None
     hint: str | None = None
+    fact: str | None = None
+    modes: frozenset[Mode] = ALL_MODES
     bank_id: str = ""
     line: int = 0
 
     @property
     def key(self) -> str:
-        """Globally unique handle, used for no-repeat draws and stored answers."""
+        """Globally unique handle, used for stored answers."""
         return f"{self.bank_id}/{self.id}"
+
+    @property
+    def fact_key(self) -> str:
+        """What a round asks once and repeat-avoidance remembers: the fact, or the question."""
+        return self.fact or self.key
 
     @property
     def asks_count(self) -> bool:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.engine.judge import judge
-from bot.engine.models import Bank, Difficulty, Question, Source
+from bot.engine.models import ALL_MODES, Bank, Difficulty, Mode, Question, Source
 
 MAX_QUESTION = 1000
 MAX_CHOICE = 80
@@ -34,6 +34,8 @@ QUESTION_KEYS = frozenset(
         "evidence",
         "explanation",
         "hint",
+        "fact",
+        "modes",
     }
 )
 
@@ -96,6 +98,7 @@ def _has_control(text: str) -> bool:
 
 
 _DIFFICULTIES = {d.value: d for d in Difficulty}
+_MODES = {m.value: m for m in Mode}
 
 
 def _text(value: Any) -> str | None:
@@ -270,6 +273,9 @@ def _question(
         c, data, "explanation", path, required=False, limit=MAX_EXPLANATION, qid=qid
     )
     hint = _string(c, data, "hint", path, required=False, limit=MAX_HINT, qid=qid)
+    fact = _fact(c, data, path, qid)
+    true_false = _is_true_false(answers, distractors)
+    modes = _modes(c, data, path, qid, true_false=true_false)
     if len(c.problems) > before or not raw_id or text is None:
         return None
     return Question(
@@ -283,9 +289,59 @@ def _question(
         evidence=evidence,
         explanation=explanation,
         hint=hint,
+        fact=fact,
+        modes=modes,
         bank_id=bank_id,
         line=c.line_of(path),
     )
+
+
+def _fact(c: _Collector, data: Mapping[str, Any], path: Path, qid: str | None) -> str | None:
+    """A fact is a slug that questions testing the same thing share, across banks."""
+    raw = data.get("fact")
+    if raw is None:
+        return None
+    fact = _text(raw)
+    if not fact or not SLUG.match(fact):
+        c.add(
+            (*path, "fact"),
+            f"fact '{raw}' must be a lowercase slug (a-z, 0-9, -; at most {MAX_ID} characters)",
+            qid,
+        )
+        return None
+    return fact
+
+
+def _is_true_false(answers: Sequence[str], distractors: Sequence[str]) -> bool:
+    folded = {a.casefold() for a in answers[:1]} | {d.casefold() for d in distractors}
+    return len(distractors) == 1 and folded == {"true", "false"}
+
+
+def _modes(
+    c: _Collector, data: Mapping[str, Any], path: Path, qid: str | None, *, true_false: bool
+) -> frozenset[Mode]:
+    """Both modes unless the file says otherwise; a typed true/false is a coin toss."""
+    raw = data.get("modes")
+    if raw is None:
+        return frozenset({Mode.BUTTONS}) if true_false else ALL_MODES
+    items = [raw] if isinstance(raw, str) else raw
+    if not isinstance(items, list) or not items:
+        c.add((*path, "modes"), "'modes' must be a list: [buttons], [typed] or both", qid)
+        return ALL_MODES
+    modes: set[Mode] = set()
+    for i, item in enumerate(items):
+        mode = _MODES.get(str(item).strip().lower())
+        if mode is None:
+            c.add((*path, "modes", i), f"mode '{item}' must be buttons or typed", qid)
+        else:
+            modes.add(mode)
+    if true_false and Mode.TYPED in modes:
+        c.add(
+            (*path, "modes"),
+            "a true/false question cannot be typed: guessing 'true' would win half the time",
+            qid,
+        )
+    return frozenset(modes) or ALL_MODES
 
 
 def question_data(q: Question) -> dict[str, Any]:
@@ -301,8 +357,17 @@ def question_data(q: Question) -> dict[str, Any]:
         "evidence": q.evidence,
         "explanation": q.explanation,
         "hint": q.hint,
+        "fact": q.fact,
+        "modes": _modes_data(q),
     }
     return {k: v for k, v in fields.items() if v is not None}
+
+
+def _modes_data(q: Question) -> list[str] | None:
+    """Modes as a file writes them: left out when they are the default."""
+    default = frozenset({Mode.BUTTONS}) if q.is_true_false else ALL_MODES
+    modes = q.modes & default  # a true/false question built in code is never typed
+    return None if modes == default else [m.value for m in Mode if m in modes]
 
 
 def _sources(c: _Collector, raw: Any) -> list[Source]:

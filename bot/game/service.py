@@ -89,7 +89,7 @@ class TriviaService:
         self._starting.add(channel_id)
         try:
             banks = await self.catalog.resolve(guild_id, bank_ids)
-            recent = await self.repo.recent_questions(channel_id)
+            recent = await self.repo.recent_facts(channel_id)
             rng = self._rng
             questions = draw_questions(
                 banks, settings.questions, mode=settings.mode, recent=recent, rng=rng

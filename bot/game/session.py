@@ -93,7 +93,7 @@ class Session:
         q = asked.question
         try:
             await self._repo.record_question(
-                self.game_id, asked.number, q.bank_id, q.id, asked.opened_at
+                self.game_id, asked.number, q.bank_id, q.id, asked.opened_at, q.fact_key
             )
         except Exception as exc:  # an outage: answers are still queued and retried
             log.warning(

@@ -40,10 +40,11 @@ ABANDON_ON_SHARDS = (
     "WHERE status = 'running' AND ((guild_id >> 22) % ?) BETWEEN ? AND ?"
 )
 
-_RECENT_QUESTIONS = (
-    "SELECT gq.bank_id || '/' || gq.question_id, MAX(gq.asked_at) FROM game_questions gq "
-    "JOIN games g ON g.id = gq.game_id WHERE g.channel_id = ? "
-    "GROUP BY gq.bank_id, gq.question_id ORDER BY 2 DESC LIMIT ?"
+# A question asked without a fact is its own fact: `bank/question`.
+_RECENT_FACTS = (
+    "SELECT COALESCE(gq.fact, gq.bank_id || '/' || gq.question_id), MAX(gq.asked_at) "
+    "FROM game_questions gq JOIN games g ON g.id = gq.game_id WHERE g.channel_id = ? "
+    "GROUP BY 1 ORDER BY 2 DESC LIMIT ?"
 )
 _PLAYER_TOTALS = (
     "SELECT points, correct, answered, games, wins, best_streak FROM player_totals "
@@ -76,8 +77,8 @@ _AUDIT_LOG = (
     "ORDER BY at DESC, id DESC LIMIT ?"
 )
 _RECORD_QUESTION = (
-    "INSERT INTO game_questions (game_id, number, bank_id, question_id, asked_at) "
-    "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+    "INSERT INTO game_questions (game_id, number, bank_id, question_id, asked_at, fact) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 )
 _SET_QUESTION_MESSAGE = "UPDATE game_questions SET message_id = ? WHERE game_id = ? AND number = ?"
 _RESET = (
@@ -210,14 +211,21 @@ class PortableSql:
         row = await self._one(RUNNING_IN_CHANNEL, (channel_id,))
         return game_row(row) if row else None
 
-    async def recent_questions(self, channel_id: int, limit: int = 500) -> dict[str, float]:
-        rows = await self._all(_RECENT_QUESTIONS, (channel_id, limit))
+    async def recent_facts(self, channel_id: int, limit: int = 500) -> dict[str, float]:
+        rows = await self._all(_RECENT_FACTS, (channel_id, limit))
         return {key: asked for key, asked in rows}
 
     async def record_question(
-        self, game_id: int, number: int, bank_id: str, question_id: str, asked_at: float
+        self,
+        game_id: int,
+        number: int,
+        bank_id: str,
+        question_id: str,
+        asked_at: float,
+        fact: str | None = None,
     ) -> None:
-        await self._execute([(_RECORD_QUESTION, (game_id, number, bank_id, question_id, asked_at))])
+        params = (game_id, number, bank_id, question_id, asked_at, fact)
+        await self._execute([(_RECORD_QUESTION, params)])
 
     async def set_question_message(self, game_id: int, number: int, message_id: int) -> None:
         await self._execute([(_SET_QUESTION_MESSAGE, (message_id, game_id, number))])

@@ -290,3 +290,31 @@ def test_export_warns_about_invalid_questions(
     assert captured.out.count("\n") == 2
     assert "only valid questions are exported" in captured.err
     assert load_bank_file(partial).problems
+
+
+# check
+
+
+def test_check_warns_about_twins_and_choice_wording_without_failing(
+    banks_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (banks_dir / "w.yaml").write_text(
+        """id: w
+title: W
+questions:
+  - id: one
+    question: Which of these cities hosted the chase?
+    answers: [Rome]
+    distractors: [Venice, Paris, London]
+  - id: two
+    question: Where was the run first planned?
+    answers: [Rome]
+    distractors: [Venice, Paris, Abu Dhabi]
+""",
+        encoding="utf-8",
+    )
+    assert main(["banks", "check"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == "1 files, 0 problems, 2 warnings."
+    assert any(line.startswith("warning ") and "'w/one'" in line for line in lines)
+    assert any("'Which of these' needs the choices on screen" in line for line in lines)

@@ -39,3 +39,58 @@ def test_typed_only_questions_are_skipped_in_buttons_mode():
     assert draw_questions([bank], 1, mode=Mode.TYPED, recent={}, rng=random.Random())
     with pytest.raises(NotEnoughQuestions):
         draw_questions([bank], 1, mode=Mode.BUTTONS, recent={}, rng=random.Random())
+
+
+def _fact_bank(bank_id: str, facts: list[str]) -> Bank:
+    questions = tuple(
+        Question(
+            id=f"q{i}",
+            text=f"Question {i}?",
+            answers=(f"a{i}",),
+            distractors=("x", "y", "z"),
+            fact=fact,
+            bank_id=bank_id,
+        )
+        for i, fact in enumerate(facts)
+    )
+    return Bank(id=bank_id, title=bank_id, questions=questions)
+
+
+def test_a_round_asks_each_fact_once_even_across_banks():
+    banks = [_fact_bank("a", ["f1", "f1", "f2"]), _fact_bank("b", ["f1", "f2", "f3"])]
+    for seed in range(50):
+        picked = draw_questions(banks, 10, mode=Mode.BUTTONS, recent={}, rng=random.Random(seed))
+        assert sorted(q.fact_key for q in picked) == ["f1", "f2", "f3"]
+
+
+def test_a_fact_seen_through_any_question_is_recent():
+    bank = _fact_bank("a", ["f1", "f1", "f2"])
+    picked = draw_questions([bank], 1, mode=Mode.BUTTONS, recent={"f1": 5.0}, rng=random.Random(4))
+    assert [q.fact for q in picked] == ["f2"]
+
+
+def test_questions_without_a_fact_are_their_own_fact():
+    picked = draw_questions([make_bank(4)], 4, mode=Mode.BUTTONS, recent={}, rng=random.Random(5))
+    assert {q.fact_key for q in picked} == {f"t/q{i}" for i in range(4)}
+
+
+def test_modes_and_true_false_decide_what_typed_rounds_draw():
+    both = Question(id="both", text="?", answers=("x",), distractors=("y",), bank_id="b")
+    buttons = Question(
+        id="buttons",
+        text="Which of these?",
+        answers=("x",),
+        distractors=("y",),
+        modes=frozenset({Mode.BUTTONS}),
+        bank_id="b",
+    )
+    typed = Question(
+        id="typed", text="?", answers=("x",), distractors=("y",), modes=frozenset({Mode.TYPED})
+    )
+    tf = Question(id="tf", text="True or false: x.", answers=("True",), distractors=("False",))
+    bank = Bank(id="b", title="B", questions=(both, buttons, typed, tf))
+    rng = random.Random(6)
+    typed_ids = {q.id for q in draw_questions([bank], 9, mode=Mode.TYPED, recent={}, rng=rng)}
+    button_ids = {q.id for q in draw_questions([bank], 9, mode=Mode.BUTTONS, recent={}, rng=rng)}
+    assert typed_ids == {"both", "typed"}
+    assert button_ids == {"both", "buttons", "tf"}

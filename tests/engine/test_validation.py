@@ -1,4 +1,5 @@
-from bot.engine.validation import build_bank, build_question
+from bot.engine.models import ALL_MODES, Mode
+from bot.engine.validation import build_bank, build_question, question_data
 
 
 def bank(**questions_and_more):
@@ -43,6 +44,12 @@ def test_each_rule_is_reported():
         "answers[1] is 1001 characters; the limit is 1000": good(answers=["Rome", "y" * 1001]),
         "must be easy, medium or hard": good(difficulty="brutal"),
         "must be a lowercase slug": good(id="Bad Id"),
+        "fact 'Rome!' must be a lowercase slug": good(fact="Rome!"),
+        "mode 'voice' must be buttons or typed": good(modes=["voice"]),
+        "'modes' must be a list": good(modes=[]),
+        "a true/false question cannot be typed": good(
+            answers=["True"], distractors=["False"], modes=["typed"]
+        ),
     }
     for expected, question in cases.items():
         found = messages(bank(questions=[question]))
@@ -91,3 +98,25 @@ def test_only_texts_that_can_be_buttons_are_held_to_a_label():
     typed_only = good(answers=["A long typed answer " * 10], distractors=[])
     for question in (alternates, typed_only):
         assert messages(bank(questions=[question])) == []
+
+
+def test_facts_and_modes_are_read_and_written_back():
+    report = build_bank(
+        bank(
+            questions=[
+                good(fact="capital-of-italy", modes=["buttons"]),
+                good(id="q2", modes="typed"),
+                good(id="q3", answers=["True"], distractors=["False"]),
+                good(id="q4"),
+            ]
+        ),
+        origin="x.yaml",
+    )
+    assert report.ok, report.problems
+    q1, q2, q3, q4 = report.bank.questions
+    assert (q1.fact, q1.modes) == ("capital-of-italy", frozenset({Mode.BUTTONS}))
+    assert q2.modes == frozenset({Mode.TYPED})
+    assert q3.modes == frozenset({Mode.BUTTONS})  # true/false: buttons only by default
+    assert (q4.fact, q4.modes, q4.fact_key) == (None, ALL_MODES, "b/q4")
+    assert question_data(q1)["modes"] == ["buttons"] and question_data(q1)["fact"] == q1.fact
+    assert "modes" not in question_data(q3) and "modes" not in question_data(q4)

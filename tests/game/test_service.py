@@ -2,11 +2,14 @@ import asyncio
 
 import pytest
 
+from bot.engine.clock import SystemClock
 from bot.engine.errors import NotAllowed, RoundAlreadyRunning, UnknownBank
-from bot.engine.models import Mode, Player
+from bot.engine.models import Bank, Mode, Player, Question
 from bot.engine.round import AskedQuestion, QuestionResult, Standing
 from bot.engine.rules import RoundSettings
+from bot.game.catalog import Catalog
 from bot.game.runner import run_round
+from bot.game.service import TriviaService
 from bot.game.session import Session
 from bot.storage.records import GameStatus, NewGame, Period
 
@@ -139,3 +142,35 @@ async def test_recent_questions_are_avoided_in_the_next_round(service):
     second = await start(service, settings=RoundSettings(questions=2, seconds=5))
     firsts = {q.key for q in first.round.questions}
     assert not firsts & {q.key for q in second.round.questions}
+
+
+async def test_a_fact_asked_from_one_bank_is_not_new_in_another(repo):
+    """Two banks ask the same fact; once one asked it, the other's question waits its turn."""
+
+    def bank(bank_id: str) -> Bank:
+        questions = [
+            Question(
+                id=f"{bank_id}-{n}",
+                text=f"Question {n}?",
+                answers=(f"answer {n}",),
+                distractors=("x", "y", "z"),
+                fact=f"fact-{n}",
+                bank_id=bank_id,
+            )
+            for n in range(3)
+        ]
+        return Bank(id=bank_id, title=bank_id, questions=tuple(questions))
+
+    service = TriviaService(repo, Catalog([bank("a"), bank("b")], repo), SystemClock())
+    try:
+        settings = RoundSettings(questions=2, seconds=5)
+        first = await start(service, settings=settings, banks=("a",))
+        await run_round(first, Scripted(), pause=0)
+        service.forget(first)
+        second = await start(service, settings=settings, banks=("b",))
+        asked = {q.fact for q in first.round.questions}
+        assert len(asked) == 2
+        assert second.round.questions[0].fact not in asked
+        assert {q.fact for q in second.round.questions} != asked
+    finally:
+        await service.shutdown()

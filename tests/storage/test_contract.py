@@ -194,5 +194,13 @@ async def test_recent_questions_per_channel(repo):
     g = await repo.create_game(game(channel=1))
     await repo.record_question(g, 1, "geo", "q1", NOW)
     await repo.record_question(g, 2, "geo", "q2", NOW + 5)
-    assert await repo.recent_questions(1) == {"geo/q1": NOW, "geo/q2": NOW + 5}
-    assert await repo.recent_questions(2) == {}
+    assert await repo.recent_facts(1) == {"geo/q1": NOW, "geo/q2": NOW + 5}
+    assert await repo.recent_facts(2) == {}
+
+
+async def test_a_fact_is_recent_once_any_of_its_questions_was_asked(repo):
+    g = await repo.create_game(game(channel=1))
+    await repo.record_question(g, 1, "geo", "q1", NOW, "capital-of-italy")
+    await repo.record_question(g, 2, "quiz", "rome", NOW + 5, "capital-of-italy")
+    await repo.record_question(g, 3, "geo", "q3", NOW + 7, "geo/q3")
+    assert await repo.recent_facts(1) == {"capital-of-italy": NOW + 5, "geo/q3": NOW + 7}

@@ -7,6 +7,7 @@ import stat
 import pytest
 
 from bot.storage.errors import DatabaseUnavailable
+from bot.storage.migrations import load_migrations
 from bot.storage.records import Period
 from bot.storage.sqlite import SQLiteRepository
 from tests.storage.test_contract import NOW, answer, game
@@ -19,7 +20,7 @@ async def test_migrates_from_empty_and_reopens(tmp_path):
     r = await SQLiteRepository.open(path)
     await r.close()
     con = sqlite3.connect(path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert con.execute("PRAGMA user_version").fetchone()[0] == len(load_migrations())
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {

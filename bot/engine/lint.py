@@ -1,0 +1,90 @@
+"""Warnings about banks that load fine but play unfairly: twin questions, choice wording."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from bot.engine.models import Bank, Mode, Question
+from bot.engine.normalize import compact, forms
+from bot.engine.validation import Problem
+
+# Wording that only makes sense with the choices on screen.
+CHOICE_WORDING = re.compile(
+    r"\b(?:which|what|who)(?: one| two)? of (?:these|those|the following|the options)\b"
+    r"|\bthe following\b|\b(?:none|all|both) of the above\b|\btrue or false\b"
+    r"|\b(?:pick|choose) (?:one|from)\b|\bwhich option\b",
+    re.IGNORECASE,
+)
+
+
+def _answer_keys(q: Question) -> set[str]:
+    return {compact(form) for answer in q.answers for form in forms(answer) if form}
+
+
+def _where(q: Question, banks: dict[str, Bank]) -> str:
+    bank = banks.get(q.bank_id)
+    return bank.origin or q.bank_id if bank else q.bank_id
+
+
+def twin_questions(banks: Sequence[Bank]) -> list[Problem]:
+    """Two facts with one answer and most distractors in common are likely one fact."""
+    by_id = {b.id: b for b in banks}
+    buckets: dict[str, list[Question]] = {}
+    for bank in banks:
+        for q in bank.questions:
+            if len(q.distractors) < 2 or q.is_true_false:
+                continue
+            for key in _answer_keys(q):
+                buckets.setdefault(key, []).append(q)
+    problems: list[Problem] = []
+    reported: set[tuple[str, str]] = set()
+    for group in buckets.values():
+        for i, later in enumerate(group):
+            for earlier in group[:i]:
+                pair = (earlier.key, later.key)
+                if earlier.fact_key == later.fact_key or pair in reported:
+                    continue
+                shared = {d.casefold() for d in earlier.distractors} & {
+                    d.casefold() for d in later.distractors
+                }
+                if 2 * len(shared) > min(len(earlier.distractors), len(later.distractors)):
+                    reported.add(pair)
+                    problems.append(
+                        Problem(
+                            _where(later, by_id),
+                            later.line,
+                            later.id,
+                            f"same answer '{later.answers[0]}' and {len(shared)} of the same "
+                            f"distractors as '{earlier.key}' ({_where(earlier, by_id)}:"
+                            f"{earlier.line}) but another fact; give both one `fact:` "
+                            "or tell them apart",
+                        )
+                    )
+    return problems
+
+
+def choice_wording(banks: Iterable[Bank]) -> list[Problem]:
+    """A typed round shows no choices, so "which of these" has nothing to point at."""
+    problems: list[Problem] = []
+    for bank in banks:
+        for q in bank.questions:
+            if Mode.TYPED not in q.modes or q.is_true_false:
+                continue
+            match = CHOICE_WORDING.search(q.text)
+            if match:
+                problems.append(
+                    Problem(
+                        bank.origin or bank.id,
+                        q.line,
+                        q.id,
+                        f"'{match.group(0)}' needs the choices on screen, but the question is "
+                        "open to typed rounds; reword it or add `modes: [buttons]`",
+                    )
+                )
+    return problems
+
+
+def bank_warnings(banks: Sequence[Bank]) -> list[Problem]:
+    """Everything `banks check` warns about, across all the banks it was given."""
+    return [*twin_questions(banks), *choice_wording(banks)]
