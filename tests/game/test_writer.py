@@ -68,3 +68,16 @@ async def test_failed_batches_are_retried_and_write_waits_until_durable() -> Non
     await done
     assert [r.player_id for r in repo.rows] == [3]
     await writer.close()
+
+
+async def test_in_a_burst_a_young_batch_waits_for_the_next_click() -> None:
+    """Right after a commit, a click that follows 0.2 ms later joins the same commit."""
+    repo = SlowRepo()
+    writer = AnswerWriter(repo)  # type: ignore[arg-type]
+    await writer.submit([row(1)])
+    first = writer.submit([row(2)])
+    await asyncio.sleep(0.0002)
+    second = writer.submit([row(3)])
+    await asyncio.gather(first, second)
+    assert repo.batches == 2  # the lone first click, then both burst clicks together
+    await writer.close()
