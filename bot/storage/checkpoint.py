@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -14,6 +15,8 @@ log = logging.getLogger(__name__)
 MIN_INTERVAL_S = 0.1
 # below this the log is left to grow: a restart is worth its write lock only past it
 RESTART_AFTER_FRAMES = 1000
+# a restart that finds the writer mid-commit is tried again this often, this many times
+RESTART_TRIES, RESTART_RETRY_S = 5, 0.002
 # past this (about 100 MB of log) the restart waits for the writer's turn
 FORCE_RESTART_FRAMES = 25_000
 
@@ -87,18 +90,26 @@ class Checkpointer:
         checkpoint caught up; back-to-back commits never leave it that moment, and the log
         grew without bound. So once caught up, a RESTART checkpoint takes the write lock if
         it is free right now (timeout 0: never waiting on a commit) and hands the next
-        commit an empty log. Past FORCE_RESTART_FRAMES it waits for the writer's turn
-        instead, so the log stays bounded even under commits that never pause.
+        commit an empty log; if a commit holds it, the thread catches up and tries again.
+        Past FORCE_RESTART_FRAMES it waits for the writer's turn instead, so the log stays
+        bounded even under commits that never pause.
         """
-        _, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()[0]
-        self.checkpoints += 1
-        if frames < RESTART_AFTER_FRAMES or copied < frames:
-            return
-        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()[0]
-        if busy and frames >= FORCE_RESTART_FRAMES:
+        for attempt in range(RESTART_TRIES):
+            _, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()[0]
+            self.checkpoints += 1
+            if frames < RESTART_AFTER_FRAMES:
+                return
+            if copied == frames:
+                busy, _, _ = conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()[0]
+                if not busy:
+                    self.restarts += 1
+                    return
+            if attempt < RESTART_TRIES - 1:
+                time.sleep(RESTART_RETRY_S)  # the writer is mid-commit: try again between two
+        if frames >= FORCE_RESTART_FRAMES:
             conn.execute("PRAGMA busy_timeout = 2000")
             try:
                 busy, _, _ = conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()[0]
             finally:
                 conn.execute("PRAGMA busy_timeout = 0")
-        self.restarts += 0 if busy else 1
+            self.restarts += 0 if busy else 1
