@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import Outcome, Row, cpu_seconds, median, pct
+from bench.common import Outcome, Row, cpu_seconds, lift_limits, median, pct
 from tests.fakediscord import FakeChannel, FakeDiscord, FakeInteraction, FakeMessage, FakeUser
 from tests.faults.conftest import BotProcess, Server, add_server, child_env, title
 
@@ -174,6 +174,7 @@ async def our_rig(players: int, channels: int, tmp: Path) -> AsyncIterator[Rig]:
     async with FakeDiscord(channel_rate_limit=None) as fake:
         server, chans = build_world(fake, players, channels)
         bot = ProductionBot(fake, tmp, server.guild)
+        await lift_limits(bot.db, [server.guild.id])
         await bot.start()
         assert bot.proc is not None
         try:

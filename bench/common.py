@@ -152,3 +152,20 @@ def markdown_table(rows: Sequence[Row]) -> str:
     for c in table_cells(rows):
         out.append("| " + " | ".join(v.replace("|", "\\|") for v in c) + " |")
     return "\n".join(out)
+
+
+async def lift_limits(db: Path, guild_ids: Iterable[int]) -> None:
+    """Benchmarks start rounds in hundreds of channels of one server, by one member: its
+    admins lift the abuse limits first, as /trivia-admin settings would."""
+    from bot.discord_front.cooldowns import DEFAULTS, ROUNDS
+    from bot.storage.sqlite import SQLiteRepository
+
+    repo = await SQLiteRepository.open(db)
+    try:
+        for guild_id in guild_ids:
+            for action in DEFAULTS:
+                await repo.save_guild_limit(guild_id, f"{action}.member", 0)
+                await repo.save_guild_limit(guild_id, f"{action}.server", 0)
+            await repo.save_guild_limit(guild_id, ROUNDS, 100_000)
+    finally:
+        await repo.close()

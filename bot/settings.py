@@ -45,6 +45,8 @@ class Settings:
             raise SettingsError(f"TRIVIA_DB is a PostgreSQL server ({self.database}), not a file")
         return self.database.path
 
+    rest_rate: float = 45.0  # the bot's own REST requests per second (Discord allows 50)
+
     def __repr__(self) -> str:
         token = "set" if self.discord_token else "unset"
         return (
@@ -119,7 +121,21 @@ def load_settings(
         gateway_url=get("TRIVIA_DISCORD_GATEWAY"),
         shards=_shards(get("TRIVIA_SHARD_COUNT"), get("TRIVIA_SHARDS")),
         banks_from_env=get("TRIVIA_BANKS") is not None,
+        rest_rate=_rate(get("TRIVIA_REST_RATE")),
     )
+
+
+def _rate(value: str | None) -> float:
+    """Only a bot whose global limit Discord raised should set this above 45."""
+    if value is None:
+        return 45.0
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = 0.0
+    if not rate > 0:
+        raise SettingsError(f"TRIVIA_REST_RATE must be requests per second above 0, not '{value}'")
+    return rate
 
 
 def _shards(count: str | None, shards: str | None) -> ShardRange:

@@ -46,6 +46,9 @@ class ConsolePresenter:
         self.out.write(("\r\033[K" if self.tty else "") + text + "\n")
         self.out.flush()
 
+    async def ready(self, session: Session) -> None:
+        """Nothing to wait for in a terminal."""
+
     async def question(self, session: Session, asked: AskedQuestion) -> None:
         bank = session.banks_by_id.get(asked.question.bank_id)
         self.say(question_text(asked, bank.title if bank else asked.question.bank_id))

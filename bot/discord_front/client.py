@@ -10,8 +10,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.banks.offload import Checker
 from bot.discord_front import groups
 from bot.discord_front.components import Dialogs, shows_custom_id
+from bot.discord_front.cooldowns import Cooldowns
+from bot.discord_front.pacing import Pacer
 from bot.discord_front.replies import private
 from bot.engine.errors import TriviaError
 from bot.game.service import TriviaService
@@ -65,6 +68,10 @@ class TriviaBot(commands.AutoShardedBot):
         self.question_pause = question_pause
         self.rounds: Rounds | None = None  # set in setup_hook; messages and clicks go to it
         self.dialogs = Dialogs()
+        self.cooldowns = Cooldowns(self.repo)
+        self.checker = Checker()  # import files are checked in a child process
+        self.pacer = Pacer(settings.rest_rate)
+        self.http.request = self.pacer.wrap(self.http.request)  # type: ignore[method-assign]
         self.tree.on_error = self.on_tree_error
 
     async def login(self, token: str) -> None:

@@ -116,8 +116,9 @@ def standings_embed(standings: Sequence[Standing], stop_reason: str | None) -> d
 
 
 def board_embed(
-    rows: Sequence[BoardRow], *, title: str, page: int, pages: int, me: PlayerStats | None
+    rows: Sequence[BoardRow], *, title: str, page: int, pages: int, you: str | None
 ) -> discord.Embed:
+    """`you`: the rank of whoever asked for the board, kept as it is on every page."""
     lines = [
         f"**{r.rank}.** {safe(r.name, 64)} · {r.points} pts · {r.correct}/{r.answered} right"
         for r in rows
@@ -127,8 +128,8 @@ def board_embed(
         description="\n".join(lines) or "No answers recorded yet.",
         colour=BLURPLE,
     )
-    if me is not None:
-        embed.add_field(name="You", value=f"#{me.rank} · {me.points} pts", inline=False)
+    if you is not None:
+        embed.add_field(name="You", value=you, inline=False)
     embed.set_footer(text=f"Page {page + 1}/{max(pages, 1)}")
     return limits.fit_embed(embed)
 

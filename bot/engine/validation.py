@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -18,6 +18,11 @@ MAX_EXPLANATION = 1000
 MAX_HINT = 200
 MAX_TITLE = 100
 MAX_ID = 40
+# A round shows one answer and three distractors; more only add variety. The caps bound the
+# judge calls that validation makes (one per distractor, each against every answer).
+MAX_ANSWERS = 20
+MAX_DISTRACTORS = 10
+_MAX_CHOICES = {"answers": MAX_ANSWERS, "distractors": MAX_DISTRACTORS}
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 BANK_KEYS = frozenset({"id", "title", "description", "sources", "questions"})
@@ -171,6 +176,10 @@ def _choices(
         raw = [raw]
     if not isinstance(raw, list):
         c.add((*path, key), f"'{key}' must be a list of texts", qid)
+        return []
+    cap = _MAX_CHOICES[key]
+    if len(raw) > cap:
+        c.add((*path, key), f"'{key}' lists {len(raw)}; a question may have at most {cap}", qid)
         return []
     out: list[str] = []
     seen: set[str] = set()
@@ -370,6 +379,35 @@ def _modes_data(q: Question) -> list[str] | None:
     return None if modes == default else [m.value for m in Mode if m in modes]
 
 
+def question_from_data(data: Mapping[str, Any], *, bank_id: str) -> Question:
+    """Rebuild a question stored by `question_data`, which was validated when it was stored.
+
+    No checks and no judge calls: a server's questions are rebuilt after every restart and
+    every change, and validating them again cost seconds per rebuild for a large bank.
+    """
+    distractors = data.get("distractors") or ()
+    question = Question(
+        id=str(data["id"]),
+        text=str(data["question"]),
+        answers=tuple(str(a) for a in data["answers"]),
+        distractors=tuple(str(d) for d in distractors),
+        difficulty=_DIFFICULTIES[str(data.get("difficulty", Difficulty.MEDIUM.value))],
+        category=data.get("category"),
+        source=data.get("source"),
+        evidence=data.get("evidence"),
+        explanation=data.get("explanation"),
+        hint=data.get("hint"),
+        fact=data.get("fact"),
+        bank_id=bank_id,
+    )
+    modes = data.get("modes")
+    if modes is not None:
+        return replace(question, modes=frozenset(_MODES[str(m)] for m in modes))
+    if question.is_true_false:
+        return replace(question, modes=frozenset({Mode.BUTTONS}))
+    return question
+
+
 def _sources(c: _Collector, raw: Any) -> list[Source]:
     if raw is None:
         return []
@@ -395,9 +433,18 @@ def _sources(c: _Collector, raw: Any) -> list[Source]:
 
 
 def build_bank(
-    data: Any, *, origin: str, line_of: LineOf = no_lines, guild_id: int | None = None
+    data: Any,
+    *,
+    origin: str,
+    line_of: LineOf = no_lines,
+    guild_id: int | None = None,
+    checked: Sequence[Question] | None = None,
 ) -> BankReport:
-    """Validate a parsed bank; keeps its valid questions even when some are bad."""
+    """Validate a parsed bank; keeps its valid questions even when some are bad.
+
+    `checked`: questions validated one by one already (imports), used instead of
+    data["questions"]; only their sources are checked against the bank's, no judge calls.
+    """
     c = _Collector(origin, line_of)
     if not isinstance(data, Mapping):
         c.add((), "a bank file must be a mapping with id, title and questions")
@@ -415,7 +462,15 @@ def build_bank(
     source_ids = frozenset(s.id for s in sources)
     raw_questions = data.get("questions")
     questions: list[Question] = []
-    if not isinstance(raw_questions, list) or not raw_questions:
+    if checked is not None:
+        for i, done in enumerate(checked):
+            if done.source is not None and done.source not in source_ids:
+                path: Path = ("questions", i, "source")
+                c.add(path, f"source '{done.source}' is not listed in the bank's sources", done.id)
+            else:
+                questions.append(done)
+        raw_questions = []
+    elif not isinstance(raw_questions, list) or not raw_questions:
         c.add(("questions",) if "questions" in data else (), "'questions' must be a non-empty list")
         raw_questions = []
     seen: dict[str, int] = {}

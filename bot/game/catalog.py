@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from bot.engine.errors import UnknownBank
 from bot.engine.models import Bank, Question
-from bot.engine.validation import build_question
+from bot.engine.validation import question_from_data
 from bot.storage.repository import Repository
 
 # Console play has no server; its games are stored under this guild id.
@@ -32,21 +32,16 @@ class Catalog:
             return cached
         grouped: dict[str, list[Question]] = {}
         for row in await self._repo.custom_questions(guild_id):
-            data = json.loads(row.data)
-            # the source was checked against the imported file's sources when it was stored
-            source = data.get("source") if isinstance(data, dict) else None
-            question, problems = build_question(
-                data,
-                bank_id=row.bank_id,
-                source_ids=frozenset({source}) if isinstance(source, str) else frozenset(),
-            )
-            if question is None:
+            # validated when it was stored; rebuilt as it is, with no judge calls
+            try:
+                question = question_from_data(json.loads(row.data), bank_id=row.bank_id)
+            except (ValueError, KeyError, TypeError) as exc:
                 log.error(
-                    "guild %d: stored question %s/%s no longer loads: %s",
+                    "guild %d: stored question %s/%s no longer loads: %r",
                     guild_id,
                     row.bank_id,
                     row.question_id,
-                    "; ".join(p.message for p in problems),
+                    exc,
                 )
                 continue
             grouped.setdefault(row.bank_id, []).append(question)
@@ -65,6 +60,7 @@ class Catalog:
         return banks
 
     def invalidate(self, guild_id: int) -> None:
+        """After a change, or when the bot leaves the server."""
         self._custom.pop(guild_id, None)
 
     async def available(self, guild_id: int) -> list[Bank]:

@@ -72,42 +72,50 @@ class CustomQuestions:
             raise TriviaError(
                 "That question can't be added:\n" + "\n".join(f"- {p.message}" for p in problems)
             )
-        await self.store(guild_id, actor_id, bank_id, [built], action="add-question")
+        item = (built.id, json.dumps(question_data(built)))
+        await self.store(guild_id, actor_id, bank_id, [item], action="add-question")
         return built
 
-    async def store(
-        self,
-        guild_id: int,
-        actor_id: int,
-        bank_id: str,
-        questions: Sequence[Question],
-        *,
-        action: str,
-    ) -> Added:
-        """All or nothing: any clash with a stored id rejects the whole batch."""
+    async def check_batch(self, guild_id: int, bank_id: str, question_ids: Sequence[str]) -> None:
+        """What would refuse a batch: run by a dry run too, so it never promises what fails."""
         self._check_bank_id(bank_id)
         stored = await self.repo.custom_questions(guild_id)
-        if len(stored) + len(questions) > MAX_CUSTOM_PER_GUILD:
-            raise TriviaError(f"A server can hold at most {MAX_CUSTOM_PER_GUILD} questions.")
+        if len(stored) + len(question_ids) > MAX_CUSTOM_PER_GUILD:
+            raise TriviaError(
+                f"A server can hold at most {MAX_CUSTOM_PER_GUILD} questions; this one has "
+                f"{len(stored)}, and the file adds {len(question_ids)}."
+            )
         taken = {r.question_id for r in stored if r.bank_id == bank_id}
-        clashes = sorted(q.id for q in questions if q.id in taken)
+        clashes = sorted(qid for qid in question_ids if qid in taken)
         if clashes:
             raise TriviaError(
                 f"Bank '{bank_id}' already has questions with these ids: "
                 + ", ".join(clashes[:10])
                 + ". Nothing was imported."
             )
+
+    async def store(
+        self,
+        guild_id: int,
+        actor_id: int,
+        bank_id: str,
+        items: Sequence[tuple[str, str]],
+        *,
+        action: str,
+    ) -> Added:
+        """All or nothing: `items` are (question id, validated JSON data) pairs."""
+        ids = [qid for qid, _ in items]
+        await self.check_batch(guild_id, bank_id, ids)
         now = self.clock.now()
         rows = [
-            CustomQuestionRow(guild_id, bank_id, q.id, json.dumps(question_data(q)), actor_id, now)
-            for q in questions
+            CustomQuestionRow(guild_id, bank_id, qid, data, actor_id, now) for qid, data in items
         ]
         await self.repo.add_custom_questions(rows)
         await self.repo.audit(
             AuditEntry(guild_id, actor_id, action, f"{len(rows)} question(s) into {bank_id}", now)
         )
         self.catalog.invalidate(guild_id)
-        return Added(bank_id, tuple(q.id for q in questions))
+        return Added(bank_id, tuple(ids))
 
     async def remove(self, guild_id: int, actor_id: int, bank_id: str, question_id: str) -> None:
         if not await self.repo.remove_custom_question(guild_id, bank_id, question_id):

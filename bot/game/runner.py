@@ -15,6 +15,9 @@ log = logging.getLogger(__name__)
 class Presenter(Protocol):
     """What a front-end does at each step; it translates, the runner decides."""
 
+    async def ready(self, session: Session) -> None:
+        """Wait until the next question can be shown; its time starts after this."""
+
     async def question(self, session: Session, asked: AskedQuestion) -> None: ...
     async def hint(self, session: Session, asked: AskedQuestion, level: int) -> None: ...
     async def reveal(self, session: Session, result: QuestionResult) -> None: ...
@@ -59,6 +62,9 @@ async def run_round(session: Session, presenter: Presenter, *, pause: float = 3.
     """Ask every question; any failure of the front-end ends the round, saved as stopped."""
     try:
         while session.round.has_next and not session.stop_requested:
+            await presenter.ready(session)
+            if session.stop_requested:
+                break
             asked = await session.ask()
             await presenter.question(session, asked)
             reason = await wait_for_close(session, presenter, asked)

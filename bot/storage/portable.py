@@ -109,6 +109,39 @@ _REMOVE_CUSTOM = (
     "DELETE FROM custom_questions WHERE guild_id = ? AND bank_id = ? AND question_id = ?"
 )
 _AUDIT = "INSERT INTO audit_log (guild_id, actor_id, action, detail, at) VALUES (?, ?, ?, ?, ?)"
+_GUILD_LIMITS = "SELECT name, value FROM guild_limits WHERE guild_id = ?"
+_SAVE_LIMIT = (
+    "INSERT INTO guild_limits (guild_id, name, value) VALUES (?, ?, ?) "
+    "ON CONFLICT (guild_id, name) DO UPDATE SET value = excluded.value"
+)
+_DROP_LIMIT = "DELETE FROM guild_limits WHERE guild_id = ? AND name = ?"
+_DEPARTED = (
+    "INSERT INTO departed_guilds (guild_id, left_at) VALUES (?, ?) "
+    "ON CONFLICT (guild_id) DO NOTHING"
+)
+_BACK = "DELETE FROM departed_guilds WHERE guild_id = ?"
+_DEPARTED_BEFORE = "SELECT guild_id FROM departed_guilds WHERE left_at < ? ORDER BY guild_id"
+# a name goes with its last server: kept while another server still counts the player
+_PURGE_NAMES = (
+    "DELETE FROM players WHERE id IN (SELECT player_id FROM player_totals WHERE guild_id = ?) "
+    "AND NOT EXISTS (SELECT 1 FROM player_totals t WHERE t.player_id = players.id "
+    "AND t.guild_id <> ?)"
+)
+# every table keyed by server, answers before their games (which cascade to their questions)
+_PURGE = tuple(
+    f"DELETE FROM {table} WHERE guild_id = ?"  # noqa: S608 - our own table names
+    for table in (
+        "answers",
+        "player_totals",
+        "player_week_totals",
+        "games",
+        "guild_settings",
+        "guild_limits",
+        "custom_questions",
+        "audit_log",
+        "departed_guilds",
+    )
+)
 _CONSISTENCY = {
     "player_totals": (
         "WITH a AS (SELECT guild_id, player_id, SUM(points) AS points, SUM(correct) AS correct, "
@@ -351,6 +384,33 @@ class PortableSql:
     async def audit_log(self, guild_id: int, limit: int = 50) -> list[AuditEntry]:
         rows = await self._all(_AUDIT_LOG, (guild_id, limit))
         return [AuditEntry(*r) for r in rows]
+
+    async def guild_limits(self, guild_id: int) -> dict[str, float]:
+        rows = await self._all(_GUILD_LIMITS, (guild_id,))
+        return {name: float(value) for name, value in rows}
+
+    async def save_guild_limit(self, guild_id: int, name: str, value: float | None) -> None:
+        """None goes back to the default."""
+        if value is None:
+            await self._execute([(_DROP_LIMIT, (guild_id, name))])
+        else:
+            await self._execute([(_SAVE_LIMIT, (guild_id, name, value))])
+
+    async def mark_guild_departed(self, guild_id: int, left_at: float | None) -> None:
+        """The bot left a server at `left_at`, or (None) was invited back."""
+        if left_at is None:
+            await self._execute([(_BACK, (guild_id,))])
+        else:
+            await self._execute([(_DEPARTED, (guild_id, left_at))])
+
+    async def purge_departed_guilds(self, left_before: float) -> list[int]:
+        """Delete everything stored for servers the bot left before `left_before`."""
+        gone = [int(r[0]) for r in await self._all(_DEPARTED_BEFORE, (left_before,))]
+        for guild_id in gone:
+            await self._execute(
+                [(_PURGE_NAMES, (guild_id, guild_id)), *((sql, (guild_id,)) for sql in _PURGE)]
+            )
+        return gone
 
     # -- operations -----------------------------------------------------------
 

@@ -14,6 +14,7 @@ import pytest
 
 from bot.app import App, open_app
 from bot.discord_front.client import TriviaBot
+from bot.discord_front.cooldowns import NO_LIMITS, Cooldowns
 from bot.settings import Settings
 from bot.storage.records import AnswerRow, GameStatus, NewGame, Participant
 from bot.storage.sqlite import SQLiteRepository
@@ -92,6 +93,9 @@ async def running_bot(
         bot = TriviaBot(
             service=app.service, settings=settings, question_pause=0.05, guild_ready_timeout=0.05
         )
+        # the abuse limits are tested on their own (test_limits.py); here they would only slow
+        # tests that start many rounds and read many boards
+        bot.cooldowns = Cooldowns(app.repo, defaults=NO_LIMITS, max_rounds=1000)
         async with run_bot(fake, bot):
             for guild in guilds:
                 await bot.sync_to(guild.id)

@@ -146,15 +146,17 @@ async def test_leaderboard_pages_periods_scopes_and_stats_after_two_rounds(fake,
         assert all(c.startswith("trivia:lb:") for c in msg.custom_ids())
 
         nxt = await fake.click_button(msg, None, last, label="Next")
-        assert (await nxt.response()).type == 7  # the board message itself is edited
-        assert len(msg.revisions) == 1 and footer(msg) == "Page 2/2"
+        assert (await nxt.response()).type == 6  # deferred, then the board itself is edited
+        await edited(fake, msg, 2)  # the first filled the deferred reply
+        assert len(msg.revisions) == 2 and footer(msg) == "Page 2/2"
         assert board_lines(msg) == [
             (i, name_of[p], pts) for i, (p, pts) in enumerate(board[10:], 11)
         ]
         assert enabled(msg) == ["Previous"] and you(msg) == "#14 · 0 pts"
         prev = await fake.click_button(msg, None, last, label="Previous")
         await prev.response()
-        assert footer(msg) == "Page 1/2" and len(board_lines(msg)) == 10 and len(msg.revisions) == 2
+        await edited(fake, msg, 3)
+        assert footer(msg) == "Page 1/2" and len(board_lines(msg)) == 10 and len(msg.revisions) == 3
 
         # this week: the veteran's old game does not count
         week = expected_board(tmp_path, [a.guild.id], "week")
@@ -168,6 +170,7 @@ async def test_leaderboard_pages_periods_scopes_and_stats_after_two_rounds(fake,
         ]
         assert you(weekly) == "#13 · 0 pts" and footer(weekly) == "Page 1/2"
         await (await fake.click_button(weekly, None, last, label="Next")).response()
+        await edited(fake, weekly, 2)
         assert [r[0] for r in board_lines(weekly)] == [11, 12, 13]
 
         # global: the other server's player joins the board
@@ -240,6 +243,11 @@ async def test_leaderboard_pages_periods_scopes_and_stats_after_two_rounds(fake,
     fake.assert_no_violations()
 
 
+async def edited(fake, msg, revisions: int) -> None:
+    """A page click is deferred first; the board is edited just after."""
+    await fake.wait_for(lambda: len(msg.revisions) >= revisions, what="the board's edit")
+
+
 async def test_board_buttons_still_page_after_a_restart(fake, tmp_path):
     """Paging state lives in the custom_id, so an old board pages after the bot restarts."""
     s = add_server(fake, "one", tuple(f"p{i:02d}" for i in range(1, 13)))
@@ -252,7 +260,8 @@ async def test_board_buttons_still_page_after_a_restart(fake, tmp_path):
         assert footer(msg) == "Page 1/2" and you(msg) == "#1 · 1000 pts"
     async with running_bot(fake, settings, s.guild):
         await (await fake.click_button(msg, None, s.players[11], label="Next")).response()
+        await edited(fake, msg, 2)
         assert footer(msg) == "Page 2/2"
         assert board_lines(msg) == [(11, "p11", 900), (12, "p12", 890)]
-        assert you(msg) == "#12 · 890 pts"  # the board shows whoever pressed
+        assert you(msg) == "#1 · 1000 pts"  # still who asked for the board, not who pressed
     fake.assert_no_violations()

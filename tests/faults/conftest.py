@@ -23,6 +23,7 @@ import pytest
 from bot.app import App, open_app
 from bot.banks.loader import load_banks
 from bot.discord_front.client import TriviaBot
+from bot.discord_front.cooldowns import NO_LIMITS, Cooldowns
 from bot.engine.models import Player
 from bot.game.session import Session
 from bot.settings import Settings
@@ -131,6 +132,9 @@ async def running_bot(
             question_pause=question_pause,
             guild_ready_timeout=0.05,
         )
+        # the abuse limits are tested on their own (test_limits.py); here they would only slow
+        # tests that start many rounds and read many boards
+        bot.cooldowns = Cooldowns(app.repo, defaults=NO_LIMITS, max_rounds=1000)
         async with run_bot(fake, bot):
             for guild in guilds:
                 await bot.sync_to(guild.id)

@@ -245,6 +245,9 @@ class _Players:
         )
         self.acknowledged += 2
 
+    async def ready(self, session: Session) -> None:
+        return None
+
     async def hint(self, session: Session, asked: AskedQuestion, level: int) -> None:
         return None
 

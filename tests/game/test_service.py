@@ -24,6 +24,9 @@ class Scripted:
         self.events: list[str] = []
         self.fail_on_reveal = fail_on_reveal
 
+    async def ready(self, session: Session) -> None:
+        return None
+
     async def question(self, session: Session, asked: AskedQuestion) -> None:
         self.events.append(f"q{asked.number}")
         wrong = (asked.correct_index + 1) % len(asked.choices)

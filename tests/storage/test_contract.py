@@ -204,3 +204,46 @@ async def test_a_fact_is_recent_once_any_of_its_questions_was_asked(repo):
     await repo.record_question(g, 2, "quiz", "rome", NOW + 5, "capital-of-italy")
     await repo.record_question(g, 3, "geo", "q3", NOW + 7, "geo/q3")
     assert await repo.recent_facts(1) == {"capital-of-italy": NOW + 5, "geo/q3": NOW + 7}
+
+
+async def test_guild_limits_are_saved_per_server_and_reset(repo):
+    assert await repo.guild_limits(10) == {}
+    await repo.save_guild_limit(10, "start.member", 5)
+    await repo.save_guild_limit(10, "start.member", 7.5)
+    await repo.save_guild_limit(10, "rounds.max", 3)
+    assert await repo.guild_limits(10) == {"start.member": 7.5, "rounds.max": 3.0}
+    assert await repo.guild_limits(20) == {}
+    await repo.save_guild_limit(10, "start.member", None)
+    assert await repo.guild_limits(10) == {"rounds.max": 3.0}
+
+
+async def test_a_departed_server_is_purged_after_the_grace_period_only(repo):
+    """Everything keyed by the server goes; a player another server counts keeps a name."""
+    for guild in (10, 20):
+        g = await repo.create_game(game(guild=guild, channel=guild * 10))
+        await repo.record_question(g, 1, "geo", "q1", NOW)
+        await repo.record_answers([answer(g, 1, 1, 900, guild=guild)])
+        await repo.end_game(g, GameStatus.FINISHED, NOW, [Participant(1, 1, True)])
+        await repo.record_answers([answer(g, 2, guild, 500, guild=guild)])  # each its own player
+        await repo.save_guild_settings(GuildSettingsRow(guild, 5), NOW)
+        await repo.save_guild_limit(guild, "rounds.max", 2)
+        await repo.add_custom_questions([CustomQuestionRow(guild, "ours", "q", "{}", 1, NOW)])
+        await repo.audit(AuditEntry(guild, 1, "settings", "", NOW))
+    await repo.mark_guild_departed(10, NOW)
+    await repo.mark_guild_departed(20, NOW)
+    await repo.mark_guild_departed(20, None)  # invited back before the purge
+    assert await repo.purge_departed_guilds(NOW) == []  # not yet past the grace period
+    assert await repo.purge_departed_guilds(NOW + 1) == [10]
+    assert await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW) == []
+    assert await repo.custom_questions(10) == [] and await repo.audit_log(10) == []
+    assert await repo.guild_limits(10) == {} and (await repo.guild_settings(10)).questions is None
+    assert await repo.running_game(100) is None and await repo.recent_facts(100) == {}
+    assert await repo.player_stats(None, 10, period=Period.ALL_TIME, now=NOW) is None
+    kept = await repo.player_stats(None, 1, period=Period.ALL_TIME, now=NOW)
+    assert kept is not None and kept.name == "P1" and kept.points == 900
+    assert [r.player_id for r in await repo.leaderboard(20, period=Period.ALL_TIME, now=NOW)] == [
+        1,
+        20,
+    ]
+    assert await repo.check_consistency() == []
+    assert await repo.purge_departed_guilds(NOW + 1) == []

@@ -25,12 +25,12 @@ from bot.engine.validation import (
     Problem,
     build_bank,
     build_question,
-    question_data,
 )
 
 FORMATS = ("red", "opentdb", "csv", "yaml")
 MAX_DESCRIPTION = 300
 PLACEHOLDER_ID = "imported"
+MAX_ENTRIES = 5000  # also what one server may hold (bot/game/custom.py)
 
 Reader = Callable[[str, str], Parsed]
 READERS: dict[str, Reader] = {
@@ -81,6 +81,11 @@ def import_questions(
     if chosen not in READERS:
         raise BankImportError(f"unknown format '{chosen}' (one of: {', '.join(FORMATS)})")
     parsed = READERS[chosen](text, encoding)
+    if len(parsed.entries) > MAX_ENTRIES:
+        raise BankImportError(
+            f"the file has {len(parsed.entries):,} questions; one import may hold at most "
+            f"{MAX_ENTRIES:,} (a server holds at most {MAX_ENTRIES:,}); split the file"
+        )
     return _build(parsed, chosen, bank_id=bank_id, title=title, origin=filename)
 
 
@@ -242,20 +247,18 @@ def _bank(
     if not kept:
         return None, []
     own_title = _title(parsed.title, bank_id)
-    questions = [question_data(q) for _, q in kept]
+    checked = [q for _, q in kept]
     sources = parsed.sources
     if sources is None and parsed.outlet:
         # the format names its publisher: one source, so every reveal carries a source line
         sources = [{"id": bank_id, "title": parsed.source_title or own_title}]
         sources[0]["outlet"] = parsed.outlet
-        for q in questions:
-            q.setdefault("source", bank_id)
+        checked = [q if q.source else replace(q, source=bank_id) for q in checked]
     data = {
         "id": bank_id,
         "title": title.strip() if title else own_title,
         "description": _clip(parsed.description, MAX_DESCRIPTION),
         "sources": sources,
-        "questions": questions,
     }
 
     def line_of(path: Path) -> int:
@@ -263,7 +266,8 @@ def _bank(
             return kept[path[1]][0].line_of(path[2:])
         return parsed.line_of(path)
 
-    report = build_bank(data, origin=origin, line_of=line_of)
+    # each question was validated once already; validating it again doubled the judge calls
+    report = build_bank(data, origin=origin, line_of=line_of, checked=checked)
     entry_of = {q.id: e.number for e, q in kept}
     problems = [
         ImportProblem(entry_of.get(p.question_id or ""), p.line, p.message) for p in report.problems

@@ -10,9 +10,10 @@ from discord.ext import commands
 
 from bot.discord_front import groups, limits
 from bot.discord_front.components import Dialog
+from bot.discord_front.cooldowns import DEFAULTS, ROUNDS
 from bot.discord_front.permissions import guild_of, require_admin
 from bot.discord_front.replies import private
-from bot.engine.errors import NotAllowed
+from bot.engine.errors import NotAllowed, TriviaError
 from bot.engine.rules import parse_mode
 from bot.storage.records import AuditEntry, GuildSettingsRow
 
@@ -91,6 +92,10 @@ class Admin(commands.Cog):
     seconds="Seconds per question",
     mode="Default answer mode",
     manager_role="Role that may use /trivia-admin besides Manage Server",
+    cooldown="Which action member_seconds and server_seconds set the cooldowns of",
+    member_seconds="Seconds one member waits between two uses of that action (0: none)",
+    server_seconds="Seconds the whole server waits between two uses of it (0: none)",
+    max_rounds="Rounds that may run at once in this server",
 )
 async def settings(
     interaction: discord.Interaction[Any],
@@ -98,6 +103,10 @@ async def settings(
     seconds: app_commands.Range[int, 5, 120] | None = None,
     mode: Literal["buttons", "typed"] | None = None,
     manager_role: discord.Role | None = None,
+    cooldown: Literal["start", "board", "page", "import"] | None = None,
+    member_seconds: app_commands.Range[int, 0, 3600] | None = None,
+    server_seconds: app_commands.Range[int, 0, 3600] | None = None,
+    max_rounds: app_commands.Range[int, 1, 500] | None = None,
 ) -> None:
     bot: TriviaBot = interaction.client
     await require_admin(interaction, bot.repo)
@@ -128,14 +137,58 @@ async def settings(
         await bot.repo.audit(
             AuditEntry(guild_id, interaction.user.id, "settings", detail, bot.service.clock.now())
         )
+    limits_changed = await save_limits(
+        bot, interaction, cooldown, member_seconds, server_seconds, max_rounds
+    )
     effective = await bot.service.settings_for(guild_id)
     role = f"<@&{row.manager_role_id}>" if row.manager_role_id else "none (Manage Server only)"
     text = (
-        ("Saved. " if changes else "") + f"Questions per round: {effective.questions}\n"
+        ("Saved. " if changes or limits_changed else "")
+        + f"Questions per round: {effective.questions}\n"
         f"Seconds per question: {effective.seconds:g}\nMode: {effective.mode.value}\n"
-        f"Manager role: {role}"
+        f"Manager role: {role}\n" + await limits_text(bot, guild_id)
     )
     await private(interaction, limits.cut(text, limits.CONTENT))
+
+
+async def save_limits(
+    bot: TriviaBot,
+    interaction: discord.Interaction[Any],
+    cooldown: str | None,
+    member_seconds: int | None,
+    server_seconds: int | None,
+    max_rounds: int | None,
+) -> bool:
+    """The abuse limits: cooldowns per action, and the cap on rounds at once."""
+    guild_id = guild_of(interaction)
+    if cooldown is None and (member_seconds is not None or server_seconds is not None):
+        raise TriviaError("Say which cooldown to set: choose start, board, page or import.")
+    saved: list[str] = []
+    for name, value in (
+        (f"{cooldown}.member", member_seconds),
+        (f"{cooldown}.server", server_seconds),
+        (ROUNDS, max_rounds),
+    ):
+        if value is not None:
+            await bot.cooldowns.save(guild_id, name, float(value))
+            saved.append(f"{name}={value}")
+    if saved:
+        await bot.repo.audit(
+            AuditEntry(
+                guild_id, interaction.user.id, "limits", ", ".join(saved), bot.service.clock.now()
+            )
+        )
+    return bool(saved)
+
+
+async def limits_text(bot: TriviaBot, guild_id: int) -> str:
+    lines = [f"Rounds at once: at most {await bot.cooldowns.max_rounds(guild_id)}"]
+    for action in DEFAULTS:
+        limit = await bot.cooldowns.limit(action, guild_id)
+        lines.append(
+            f"Cooldown {action}: {limit.member:g} s per member, {limit.server:g} s per server"
+        )
+    return "\n".join(lines)
 
 
 @groups.admin.command(name="reset-leaderboard", description="Clear this server's leaderboard.")

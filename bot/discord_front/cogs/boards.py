@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.discord_front import groups, limits, render
 from bot.discord_front.cogs.rounds import bank_autocomplete
+from bot.discord_front.cooldowns import CoolingDown
 from bot.discord_front.permissions import guild_of
 from bot.discord_front.replies import private
 from bot.storage.records import Period
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from bot.discord_front.client import TriviaBot
 
 PAGE = 10
+YOU = "You"
 
 
 class BoardPage(
@@ -54,14 +56,30 @@ class BoardPage(
         )
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Another page of the same board; its "You" stays the rank of whoever asked for it."""
+        bot: TriviaBot = interaction.client
+        try:
+            await bot.cooldowns.use("page", guild_of(interaction), interaction.user.id)
+        except CoolingDown as exc:
+            await private(interaction, str(exc))
+            return
+        await interaction.response.defer()
+        shown = interaction.message.embeds if interaction.message else []
+        you = next((f.value for e in shown[:1] for f in e.fields if f.name == YOU), None)
         embed, view = await board_message(
-            interaction, self.period, self.scope, self.page, self.bank
+            interaction, self.period, self.scope, self.page, self.bank, you=you
         )
-        await interaction.response.edit_message(embed=embed, view=view)
+        await interaction.edit_original_response(embed=embed, view=view)
 
 
 async def board_message(
-    interaction: discord.Interaction[Any], period: str, scope: str, page: int, bank: str
+    interaction: discord.Interaction[Any],
+    period: str,
+    scope: str,
+    page: int,
+    bank: str,
+    *,
+    you: str | None,
 ) -> tuple[discord.Embed, discord.ui.View]:
     bot: TriviaBot = interaction.client
     guild_id = interaction.guild_id if scope == "s" else None
@@ -73,15 +91,12 @@ async def board_message(
     rows = await bot.repo.leaderboard(
         guild_id, period=per, now=now, bank_id=bank or None, limit=PAGE, offset=page * PAGE
     )
-    me = await bot.repo.player_stats(guild_id, interaction.user.id, period=per, now=now)
     title = ("This week" if per is Period.WEEK else "All-time") + (
         " · all servers" if guild_id is None else " · this server"
     )
     if bank:
         title += f" · {bank}"
-    embed = render.board_embed(
-        rows, title=title, page=page, pages=pages, me=me if me and me.answered else None
-    )
+    embed = render.board_embed(rows, title=title, page=page, pages=pages, you=you)
     view = discord.ui.View(timeout=None)
     # the custom_id must match the template even when disabled: no page -1 on the first page
     view.add_item(BoardPage(period, scope, max(page - 1, 0), bank, "Previous", disabled=page <= 0))
@@ -111,14 +126,21 @@ async def leaderboard(
     if bank is not None and not re.fullmatch(r"[a-z0-9-]{1,40}", bank):
         await private(interaction, "Bank ids are lowercase letters, digits and dashes.")
         return
+    bot: TriviaBot = interaction.client
+    await bot.cooldowns.use("board", guild_of(interaction), interaction.user.id)
+    await interaction.response.defer()  # an all-servers board may take longer than 3 s
+    guild_id = interaction.guild_id if scope == "server" else None
+    per = Period.WEEK if period == "week" else Period.ALL_TIME
+    me = await bot.repo.player_stats(guild_id, interaction.user.id, period=per, now=time.time())
     embed, view = await board_message(
         interaction,
         "w" if period == "week" else "a",
         "g" if scope == "global" else "s",
         0,
         bank or "",
+        you=f"#{me.rank} · {me.points} pts" if me and me.answered else None,
     )
-    await interaction.response.send_message(embed=embed, view=view)
+    await interaction.followup.send(embed=embed, view=view)
 
 
 @groups.trivia.command(name="stats", description="Points, accuracy, games and rank.")

@@ -12,13 +12,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.banks.exporters import export_yaml
-from bot.banks.importers import ImportError_, import_questions
+from bot.banks.offload import CheckedFile, CheckFailed
 from bot.discord_front import groups, limits
 from bot.discord_front.components import FORM_PREFIX, Dialog
 from bot.discord_front.permissions import guild_of, require_admin
 from bot.discord_front.replies import private
 from bot.engine.errors import TriviaError
-from bot.engine.models import Bank, Question
+from bot.engine.models import Bank
 from bot.game.custom import CustomQuestions
 
 if TYPE_CHECKING:
@@ -85,10 +85,12 @@ class AddQuestionModal(discord.ui.Modal, title="Add a trivia question"):
 
 @dataclass
 class PendingImport:
+    """A dry run waiting for Confirm: the checked questions compressed, not parsed objects."""
+
     guild_id: int
     actor_id: int
     bank_id: str
-    questions: tuple[Question, ...]
+    checked: CheckedFile
 
 
 class ImportConfirm(Dialog):
@@ -114,7 +116,7 @@ class ImportConfirm(Dialog):
         p = self.pending
         try:
             added = await custom(self.bot).store(
-                p.guild_id, p.actor_id, p.bank_id, p.questions, action="import"
+                p.guild_id, p.actor_id, p.bank_id, p.checked.items(), action="import"
             )
         except TriviaError as exc:
             await interaction.response.edit_message(
@@ -163,31 +165,35 @@ async def import_(
 ) -> None:
     bot: TriviaBot = interaction.client
     await require_admin(interaction, bot.repo)
+    guild_id = guild_of(interaction)
     if file.size > MAX_UPLOAD:
         raise TriviaError(f"That file is {file.size:,} bytes; the limit is {MAX_UPLOAD:,}.")
+    await bot.cooldowns.use("import", guild_id, interaction.user.id)
     await interaction.response.defer(ephemeral=True, thinking=True)
     data = await file.read()
     bank_id = (bank or file.filename.rsplit(".", 1)[0]).strip().lower()
+    name = limits.safe(file.filename, 100)
     try:
-        report = import_questions(data, None, bank_id=bank_id, filename=file.filename)
-    except ImportError_ as exc:
-        await private(interaction, f"Can't import {limits.safe(file.filename, 100)}: {exc}")
+        checked = await bot.checker.check(data, bank_id=bank_id, filename=file.filename)
+        if checked.question_ids:  # what Confirm would refuse, the dry run refuses first
+            await custom(bot).check_batch(guild_id, bank_id, checked.question_ids)
+    except (CheckFailed, TriviaError) as exc:
+        await private(interaction, limits.cut(f"Can't import {name}: {exc}", limits.CONTENT))
         return
+    del data
     lines = [
-        f"**Dry run** of {limits.safe(file.filename, 100)} into `{bank_id}`: "
-        f"{len(report.questions)} valid, {len(report.problems)} problems."
+        f"**Dry run** of {name} into `{bank_id}`: "
+        f"{len(checked.question_ids)} valid, {checked.problem_count} problems."
     ]
-    lines += [f"- {limits.safe(str(p), 200)}" for p in report.problems[:15]]
-    if len(report.problems) > 15:
-        lines.append(f"…and {len(report.problems) - 15} more.")
-    if not report.questions:
+    lines += [f"- {limits.safe(p, 200)}" for p in checked.problems[:15]]
+    if checked.problem_count > 15:
+        lines.append(f"…and {checked.problem_count - 15} more.")
+    if not checked.question_ids:
         lines.append("Nothing valid to import.")
         await private(interaction, limits.cut("\n".join(lines), limits.CONTENT))
         return
     lines.append("Confirm to import the valid questions (all of them, or none).")
-    pending = PendingImport(
-        guild_of(interaction), interaction.user.id, bank_id, tuple(report.questions)
-    )
+    pending = PendingImport(guild_id, interaction.user.id, bank_id, checked)
     await interaction.followup.send(
         limits.cut("\n".join(lines), limits.CONTENT),
         view=ImportConfirm(bot, pending),

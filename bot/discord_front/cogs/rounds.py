@@ -120,6 +120,10 @@ class ChannelPresenter:
         self.channel = channel
         self.message_id: int | None = None
 
+    async def ready(self, session: Session) -> None:
+        """The question's post waits its turn under Discord's global limit before it opens."""
+        await self.bot.pacer.reserve_next()
+
     async def question(self, session: Session, asked: AskedQuestion) -> None:
         bank = session.banks_by_id.get(asked.question.bank_id)
         view = AnswerButtons(session.game_id, asked) if asked.choices else discord.utils.MISSING
@@ -287,6 +291,12 @@ async def start(
         )
     if bot.service.session(channel.id) is not None:
         raise RoundAlreadyRunning()
+    cap = await bot.cooldowns.max_rounds(guild_id)
+    if sum(s.guild_id == guild_id for s in bot.service.sessions()) >= cap:
+        raise TriviaError(
+            f"This server already has {cap} rounds running, its limit; wait for one to end."
+        )
+    await bot.cooldowns.use("start", guild_id, interaction.user.id)
     await interaction.response.defer(thinking=True)
     try:
         session = await _start_session(bot, interaction, guild_id, bank, questions, mode, seconds)

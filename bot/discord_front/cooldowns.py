@@ -1,0 +1,97 @@
+"""Abuse limits: per-member and per-server cooldowns, and a cap on a server's rounds."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from bot.engine.errors import TriviaError
+from bot.storage.repository import Repository
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    member: float  # seconds between two uses by one member
+    server: float  # seconds between two uses by anyone in the server
+
+
+# Defaults a server's admins can change with /trivia-admin settings.
+DEFAULTS: dict[str, Limit] = {
+    "start": Limit(member=30, server=2),
+    "board": Limit(member=10, server=1),
+    "page": Limit(member=2, server=0.25),
+    "import": Limit(member=60, server=60),
+}
+MAX_ROUNDS = 10  # simultaneous rounds per server
+ROUNDS = "rounds.max"
+MAX_TRACKED = 50_000  # stamps kept before expired ones are swept
+# for tests and benchmarks that play many rounds quickly; a server can also set these itself
+NO_LIMITS = {action: Limit(0, 0) for action in DEFAULTS}
+
+
+class CoolingDown(TriviaError):
+    """Used too soon; the text says when it may be used again."""
+
+
+class Cooldowns:
+    """In memory, per process: a restart forgets who used what, which only ever allows more."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        *,
+        defaults: Mapping[str, Limit] = DEFAULTS,
+        max_rounds: int = MAX_ROUNDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._repo = repo
+        self._defaults = defaults
+        self._max_rounds = max_rounds
+        self._clock = clock
+        self._until: dict[tuple[str, int, int], float] = {}
+        self._limits: dict[int, dict[str, float]] = {}
+
+    async def overrides(self, guild_id: int) -> dict[str, float]:
+        """A server's saved overrides, read once and kept until an admin changes them."""
+        found = self._limits.get(guild_id)
+        if found is None:
+            found = self._limits[guild_id] = await self._repo.guild_limits(guild_id)
+        return found
+
+    async def limit(self, action: str, guild_id: int) -> Limit:
+        saved = await self.overrides(guild_id)
+        base = self._defaults[action]
+        return Limit(
+            saved.get(f"{action}.member", base.member), saved.get(f"{action}.server", base.server)
+        )
+
+    async def max_rounds(self, guild_id: int) -> int:
+        return int((await self.overrides(guild_id)).get(ROUNDS, self._max_rounds))
+
+    async def save(self, guild_id: int, name: str, value: float | None) -> None:
+        await self._repo.save_guild_limit(guild_id, name, value)
+        self._limits.pop(guild_id, None)
+
+    def forget_guild(self, guild_id: int) -> None:
+        """The bot left the server: nothing of it stays in memory."""
+        self._limits.pop(guild_id, None)
+        for key in [k for k in self._until if k[1] == guild_id]:
+            del self._until[key]
+
+    async def use(self, action: str, guild_id: int, member_id: int) -> None:
+        """Count one use, or refuse it (CoolingDown) without counting it."""
+        limit = await self.limit(action, guild_id)
+        now = self._clock()
+        member_key, server_key = (action, guild_id, member_id), (action, guild_id, 0)
+        wait = max(self._until.get(member_key, 0.0), self._until.get(server_key, 0.0)) - now
+        if wait > 0:
+            who = "you" if self._until.get(member_key, 0.0) - now >= wait else "this server"
+            raise CoolingDown(f"Slow down: {who} can do that again in {math.ceil(wait)} s.")
+        if len(self._until) >= MAX_TRACKED:
+            self._until = {k: t for k, t in self._until.items() if t > now}
+        if limit.member > 0:
+            self._until[member_key] = now + limit.member
+        if limit.server > 0:
+            self._until[server_key] = now + limit.server
