@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from bot.banks.cache import BankCache
 from bot.banks.yamlio import YamlProblem, parse
 from bot.engine.validation import BankReport, Problem, build_bank, check_unique_banks
 
@@ -42,12 +43,25 @@ def parse_bank_text(text: str, origin: str, *, guild_id: int | None = None) -> B
     return build_bank(data, origin=origin, line_of=line_of, guild_id=guild_id)
 
 
-def load_bank_file(path: Path) -> BankReport:
+def load_bank_file(path: Path, cache: BankCache | None = None) -> BankReport:
+    """One file's report: from `cache` when the same bytes were read by the same code."""
     origin = str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return BankReport(origin, None, (Problem(origin, 0, None, f"cannot read: {exc.strerror}"),))
+    if cache is None:
+        return _report(raw, origin)
+    key = cache.key(origin, raw)
+    report = cache.get(key)
+    if report is None:
+        report = _report(raw, origin)
+        cache.put(key, report)
+    cache.used.append(key)
+    return report
+
+
+def _report(raw: bytes, origin: str) -> BankReport:
     if len(raw) > MAX_FILE_BYTES:
         return BankReport(
             origin,
@@ -79,9 +93,14 @@ def load_bank_file(path: Path) -> BankReport:
     return parse_bank_text(text, origin)
 
 
-def load_banks(paths: Sequence[Path]) -> list[BankReport]:
-    """Load every bank under `paths`; duplicate bank ids are reported on the later file."""
-    reports = [load_bank_file(p) for p in bank_files(paths)]
+def load_banks(paths: Sequence[Path], cache: BankCache | None = None) -> list[BankReport]:
+    """Load every bank under `paths`; duplicate bank ids are reported on the later file.
+
+    With a `cache`, unchanged files are read back from it and its unused entries removed.
+    """
+    reports = [load_bank_file(p, cache) for p in bank_files(paths)]
+    if cache is not None:
+        cache.prune(cache.used)
     clashes = {p.origin: p for p in check_unique_banks(reports)}
     out: list[BankReport] = []
     for r in reports:
