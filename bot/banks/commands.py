@@ -156,8 +156,15 @@ def check(paths: list[Path]) -> int:
     warnings = bank_warnings([r.bank for r in reports if r.bank is not None])
     for problem in warnings:
         print(f"warning {problem}")
-    print(f"{len(reports)} files, {errors} problems, {len(warnings)} warnings.")
+    print(
+        f"{_count(len(reports), 'file')}, {_count(errors, 'problem')}, "
+        f"{_count(len(warnings), 'warning')}."
+    )
     return 1 if errors else 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def verify(paths: list[Path], articles: Path) -> int:
@@ -172,8 +179,11 @@ def verify(paths: list[Path], articles: Path) -> int:
         print(problem)
     questions = sum(len(b.questions) for b in banks)
     failed = len({(p.origin, p.question_id) for p in failures if p.question_id})
-    verdict = "all evidence verified" if not failures else f"{len(failures)} failures"
-    print(f"{len(reports)} files, {questions} questions, {failed} questions failed: {verdict}.")
+    verdict = "all evidence verified" if not failures else _count(len(failures), "failure")
+    print(
+        f"{_count(len(reports), 'file')}, {_count(questions, 'question')}, "
+        f"{failed} failed: {verdict}."
+    )
     return 1 if failures else 0
 
 
@@ -257,8 +267,12 @@ def _read_input(path: Path) -> bytes:
 
 def _check_writable(out: str, force: bool) -> None:
     """Refuse before any work is done, so a mistake costs nothing."""
-    if out != STDOUT and Path(out).exists() and not force:
+    if out == STDOUT:
+        return
+    if Path(out).exists() and not force:
         raise BankCommandError(f"{out} already exists; use --force to overwrite it")
+    if not Path(out).parent.is_dir():  # a typo in a folder name makes no new folders
+        raise BankCommandError(f"{Path(out).parent}: no such folder; create it first")
 
 
 def _log_stream(out: str) -> TextIO:
@@ -274,7 +288,6 @@ def _write(out: str, text: str) -> None:
     target = Path(out)
     tmp = target.with_name(f".{target.name}.tmp")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(text, encoding="utf-8", newline="")
         os.replace(tmp, target)
     except OSError as exc:

@@ -153,10 +153,10 @@ def self_command() -> str:
     found = shutil.which("trivia-bot")
     if found and os.path.realpath(found) == os.path.realpath(shutil.which(argv0) or argv0):
         return "trivia-bot"
-    try:
-        return os.path.relpath(argv0) if Path(argv0).exists() else "trivia-bot"
-    except ValueError:
-        return argv0
+    if not Path(argv0).exists():
+        return "trivia-bot"
+    relative = os.path.relpath(argv0)
+    return relative if not relative.startswith("..") else str(Path(argv0).absolute())
 
 
 async def _leaderboard(settings: Settings, args: argparse.Namespace) -> int:

@@ -1,4 +1,9 @@
-"""`trivia-bot play`: numbered choices or typed answers from stdin, a countdown, reveals."""
+"""`trivia-bot play`: numbered choices or typed answers, a countdown, reveals.
+
+On a terminal the prompt is prompt_toolkit's: the countdown ticks in a bottom toolbar, so
+it never touches the line being typed; keys typed before a question appears are dropped.
+From a pipe or a file every line is read in order, and a line belongs to the next question.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import hashlib
 import signal
 import sys
 import threading
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
 from typing import Any, TextIO, TypeVar
 
 from bot.console.render import question_text, reveal_text, standings_text
@@ -24,6 +29,7 @@ from bot.game.session import SaveDelayed, Session
 T = TypeVar("T")
 
 LOCAL_CHANNEL = 0
+PROMPT = "> "
 
 
 def local_player(name: str) -> Player:
@@ -33,17 +39,19 @@ def local_player(name: str) -> Player:
 
 
 class ConsolePresenter:
-    """Prints each step; on a terminal the prompt counts down the seconds."""
+    """Prints each step; `open` is set while a question takes answers."""
 
     def __init__(self, out: TextIO, player: Player, *, tty: bool) -> None:
         self.out = out
         self.player = player
         self.tty = tty
-        self._ticker: asyncio.Task[None] | None = None
         self.open = asyncio.Event()
+        self.asked: AskedQuestion | None = None
+        self.session: Session | None = None
+        self.on_open: list[Any] = []  # callbacks run as each question opens
 
     def say(self, text: str) -> None:
-        self.out.write(("\r\033[K" if self.tty else "") + text + "\n")
+        self.out.write(text + "\n")
         self.out.flush()
 
     async def ready(self, session: Session) -> None:
@@ -54,22 +62,18 @@ class ConsolePresenter:
         self.say(question_text(asked, bank.title if bank else asked.question.bank_id))
         how = "Type the number of your choice" if asked.choices else "Type your answer"
         self.say(f"{how}; you have {session.round.seconds:g} seconds.")
+        self.session, self.asked = session, asked
+        for callback in self.on_open:
+            callback()
         self.open.set()
-        if self.tty:
-            self._ticker = asyncio.create_task(self._countdown(session, asked))
 
-    async def _countdown(self, session: Session, asked: AskedQuestion) -> None:
-        clock = session.round.clock
-        while True:
-            left = max(asked.closes_at - clock.now(), 0.0)
-            self.out.write(f"\r\033[K[{left:4.0f} s] > ")
-            self.out.flush()
-            await asyncio.sleep(min(1.0, left % 1 or 1.0))
-
-    def _stop_ticker(self) -> None:
-        if self._ticker is not None:
-            self._ticker.cancel()
-            self._ticker = None
+    def toolbar(self) -> str:
+        """The countdown, redrawn by the prompt on its own line below the one being typed."""
+        asked, session = self.asked, self.session
+        if asked is None or session is None or not self.open.is_set():
+            return " Next question coming... · Ctrl-C stops the round"
+        left = max(asked.closes_at - session.round.clock.now(), 0.0)
+        return f" {left:3.0f} s left · question {asked.number}/{asked.total} · Ctrl-C stops"
 
     async def hint(self, session: Session, asked: AskedQuestion, level: int) -> None:
         extra = f" ({asked.question.hint})" if level == 1 and asked.question.hint else ""
@@ -77,28 +81,14 @@ class ConsolePresenter:
 
     async def reveal(self, session: Session, result: QuestionResult) -> None:
         self.open.clear()
-        self._stop_ticker()
         bank = session.banks_by_id.get(result.asked.question.bank_id)
         self.say(reveal_text(result, self.player.id, bank))
 
     async def finished(self, session: Session, standings: list[Standing]) -> None:
-        self._stop_ticker()
+        self.open.clear()
         if session.round.stop_reason == "idle":
             self.say("\nNo answers to two questions in a row, so the round stopped.")
         self.say(standings_text(standings))
-
-
-def _start_reader(stream: TextIO, loop: asyncio.AbstractEventLoop) -> asyncio.Queue[str | None]:
-    """Read stdin in a thread: works the same for a terminal, a pipe or a file."""
-    queue: asyncio.Queue[str | None] = asyncio.Queue()
-
-    def pump() -> None:
-        for line in stream:
-            loop.call_soon_threadsafe(queue.put_nowait, line.rstrip("\r\n"))
-        loop.call_soon_threadsafe(queue.put_nowait, None)
-
-    threading.Thread(target=pump, name="stdin-reader", daemon=True).start()
-    return queue
 
 
 async def _answer(session: Session, player: Player, line: str, presenter: ConsolePresenter) -> bool:
@@ -107,6 +97,8 @@ async def _answer(session: Session, player: Player, line: str, presenter: Consol
     text = line.strip()
     if asked is None or not text:
         return False
+    if not presenter.tty:  # what came from the pipe, so the transcript reads as a dialogue
+        presenter.say(f"{PROMPT}{text}")
     try:
         if asked.choices:
             index = _choice_index(text, asked.choices)
@@ -125,6 +117,13 @@ async def _answer(session: Session, player: Player, line: str, presenter: Consol
         return isinstance(exc, SaveDelayed)
 
 
+def _choice_index(text: str, choices: tuple[str, ...]) -> int | None:
+    if text.isdigit() and 1 <= int(text) <= len(choices):
+        return int(text) - 1
+    folded = [c.casefold() for c in choices]
+    return folded.index(text.casefold()) if text.casefold() in folded else None
+
+
 async def _until(awaitable: Coroutine[Any, Any, T], runner: asyncio.Task[None]) -> T | None:
     """Await something unless the round ends first."""
     task = asyncio.ensure_future(awaitable)
@@ -135,11 +134,98 @@ async def _until(awaitable: Coroutine[Any, Any, T], runner: asyncio.Task[None]) 
     return None
 
 
-def _choice_index(text: str, choices: tuple[str, ...]) -> int | None:
-    if text.isdigit() and 1 <= int(text) <= len(choices):
-        return int(text) - 1
-    folded = [c.casefold() for c in choices]
-    return folded.index(text.casefold()) if text.casefold() in folded else None
+# -- pipes and files ----------------------------------------------------------------------
+
+
+def _start_reader(stream: TextIO, loop: asyncio.AbstractEventLoop) -> asyncio.Queue[str | None]:
+    """Read lines in a thread: blocking reads never hold up the round's clock."""
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            loop.call_soon_threadsafe(queue.put_nowait, line.rstrip("\r\n"))
+        loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=pump, name="stdin-reader", daemon=True).start()
+    return queue
+
+
+async def _read_lines(
+    session: Session, player: Player, presenter: ConsolePresenter, stdin: TextIO, runner: Any
+) -> None:
+    lines = _start_reader(stdin, asyncio.get_running_loop())
+    while await _until(presenter.open.wait(), runner):
+        line = await _until(lines.get(), runner)
+        if line is None:
+            if not runner.done():
+                session.request_stop("end of input")
+            return
+        asked = session.round.current
+        if await _answer(session, player, line, presenter):
+            # a piped line belongs to the next question, not this one
+            while session.round.current is asked and not runner.done():
+                presenter.open.clear()
+                await _until(presenter.open.wait(), runner)
+
+
+# -- a terminal -------------------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def _terminal_prompt(presenter: ConsolePresenter) -> AsyncIterator[Any]:
+    """One prompt session for the round; prints go above it, never through the typed line."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.patch_stdout import patch_stdout
+
+    prompt: PromptSession[str] = PromptSession(
+        PROMPT, bottom_toolbar=presenter.toolbar, refresh_interval=0.25
+    )
+
+    def drop_typed_ahead() -> None:
+        # keys pressed while no question was showing were not meant for this one
+        if prompt.app.is_running:
+            prompt.app.current_buffer.reset()
+            prompt.app.invalidate()
+
+    presenter.on_open.append(drop_typed_ahead)
+    with patch_stdout(raw=True):
+        out = presenter.out
+        presenter.out = sys.stdout  # the proxy that prints above the prompt
+        try:
+            yield prompt
+        finally:
+            presenter.out = out
+
+
+async def _read_terminal(
+    session: Session, player: Player, presenter: ConsolePresenter, runner: Any
+) -> None:
+    """Prompt until the round ends; Ctrl-C and Ctrl-D stop it, a line between questions is dropped.
+
+    The prompt stays up between questions too, so Ctrl-C is a key the round handles (and
+    saves) rather than a signal sent to `make` as well.
+    """
+    async with _terminal_prompt(presenter) as prompt:
+
+        def end_prompt(_: object = None) -> None:
+            if runner.done() and prompt.app.is_running:
+                prompt.app.exit(result="")
+
+        # the round may end while a prompt is up, or just before one starts
+        runner.add_done_callback(end_prompt)
+        while not runner.done():
+            # awaited here, not in a task: a task would hand Ctrl-C's KeyboardInterrupt
+            # to the event loop itself
+            try:
+                line = await prompt.prompt_async(pre_run=end_prompt)
+            except KeyboardInterrupt:
+                session.request_stop("interrupted")
+                return
+            except EOFError:
+                session.request_stop("end of input")
+                return
+            if presenter.open.is_set() and not runner.done():
+                await _answer(session, player, line, presenter)
 
 
 async def play(
@@ -171,27 +257,19 @@ async def play(
     if intro:
         presenter.say(intro)
     mode = "typed answers" if settings.mode is Mode.TYPED else "numbered choices"
+    count = len(session.round.questions)
     presenter.say(
-        f"Trivia: {len(session.round.questions)} questions, {mode}, "
+        f"Trivia: {count} question{'s' if count != 1 else ''}, {mode}, "
         f"playing as {player.name}. Ctrl-C stops the round."
     )
     runner = asyncio.create_task(
         run_round(session, presenter, pause=(1.5 if tty else 0) if pause is None else pause)
     )
-    lines = _start_reader(stdin, loop)
     try:
-        while await _until(presenter.open.wait(), runner):
-            line = await _until(lines.get(), runner)
-            if line is None:
-                if not runner.done():
-                    session.request_stop("end of input")
-                break
-            asked = session.round.current
-            if await _answer(session, player, line, presenter):
-                # a piped line belongs to the next question, not this one
-                while session.round.current is asked and not runner.done():
-                    presenter.open.clear()
-                    await _until(presenter.open.wait(), runner)
+        if tty:
+            await _read_terminal(session, player, presenter, runner)
+        else:
+            await _read_lines(session, player, presenter, stdin, runner)
         await runner
     finally:
         with contextlib.suppress(NotImplementedError, RuntimeError):

@@ -34,7 +34,8 @@ def reveal_text(result: QuestionResult, player_id: int | None, bank: Bank | None
     if mine is None:
         verdict = "Round stopped." if result.reason is CloseReason.STOPPED else "Time's up."
     elif mine.correct:
-        streak = f" (streak {mine.streak})" if mine.streak > 1 else ""
+        # only buttons pay a streak bonus, so only they show the streak
+        streak = f" (streak {mine.streak})" if mine.streak > 1 and result.asked.choices else ""
         verdict = f"Right! +{mine.points} points{streak}."
     else:
         verdict = "Not this time."

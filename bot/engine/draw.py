@@ -38,7 +38,10 @@ def draw_questions(
                 pool.setdefault(q.key, q)
     if not pool:
         names = ", ".join(b.id for b in banks)
-        raise NotEnoughQuestions(f"Bank {names} has no questions playable in {mode} mode.")
+        others = [m for m in Mode if m is not mode]
+        fits = [m for m in others if any(playable(q, m) for b in banks for q in b.questions)]
+        tip = f"; try {fits[0]} mode" if fits else ""
+        raise NotEnoughQuestions(f"Bank {names} has no questions playable in {mode} mode{tip}.")
     by_fact: dict[str, list[Question]] = {}
     for q in pool.values():
         by_fact.setdefault(q.fact_key, []).append(q)

@@ -30,10 +30,14 @@ class NoRoundRunning(TriviaError):
         super().__init__("No round is running in this channel.")
 
 
+MAX_LISTED = 10  # a server with dozens of banks gets a line, not a wall
+
+
 class UnknownBank(TriviaError):
     def __init__(self, bank_id: str, known: list[str]) -> None:
-        names = ", ".join(known) or "none"
-        super().__init__(f"Unknown bank '{bank_id}'. Available banks: {names}.")
+        shown = ", ".join(known[:MAX_LISTED]) or "none"
+        more = f" and {len(known) - MAX_LISTED} more" if len(known) > MAX_LISTED else ""
+        super().__init__(f"Unknown bank '{bank_id}'. Available banks: {shown}{more}.")
 
 
 class NotEnoughQuestions(TriviaError):

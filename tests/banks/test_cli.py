@@ -34,7 +34,7 @@ def test_verify_passes(banks_dir: Path, capsys: pytest.CaptureFixture[str]) -> N
     )
     out = capsys.readouterr().out
     assert code == 0
-    assert out == "1 files, 5 questions, 0 questions failed: all evidence verified.\n"
+    assert out == "1 file, 5 questions, 0 failed: all evidence verified.\n"
 
 
 def test_verify_defaults_to_the_banks_dir(
@@ -59,7 +59,7 @@ def test_verify_prints_each_failure_and_fails(
     assert [line.split(": ")[0] for line in lines[:6]] == [
         f"{bad}:{n}" for n in (9, 15, 21, 27, 32, 37)
     ]
-    assert lines[-1] == "1 files, 6 questions, 6 questions failed: 6 failures."
+    assert lines[-1] == "1 file, 6 questions, 6 failed: 6 failures."
 
 
 def test_verify_counts_load_problems(banks_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -315,6 +315,6 @@ questions:
     )
     assert main(["banks", "check"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[-1] == "1 files, 0 problems, 2 warnings."
+    assert lines[-1] == "1 file, 0 problems, 2 warnings."
     assert any(line.startswith("warning ") and "'w/one'" in line for line in lines)
     assert any("'Which of these' needs the choices on screen" in line for line in lines)
