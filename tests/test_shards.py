@@ -1,3 +1,4 @@
+import asyncio
 import os
 import subprocess
 import sys
@@ -104,3 +105,29 @@ def test_run_refuses_bad_shards_in_one_line(tmp_path, args, env, message):
     assert done.stderr.count("\n") == 1 and message in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "secret-token" not in done.stderr
     assert not (tmp_path / "t.db").exists()  # refused before touching the database
+
+
+async def test_run_refuses_a_range_another_process_holds(tmp_path, pg_target):
+    from bot.storage.shard_locks import claimed
+
+    async with claimed(pg_target.dsn, ShardRange(4, 1, 2)):
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "DISCORD_TOKEN": "secret-token-never-printed",
+            "TRIVIA_DB": pg_target.dsn,
+            "TRIVIA_SHARD_COUNT": "4",
+        }
+        done = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "bot", "run", "--shards", "2-3"],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=60,
+        )
+    assert done.returncode == 2, done.stderr
+    last = done.stderr.splitlines()[-1]  # `run` logs its start to stderr before
+    assert last.startswith("trivia-bot: shard 2 of 4 is already run by another process"), last
+    assert last.endswith("TRIVIA_SHARDS ranges must not overlap") and "Traceback" not in done.stderr
+    assert "secret-token" not in done.stderr

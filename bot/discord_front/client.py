@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -67,6 +68,8 @@ class TriviaBot(commands.AutoShardedBot):
         self.settings = settings
         self.question_pause = question_pause
         self.rounds: Rounds | None = None  # set in setup_hook; messages and clicks go to it
+        # with several shard processes: waits for this shard's IDENTIFY turn (see sharding.py)
+        self.identify_turn: Callable[[int], Awaitable[None]] | None = None
         self.dialogs = Dialogs()
         self.cooldowns = Cooldowns(self.repo)
         self.checker = Checker()  # import files are checked in a child process
@@ -84,6 +87,13 @@ class TriviaBot(commands.AutoShardedBot):
         if self.http.connector is discord.utils.MISSING:
             self.http.connector = aiohttp.TCPConnector(limit=0, limit_per_host=REST_CONNECTIONS)
         await super().login(token)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Across processes the turn comes from the shared database; alone, discord.py's pause."""
+        if self.identify_turn is None:
+            await super().before_identify_hook(shard_id, initial=initial)
+        else:
+            await self.identify_turn(shard_id or 0)
 
     async def setup_hook(self) -> None:
         from bot.discord_front.cogs import admin, boards, questions, rounds

@@ -16,7 +16,7 @@ import yarl
 
 from bot.app import open_app
 from bot.console.commands import where
-from bot.discord_front.sharding import with_shard_flags
+from bot.discord_front.sharding import IdentifyTurns, claim_shards, with_shard_flags
 from bot.engine.errors import TriviaError
 from bot.settings import Settings
 
@@ -113,8 +113,10 @@ async def _serve(settings: Settings, token: str) -> int:
 
     point_discord_at(settings)
     log.info("database %s; banks %s", where(settings), settings.banks_dir)
-    async with open_app(settings) as app:
+    async with claim_shards(settings) as shard_locks, open_app(settings) as app:
         bot = TriviaBot(service=app.service, settings=settings)
+        if shard_locks is not None:
+            bot.identify_turn = IdentifyTurns(bot, shard_locks)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):

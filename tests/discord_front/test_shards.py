@@ -54,3 +54,33 @@ async def test_sync_leaves_running_rounds_alone(tmp_path):
         assert (await repo.get_game(game_id)).status is GameStatus.RUNNING
     finally:
         await repo.close()
+
+
+@pytest.mark.slow
+async def test_a_lost_database_does_not_stop_an_identify(pg_target, caplog):
+    """Without its turn from PostgreSQL a shard still identifies, after a lone process's pause."""
+    import time
+
+    import asyncpg
+    import discord
+
+    from bot.discord_front.sharding import IdentifyTurns
+    from bot.storage.shard_locks import IDENTIFY_SPACING_S, ShardLocks
+    from tests.postgres import ADMIN_URL
+
+    locks = await ShardLocks.claim(pg_target.dsn, ShardRange(2, 1, 1))
+    admin = await asyncpg.connect(ADMIN_URL)
+    try:
+        await admin.execute(f'DROP DATABASE "{pg_target.database}" WITH (FORCE)')
+    finally:
+        await admin.close()
+    async with FakeDiscord(shard_count=2) as fake:
+        with patch_discord(fake):
+            client = discord.AutoShardedClient(intents=discord.Intents.none())
+            async with client:
+                await client.login(fake.token)
+                started = time.monotonic()
+                await IdentifyTurns(client, locks)(1)
+                assert time.monotonic() - started >= IDENTIFY_SPACING_S * 0.95
+    assert "shard 1: no IDENTIFY turn (cannot reach PostgreSQL" in caplog.text
+    await locks.close()
