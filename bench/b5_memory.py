@@ -27,8 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import Outcome, Row, cpu_seconds, lift_limits, pct, rss_bytes
-from bot.settings import DEFAULT_BANKS, PROJECT_ROOT
+from bench.common import REPO_ROOT, Outcome, Row, cpu_seconds, lift_limits, pct, rss_bytes
+from bot.settings import DEFAULT_BANKS
 from tests.fakediscord import FakeChannel, FakeDiscord, FakeUser
 from tests.faults.conftest import BotProcess, db_rows, title
 
@@ -42,7 +42,7 @@ DEADLINE_S = 3.0  # Discord's limit for the initial response to an interaction
 POST = "POST /channels/{channel_id}/messages"
 EDIT = "PATCH /channels/{channel_id}/messages/{message_id}"
 TRACE_ENV = "B5_TRACEMALLOC"
-BOT_DIR = PROJECT_ROOT / "bot"
+BOT_DIR = REPO_ROOT / "bot"
 SITECUSTOMIZE = """\
 import os, signal, time, tracemalloc
 
