@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(settings, args))
     except (TriviaError, StorageError, SettingsError, BankPathError) as exc:
         print(f"trivia-bot: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return int(getattr(exc, "exit_code", EXIT_USAGE))
     except OSError as exc:  # a file or socket the operator named; never a traceback
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"trivia-bot: {where}{exc.strerror or exc}", file=sys.stderr)

@@ -50,13 +50,21 @@ def register(sub: Any) -> None:
     backup.set_defaults(handler=run_backup)
     forget = actions.add_parser(
         "forget",
-        help="delete a member's answers and totals on one server (data requests)",
-        description="Delete what one server holds about one member, as /trivia-admin forget "
-        "does; their name goes too once no server has any of their answers. Audit-logged.",
+        help="delete a member's answers and totals on one or every server (data requests)",
+        description="Delete what a server holds about a member, as /trivia-admin forget "
+        "does; their name goes too once no server has any of their answers. Audit-logged "
+        "on each server.",
     )
-    ids = forget.add_argument_group("required")
-    ids.add_argument("--guild", type=snowflake, required=True, metavar="ID", help="server id")
-    ids.add_argument("--member", type=snowflake, required=True, metavar="ID", help="user id")
+    forget.add_argument(
+        "--member", type=snowflake, required=True, metavar="ID", help="the member's user id"
+    )
+    where = forget.add_mutually_exclusive_group(required=True)
+    where.add_argument("--guild", type=snowflake, metavar="ID", help="on this server (id)")
+    where.add_argument(
+        "--all-servers",
+        action="store_true",
+        help="on every server that holds any of their answers (a request to the operator)",
+    )
     forget.set_defaults(handler=run_forget)
 
 
@@ -74,7 +82,7 @@ def run_backup(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_forget(settings: Settings, args: argparse.Namespace) -> int:
     _require_database(settings.database)
-    return asyncio.run(_forget(settings, args.guild, args.member))
+    return asyncio.run(_forget(settings, args.member, None if args.all_servers else args.guild))
 
 
 def _require_database(target: Target) -> None:
@@ -137,25 +145,28 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve()
 
 
-async def _forget(settings: Settings, guild_id: int, member_id: int) -> int:
+async def _forget(settings: Settings, member_id: int, guild_id: int | None) -> int:
+    """One server, or (guild_id None) every server that has anything of theirs."""
     repo = await _open(settings)
     try:
-        removed = await repo.forget_member(guild_id, member_id)
-        await repo.audit(
-            AuditEntry(
-                guild_id,
-                OPERATOR_ID,
-                "forget-member",
-                f"member {member_id}: {removed} answers (command line)",
-                time.time(),
+        guilds = [guild_id] if guild_id is not None else await repo.member_guilds(member_id)
+        removed = 0
+        for guild in guilds:
+            count = await repo.forget_member(guild, member_id)
+            removed += count
+            await repo.audit(
+                AuditEntry(
+                    guild,
+                    OPERATOR_ID,
+                    "forget-member",
+                    f"member {member_id}: {count} answers (command line)",
+                    time.time(),
+                )
             )
-        )
     finally:
         await repo.close()
-    print(
-        f"Deleted {_count(removed, 'answer')} and the totals of member {member_id} "
-        f"on server {guild_id}."
-    )
+    where = f"server {guild_id}" if guild_id is not None else _count(len(guilds), "server")
+    print(f"Deleted {_count(removed, 'answer')} and the totals of member {member_id} on {where}.")
     return 0
 
 

@@ -76,3 +76,10 @@ def test_forget_deletes_one_member_on_one_server_and_audits(
     assert count(db, "SELECT COUNT(*) FROM player_totals") == 0
     assert count(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'forget-member'") == 1
     assert main(["db", "check"]) == 0
+
+
+def test_forget_on_every_server(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "forget", "--member", "7", "--all-servers"]) == 0
+    assert capsys.readouterr().out == "Deleted 2 answers and the totals of member 7 on 1 server.\n"
+    assert count(db, "SELECT COUNT(*) FROM answers") == 0
+    assert count(db, "SELECT COUNT(*) FROM players") == 0

@@ -88,6 +88,12 @@ def point_discord_at(settings: Settings) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
+class DiscordUnreachable(TriviaError):
+    """Worth retrying, unlike a bad setting: a service manager restarts on this exit code."""
+
+    exit_code = 75  # EX_TEMPFAIL
+
+
 @contextlib.contextmanager
 def _reaching_discord() -> Iterator[None]:
     """A refused token or an unreachable Discord is one line for the operator."""
@@ -99,7 +105,7 @@ def _reaching_discord() -> Iterator[None]:
             "the Developer Portal (Bot → Reset Token)."
         ) from None
     except (aiohttp.ClientError, OSError, discord.GatewayNotFound) as exc:
-        raise TriviaError(f"cannot reach Discord: {exc or type(exc).__name__}") from None
+        raise DiscordUnreachable(f"cannot reach Discord: {exc or type(exc).__name__}") from None
 
 
 def run_bot(settings: Settings, args: argparse.Namespace) -> int:

@@ -46,6 +46,10 @@ _RECENT_FACTS = (
     "FROM game_questions gq JOIN games g ON g.id = gq.game_id WHERE g.channel_id = ? "
     "GROUP BY 1 ORDER BY 2 DESC LIMIT ?"
 )
+_MEMBER_GUILDS = (
+    "SELECT guild_id FROM player_totals WHERE player_id = ? "
+    "UNION SELECT guild_id FROM answers WHERE player_id = ? ORDER BY 1"
+)
 _PLAYER_TOTALS = (
     "SELECT points, correct, answered, games, wins, best_streak FROM player_totals "
     "WHERE player_id = ? AND guild_id = ?"
@@ -331,6 +335,11 @@ class PortableSql:
             [*((sql, (guild_id, player_id)) for sql in _FORGET), (_FORGET_NAME, (player_id,) * 2)]
         )
         return counts[0]
+
+    async def member_guilds(self, player_id: int) -> list[int]:
+        """The servers holding answers or totals of one member: what a data request covers."""
+        rows = await self._all(_MEMBER_GUILDS, (player_id, player_id))
+        return [int(r[0]) for r in rows]
 
     # -- settings, custom questions, audit ------------------------------------
 

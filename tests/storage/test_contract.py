@@ -161,6 +161,19 @@ async def test_reset_and_forget(repo):
     assert await repo.check_consistency() == []
 
 
+async def test_member_guilds_are_every_server_a_forget_must_cover(repo):
+    here = await repo.create_game(game(guild=10, channel=1))
+    there = await repo.create_game(game(guild=20, channel=2))
+    await repo.record_answers([answer(here, 1, 1, 900), answer(there, 1, 1, 0, guild=20)])
+    await repo.record_answers([answer(there, 1, 2, 500, guild=20)])
+    assert await repo.member_guilds(1) == [10, 20]
+    assert await repo.member_guilds(2) == [20]
+    for guild in await repo.member_guilds(1):
+        await repo.forget_member(guild, 1)
+    assert await repo.member_guilds(1) == []
+    assert await repo.check_consistency() == []
+
+
 async def test_custom_questions_are_all_or_nothing(repo):
     rows = [CustomQuestionRow(10, "ours", f"q{i}", "{}", 1, NOW) for i in range(3)]
     await repo.add_custom_questions(rows[:1])
