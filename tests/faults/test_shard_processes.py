@@ -170,7 +170,7 @@ async def _scenario(
         ix = await fake.invoke_slash(
             server.channel, server.players[1], "trivia leaderboard", {"scope": "global"}
         )
-        reply = (await ix.response()).message
+        reply = (await ix.reply()).message  # the board is deferred, then filled
         assert reply is not None
         boards.append(board_names(reply))
     assert boards[0] == boards[1] and {"ann", "bea"} <= boards[0], boards
