@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import random
 import sqlite3
 import tempfile
@@ -120,6 +121,16 @@ def build(path: Path, scale: Scale, seed: int = 7) -> World:
             "answered) SELECT guild_id, week, player_id, SUM(points), SUM(correct), COUNT(*) "
             "FROM answers GROUP BY guild_id, week, player_id"
         )
+        for table, keys in (
+            ("global_totals", "player_id"),
+            ("global_week_totals", "week, player_id"),
+            ("bank_totals", "bank_guild, bank_id, player_id"),
+            ("bank_week_totals", "bank_guild, bank_id, week, player_id"),
+        ):
+            db.execute(  # names from the literal tuple above
+                f"INSERT INTO {table} ({keys}, points, correct, answered) SELECT {keys}, "  # noqa: S608
+                f"SUM(points), SUM(correct), COUNT(*) FROM answers GROUP BY {keys}"
+            )
         for _, _, sql in saved:
             if sql.lstrip().upper().startswith("CREATE TRIGGER"):
                 db.execute(sql)
@@ -304,7 +315,7 @@ def _consistent_sample(path: Path, world: World, rng: random.Random) -> bool:
 async def _measure(path: Path, world: World, quick: bool, out: Outcome) -> None:
     calls = 60 if quick else 400
     rng = random.Random(11)
-    repo = await SQLiteRepository.open(path)
+    repo = await SQLiteRepository.open(path, synchronous=os.environ.get("B4_SYNC", "FULL"))
     floor_conn = await aiosqlite.connect(path)
     try:
 
@@ -450,18 +461,13 @@ def _plans(path: Path, world: World) -> str:
     week = iso_week(world.now)
     key_all = (True, Period.ALL_TIME, False)
     key_week = (True, Period.WEEK, False)
-    statements: list[tuple[str, str, tuple[Any, ...]]] = [
-        ("leaderboard, guild, all-time", board_sql.LEADERBOARD[key_all], (guild, 10, 0)),
-        ("leaderboard, guild, this week", board_sql.LEADERBOARD[key_week], (guild, week, 10, 0)),
+    named = {"guild": guild, "week": week, "limit": 10, "offset": 0, "points": 1000}
+    statements: list[tuple[str, str, Any]] = [
+        ("leaderboard, guild, all-time", board_sql.LEADERBOARD[key_all], named),
+        ("leaderboard, guild, this week", board_sql.LEADERBOARD[key_week], named),
         ("player_stats: totals", getattr(sqlite_module, "_PLAYER_TOTALS", ""), (player, guild)),
-        (
-            "player_stats: week totals",
-            getattr(sqlite_module, "_PLAYER_WEEK", ""),
-            (player, guild, week),
-        ),
-        ("player_stats: rank, all-time", board_sql.AHEAD[key_all], (guild, 1000)),
-        ("player_stats: rank, this week", board_sql.AHEAD[key_week], (guild, week, 1000)),
-        ("player_stats: name", "SELECT name FROM players WHERE id = ?", (player,)),
+        ("player_stats: rank, all-time", board_sql.AHEAD[key_all], named),
+        ("player_stats: rank, this week", board_sql.AHEAD[key_week], named),
     ]
     db = sqlite3.connect(path)
     lines: list[str] = []

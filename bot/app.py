@@ -69,7 +69,11 @@ async def open_app(
     Only what runs rounds recovers: a `sync` beside live shard processes must not end theirs.
     """
     banks = load_shipped_banks(settings, on_problem)
-    repo = await open_repository(settings.database, pool_size=settings.db_pool_size)
+    repo = await open_repository(
+        settings.database,
+        pool_size=settings.db_pool_size,
+        sqlite_synchronous=settings.sqlite_synchronous,
+    )
     try:
         service = TriviaService(repo, Catalog(banks, repo), clock or SystemClock())
         if recover:

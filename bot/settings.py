@@ -46,6 +46,7 @@ class Settings:
         return self.database.path
 
     rest_rate: float = 45.0  # the bot's own REST requests per second (Discord allows 50)
+    sqlite_synchronous: str = "FULL"  # see docs/operations.md, "Durability"
 
     def __repr__(self) -> str:
         token = "set" if self.discord_token else "unset"
@@ -109,6 +110,11 @@ def load_settings(
         raise SettingsError(
             f"TRIVIA_DB_POOL_SIZE must be a number of connections from 1 to 1000, not '{pool_size}'"
         )
+    synchronous = (get("TRIVIA_SQLITE_SYNCHRONOUS") or "FULL").upper()
+    if synchronous not in ("FULL", "NORMAL"):
+        raise SettingsError(
+            f"TRIVIA_SQLITE_SYNCHRONOUS must be FULL or NORMAL, not '{synchronous}'"
+        )
     return Settings(
         discord_token=get("DISCORD_TOKEN"),
         database=database,
@@ -122,6 +128,7 @@ def load_settings(
         shards=_shards(get("TRIVIA_SHARD_COUNT"), get("TRIVIA_SHARDS")),
         banks_from_env=get("TRIVIA_BANKS") is not None,
         rest_rate=_rate(get("TRIVIA_REST_RATE")),
+        sqlite_synchronous=synchronous,
     )
 
 

@@ -8,6 +8,8 @@ import pytest
 from bot.settings import SettingsError, load_settings
 from bot.storage.target import PostgresTarget, SQLiteTarget
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "banks"
+
 
 def test_environment_wins_over_dotenv_which_wins_over_defaults(tmp_path):
     env_file = tmp_path / ".env"
@@ -29,6 +31,7 @@ def test_the_token_never_shows_in_repr():
         ({"TRIVIA_DEV_GUILD": "abc"}, "TRIVIA_DEV_GUILD"),
         ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),
         ({"TRIVIA_TYPED_ANSWERS": "maybe"}, "TRIVIA_TYPED_ANSWERS"),
+        ({"TRIVIA_SQLITE_SYNCHRONOUS": "off"}, "TRIVIA_SQLITE_SYNCHRONOUS"),
     ],
 )
 def test_bad_values_name_the_variable(env, message):
@@ -88,3 +91,18 @@ def test_bad_database_settings_name_the_variable(env, message):
     with pytest.raises(SettingsError, match=message) as err:
         load_settings(env, None)
     assert "hunter2" not in str(err.value)
+
+
+@pytest.mark.parametrize(("value", "level"), [(None, 2), ("normal", 1), ("FULL", 2)])
+async def test_acknowledged_answers_are_synced_to_disk_unless_told_otherwise(
+    tmp_path, value, level
+):
+    """FULL by default (a power loss keeps every commit); NORMAL only when an operator says so."""
+    from bot.app import open_app
+
+    env = {"TRIVIA_DB": str(tmp_path / "t.db"), "TRIVIA_BANKS": str(FIXTURES)}
+    if value is not None:
+        env["TRIVIA_SQLITE_SYNCHRONOUS"] = value
+    async with open_app(load_settings(env, None)) as app:
+        async with app.repo._conn.execute("PRAGMA synchronous") as cur:
+            assert (await cur.fetchone())[0] == level

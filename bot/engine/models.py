@@ -99,5 +99,6 @@ class Player:
     """A player as the engine sees them: an id and a name, nothing platform-specific."""
 
     id: int
-    name: str
+    name: str  # as the server in play knows them (a nickname there, perhaps)
     is_bot: bool = False
+    global_name: str = ""  # the same for every server; empty: `name` is all we have

@@ -59,6 +59,10 @@ class Catalog:
         self._custom[guild_id] = banks
         return banks
 
+    def bank_guild(self, guild_id: int, bank_id: str) -> int:
+        """Whose bank an id names, as boards store it: 0 if shipped, else this server's."""
+        return 0 if bank_id in self.shipped else guild_id
+
     def invalidate(self, guild_id: int) -> None:
         """After a change, or when the bot leaves the server."""
         self._custom.pop(guild_id, None)

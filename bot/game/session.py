@@ -52,6 +52,7 @@ class Session:
         self.round = round_
         self.banks = tuple(b.id for b in banks)
         self.banks_by_id = {b.id: b for b in banks}
+        self._bank_guild = {b.id: b.guild_id for b in banks if b.guild_id is not None}
         self._repo = repo
         self._writer = writer
         self._clock = clock
@@ -75,6 +76,8 @@ class Session:
             points=answer.points,
             response_ms=round(answer.response_time * 1000),
             answered_at=answer.answered_at,
+            global_name=answer.player.global_name,
+            bank_guild=self._bank_guild.get(q.bank_id, 0),
         )
 
     async def _save(self, answers: Sequence[Answer]) -> None:

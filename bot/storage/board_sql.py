@@ -1,62 +1,126 @@
 """Leaderboard SQL, composed once at import from literals; only bound parameters vary.
 
-Written so that SQLite and PostgreSQL both run it: aggregates repeated in HAVING rather than
-named by alias, and every subquery in FROM named.
+Written so that SQLite and PostgreSQL both run it: no aggregate named by alias in HAVING, and
+every subquery in FROM named. All-servers boards read totals kept in the answers' own
+transaction (migration 0005): summing every server's rows took seconds a page at 2M answers.
 """
 
 from __future__ import annotations
 
 from bot.storage.records import Period
 
+Key = tuple[bool, Period, bool]  # (one server?, period, one bank?)
+
 # Each source yields (player_id, points, correct, answered) rows for one board.
-# Parameters, in order: guild_id (guild scope), bank_id (per bank), week (this week).
-_SOURCES: dict[tuple[bool, Period, bool], str] = {
+# Parameters, in order: guild_id (one server), bank_guild and bank_id (all servers, one
+# bank), bank_id (one server, one bank), week (this week).
+_SOURCES: dict[Key, str] = {
     (True, Period.ALL_TIME, False): (
         "SELECT player_id, points, correct, answered FROM player_totals "
         "WHERE guild_id = ? AND answered > 0"
-    ),
-    (False, Period.ALL_TIME, False): (
-        "SELECT player_id, SUM(points) AS points, SUM(correct) AS correct, "
-        "SUM(answered) AS answered FROM player_totals GROUP BY player_id HAVING SUM(answered) > 0"
     ),
     (True, Period.WEEK, False): (
         "SELECT player_id, points, correct, answered FROM player_week_totals "
         "WHERE guild_id = ? AND week = ? AND answered > 0"
     ),
-    (False, Period.WEEK, False): (
-        "SELECT player_id, SUM(points) AS points, SUM(correct) AS correct, "
-        "SUM(answered) AS answered FROM player_week_totals WHERE week = ? "
-        "GROUP BY player_id HAVING SUM(answered) > 0"
-    ),
+    # a server's custom bank never shares an id with a shipped one: guild and id name it
     (True, Period.ALL_TIME, True): (
         "SELECT player_id, SUM(points) AS points, SUM(correct) AS correct, "
         "COUNT(*) AS answered FROM answers WHERE guild_id = ? AND bank_id = ? "
         "GROUP BY player_id"
-    ),
-    (False, Period.ALL_TIME, True): (
-        "SELECT player_id, SUM(points) AS points, SUM(correct) AS correct, "
-        "COUNT(*) AS answered FROM answers WHERE bank_id = ? GROUP BY player_id"
     ),
     (True, Period.WEEK, True): (
         "SELECT player_id, SUM(points) AS points, SUM(correct) AS correct, "
         "COUNT(*) AS answered FROM answers WHERE guild_id = ? AND bank_id = ? AND week = ? "
         "GROUP BY player_id"
     ),
+    (False, Period.ALL_TIME, False): (
+        "SELECT player_id, points, correct, answered FROM global_totals WHERE answered > 0"
+    ),
+    (False, Period.WEEK, False): (
+        "SELECT player_id, points, correct, answered FROM global_week_totals "
+        "WHERE week = ? AND answered > 0"
+    ),
+    (False, Period.ALL_TIME, True): (
+        "SELECT player_id, points, correct, answered FROM bank_totals "
+        "WHERE bank_guild = ? AND bank_id = ? AND answered > 0"
+    ),
     (False, Period.WEEK, True): (
-        "SELECT player_id, SUM(points) AS points, SUM(correct) AS correct, "
-        "COUNT(*) AS answered FROM answers WHERE bank_id = ? AND week = ? GROUP BY player_id"
+        "SELECT player_id, points, correct, answered FROM bank_week_totals "
+        "WHERE bank_guild = ? AND bank_id = ? AND week = ? AND answered > 0"
     ),
 }
 
+# A server's boards show the name that server knows a player by (one more parameter: the
+# guild id again); all-servers boards the global name. Joined to a page's rows only.
+_NAMED = {
+    True: (
+        "SELECT b.player_id, COALESCE(m.name, p.name, 'Player ' || b.player_id), b.points, "
+        "b.correct, b.answered FROM page b "
+        "LEFT JOIN members m ON m.guild_id = ? AND m.player_id = b.player_id "
+        "LEFT JOIN players p ON p.id = b.player_id"
+    ),
+    False: (
+        "SELECT b.player_id, COALESCE(p.name, 'Player ' || b.player_id), b.points, b.correct, "
+        "b.answered FROM page b LEFT JOIN players p ON p.id = b.player_id"
+    ),
+}
+
+# + limit, offset (and the guild id for names)
 LEADERBOARD = {
-    key: "WITH board AS (" + source + ") "
-    "SELECT b.player_id, COALESCE(p.name, 'Player ' || b.player_id), b.points, b.correct, "
-    "b.answered FROM board b LEFT JOIN players p ON p.id = b.player_id "
-    "ORDER BY b.points DESC, b.correct DESC, b.player_id LIMIT ? OFFSET ?"
+    key: "WITH page AS (SELECT * FROM (" + source + ") AS s "
+    "ORDER BY points DESC, correct DESC, player_id LIMIT ? OFFSET ?) "
+    + _NAMED[key[0]]
+    + " ORDER BY b.points DESC, b.correct DESC, b.player_id"
     for key, source in _SOURCES.items()
 }
 SIZE = {key: "SELECT COUNT(*) FROM (" + source + ") AS s" for key, source in _SOURCES.items()}
+# + points
 AHEAD = {
     key: "SELECT COUNT(*) FROM (" + source + ") AS s WHERE points > ?"
     for key, source in _SOURCES.items()
+}
+# + player_id (and the guild id for names): one player's row on a board, named
+MINE = {
+    key: "WITH page AS (SELECT * FROM (" + source + ") AS s WHERE player_id = ?) " + _NAMED[key[0]]
+    for key, source in _SOURCES.items()
+}
+
+# `db check`: every all-servers total compared, both ways, with what the answers sum to.
+_SUMS = "SELECT {keys}, SUM(points), SUM(correct), COUNT(*) FROM answers GROUP BY {keys}"
+_KEPT = "SELECT {keys}, points, correct, answered FROM {table} WHERE answered > 0"
+ALL_SERVER_TOTALS = {
+    "global_totals": "player_id",
+    "global_week_totals": "week, player_id",
+    "bank_totals": "bank_guild, bank_id, player_id",
+    "bank_week_totals": "bank_guild, bank_id, week, player_id",
+}
+ALL_SERVER_TOTALS_CHECK = {
+    table: (
+        "SELECT COUNT(*) FROM (SELECT * FROM (" + _SUMS + " EXCEPT " + _KEPT + ") AS x "
+        "UNION ALL SELECT * FROM (" + _KEPT + " EXCEPT " + _SUMS + ") AS y) AS z"
+    ).format(keys=keys, table=table)
+    for table, keys in ALL_SERVER_TOTALS.items()
+}
+# Answers about to be deleted (a server's, or one member's there) taken out of every all-servers
+# total first: a server reset or a member forgotten must leave the other servers' boards right.
+_UNCOUNT = (
+    "UPDATE {table} SET points = {table}.points - s.points, "
+    "correct = {table}.correct - s.correct, answered = {table}.answered - s.answered "
+    "FROM (SELECT {keys}, SUM(points) AS points, SUM(correct) AS correct, COUNT(*) AS answered "
+    "FROM answers WHERE {where} GROUP BY {keys}) AS s WHERE {match}"
+)
+
+
+UNCOUNT = {
+    scope: [
+        _UNCOUNT.format(
+            table=table,
+            keys=keys,
+            where=where,
+            match=" AND ".join(table + "." + k + " = s." + k for k in keys.split(", ")),
+        )
+        for table, keys in ALL_SERVER_TOTALS.items()
+    ]
+    for scope, where in (("guild", "guild_id = ?"), ("member", "guild_id = ? AND player_id = ?"))
 }

@@ -15,6 +15,7 @@ from bot.storage import board_sql
 from bot.storage.errors import DuplicateCustomQuestion
 from bot.storage.records import (
     AuditEntry,
+    BoardPage,
     BoardRow,
     CustomQuestionRow,
     GameRow,
@@ -63,10 +64,13 @@ _PLAYER_WEEK = (
     "WHERE player_id = ? AND guild_id = ? AND week = ?"
 )
 _PLAYER_WEEK_GLOBAL = (
-    "SELECT SUM(points), SUM(correct), SUM(answered) FROM player_week_totals "
-    "WHERE player_id = ? AND week = ?"
+    "SELECT points, correct, answered FROM global_week_totals WHERE player_id = ? AND week = ?"
 )
 _PLAYER_NAME = "SELECT name FROM players WHERE id = ?"
+_MEMBER_NAME = (
+    "SELECT COALESCE(m.name, p.name) FROM players p LEFT JOIN members m "
+    "ON m.guild_id = ? AND m.player_id = p.id WHERE p.id = ?"
+)
 _GUILD_SETTINGS = (
     "SELECT questions, seconds, mode, manager_role_id FROM guild_settings WHERE guild_id = ?"
 )
@@ -85,15 +89,18 @@ _RECORD_QUESTION = (
     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 )
 _SET_QUESTION_MESSAGE = "UPDATE game_questions SET message_id = ? WHERE game_id = ? AND number = ?"
+# the first statement's count is what the method returns
 _RESET = (
     "DELETE FROM player_totals WHERE guild_id = ?",
     "DELETE FROM player_week_totals WHERE guild_id = ?",
+    *board_sql.UNCOUNT["guild"],
     "DELETE FROM answers WHERE guild_id = ?",
 )
 _FORGET = (
     "DELETE FROM answers WHERE guild_id = ? AND player_id = ?",
     "DELETE FROM player_totals WHERE guild_id = ? AND player_id = ?",
     "DELETE FROM player_week_totals WHERE guild_id = ? AND player_id = ?",
+    "DELETE FROM members WHERE guild_id = ? AND player_id = ?",
 )
 _FORGET_NAME = (
     "DELETE FROM players WHERE id = ? AND NOT EXISTS "
@@ -138,6 +145,7 @@ _PURGE = tuple(
         "answers",
         "player_totals",
         "player_week_totals",
+        "members",
         "games",
         "guild_settings",
         "guild_limits",
@@ -202,17 +210,29 @@ def on_shards(shards: ShardRange | None) -> tuple[int, int, int]:
 
 
 def board_key(
-    guild_id: int | None, period: Period, now: float, bank_id: str | None
-) -> tuple[tuple[bool, Period, bool], list[Any]]:
-    """Which prepared board query applies, and its parameters in order."""
+    guild_id: int | None, period: Period, now: float, bank_id: str | None, bank_guild: int = 0
+) -> tuple[board_sql.Key, list[Any]]:
+    """Which prepared board query applies, and its source's parameters in order."""
     params: list[Any] = []
     if guild_id is not None:
         params.append(guild_id)
+    elif bank_id is not None:
+        params.append(bank_guild)
     if bank_id is not None:
         params.append(bank_id)
     if period is Period.WEEK:
         params.append(iso_week(now))
     return (guild_id is not None, period, bank_id is not None), params
+
+
+def _names(guild_id: int | None) -> tuple[int, ...]:
+    """The parameter a server's board needs to show that server's names."""
+    return () if guild_id is None else (guild_id,)
+
+
+def _board_row(rank: int, row: Any) -> BoardRow:
+    player_id, name, points, correct, answered = row
+    return BoardRow(rank, player_id, name, points, correct, answered)
 
 
 Step = tuple[str, Sequence[Any]]
@@ -269,6 +289,10 @@ class PortableSql:
 
     # -- boards --------------------------------------------------------------
 
+    async def _board_all(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        """Board and stats reads; SQLite runs them on their own connection."""
+        return await self._all(sql, params)
+
     async def leaderboard(
         self,
         guild_id: int | None,
@@ -276,65 +300,112 @@ class PortableSql:
         period: Period,
         now: float,
         bank_id: str | None = None,
+        bank_guild: int = 0,
         limit: int = 10,
         offset: int = 0,
     ) -> list[BoardRow]:
-        key, params = board_key(guild_id, period, now, bank_id)
-        rows = await self._all(board_sql.LEADERBOARD[key], (*params, limit, offset))
-        return [
-            BoardRow(offset + i + 1, pid, name, points, correct, answered)
-            for i, (pid, name, points, correct, answered) in enumerate(rows)
-        ]
+        key, params = board_key(guild_id, period, now, bank_id, bank_guild)
+        rows = await self._board_all(
+            board_sql.LEADERBOARD[key], (*params, limit, offset, *_names(guild_id))
+        )
+        return [_board_row(offset + i + 1, r) for i, r in enumerate(rows)]
 
     async def board_size(
-        self, guild_id: int | None, *, period: Period, now: float, bank_id: str | None = None
+        self,
+        guild_id: int | None,
+        *,
+        period: Period,
+        now: float,
+        bank_id: str | None = None,
+        bank_guild: int = 0,
     ) -> int:
-        key, params = board_key(guild_id, period, now, bank_id)
-        row = await self._one(board_sql.SIZE[key], params)
-        return int(row[0])
+        key, params = board_key(guild_id, period, now, bank_id, bank_guild)
+        return int((await self._board_all(board_sql.SIZE[key], params))[0][0])
+
+    async def board_page(
+        self,
+        guild_id: int | None,
+        *,
+        viewer_id: int | None,
+        period: Period,
+        now: float,
+        bank_id: str | None = None,
+        bank_guild: int = 0,
+        page: int = 0,
+        per_page: int = 10,
+    ) -> BoardPage:
+        """A page (clamped to the last one), the board's size and the viewer's row on it.
+
+        What the boards cog asked in three calls, each of which ran the board again.
+        """
+        key, params = board_key(guild_id, period, now, bank_id, bank_guild)
+        names = _names(guild_id)
+        size = int((await self._board_all(board_sql.SIZE[key], params))[0][0])
+        page = min(max(page, 0), max((size - 1) // per_page, 0))
+        offset = page * per_page
+        rows = await self._board_all(
+            board_sql.LEADERBOARD[key], (*params, per_page, offset, *names)
+        )
+        mine = []
+        if viewer_id is not None:
+            mine = await self._board_all(board_sql.MINE[key], (*params, viewer_id, *names))
+        me = None
+        if mine:
+            ahead = await self._board_all(board_sql.AHEAD[key], (*params, mine[0][2]))
+            me = _board_row(int(ahead[0][0]) + 1, mine[0])
+        return BoardPage(
+            [_board_row(offset + i + 1, r) for i, r in enumerate(rows)], size, me, page
+        )
 
     async def player_stats(
         self, guild_id: int | None, player_id: int, *, period: Period, now: float
     ) -> PlayerStats | None:
         if guild_id is None:
-            row = await self._one(_PLAYER_TOTALS_GLOBAL, (player_id,))
+            found = await self._board_all(_PLAYER_TOTALS_GLOBAL, (player_id,))
         else:
-            row = await self._one(_PLAYER_TOTALS, (player_id, guild_id))
-        if row is None or row[0] is None:
+            found = await self._board_all(_PLAYER_TOTALS, (player_id, guild_id))
+        if not found or found[0][0] is None:
             return None
-        points, correct, answered, games, wins, best = row
+        points, correct, answered, games, wins, best = found[0]
         if period is Period.WEEK:
             if guild_id is None:
-                week = await self._one(_PLAYER_WEEK_GLOBAL, (player_id, iso_week(now)))
+                week = await self._board_all(_PLAYER_WEEK_GLOBAL, (player_id, iso_week(now)))
             else:
-                week = await self._one(_PLAYER_WEEK, (player_id, guild_id, iso_week(now)))
-            points, correct, answered = (v or 0 for v in (week or (0, 0, 0)))
+                week = await self._board_all(_PLAYER_WEEK, (player_id, guild_id, iso_week(now)))
+            points, correct, answered = (v or 0 for v in (week[0] if week else (0, 0, 0)))
         key, params = board_key(guild_id, period, now, None)
-        ahead = await self._one(board_sql.AHEAD[key], (*params, points))
-        name_row = await self._one(_PLAYER_NAME, (player_id,))
+        ahead = await self._board_all(board_sql.AHEAD[key], (*params, points))
+        if guild_id is None:
+            name = await self._board_all(_PLAYER_NAME, (player_id,))
+        else:
+            name = await self._board_all(_MEMBER_NAME, (guild_id, player_id))
         return PlayerStats(
             player_id=player_id,
-            name=name_row[0] if name_row else f"Player {player_id}",
+            name=name[0][0] if name and name[0][0] else f"Player {player_id}",
             points=points,
             correct=correct,
             answered=answered,
             games=games,
             wins=wins,
             best_streak=best,
-            rank=int(ahead[0]) + 1,
+            rank=int(ahead[0][0]) + 1,
         )
 
     async def reset_leaderboard(self, guild_id: int) -> int:
         """Clear a server's boards and the answers they are summed from."""
-        cleared, _, _ = await self._execute([(sql, (guild_id,)) for sql in _RESET])
-        return cleared
+        counts = await self._execute([(sql, (guild_id,)) for sql in _RESET])
+        return counts[0]
 
     async def forget_member(self, guild_id: int, player_id: int) -> int:
         """Delete what one server holds about one member; returns answers removed."""
         counts = await self._execute(
-            [*((sql, (guild_id, player_id)) for sql in _FORGET), (_FORGET_NAME, (player_id,) * 2)]
+            [
+                *((sql, (guild_id, player_id)) for sql in board_sql.UNCOUNT["member"]),
+                *((sql, (guild_id, player_id)) for sql in _FORGET),
+                (_FORGET_NAME, (player_id,) * 2),
+            ]
         )
-        return counts[0]
+        return counts[len(board_sql.UNCOUNT["member"])]
 
     async def member_guilds(self, player_id: int) -> list[int]:
         """The servers holding answers or totals of one member: what a data request covers."""
@@ -417,7 +488,12 @@ class PortableSql:
         gone = [int(r[0]) for r in await self._all(_DEPARTED_BEFORE, (left_before,))]
         for guild_id in gone:
             await self._execute(
-                [(_PURGE_NAMES, (guild_id, guild_id)), *((sql, (guild_id,)) for sql in _PURGE)]
+                [
+                    (_PURGE_NAMES, (guild_id, guild_id)),
+                    # out of the all-servers totals before its answers go
+                    *((sql, (guild_id,)) for sql in board_sql.UNCOUNT["guild"]),
+                    *((sql, (guild_id,)) for sql in _PURGE),
+                ]
             )
         return gone
 
@@ -433,6 +509,10 @@ class PortableSql:
                     f"correct/{r[4]} answered, answers sum to {r[5] or 0}/{r[6] or 0}/"
                     f"{r[7] or 0}"
                 )
+        for table, query in board_sql.ALL_SERVER_TOTALS_CHECK.items():
+            differ = await self._one(query)
+            if differ[0]:
+                problems.append(f"{table}: {differ[0]} rows are not the sums of the answers")
         orphans = await self._one(_ORPHAN_ANSWERS)
         if orphans[0]:
             problems.append(f"{orphans[0]} answers belong to no game")

@@ -60,21 +60,28 @@ def numbered(sql: str) -> str:
 _RECORD_ANSWERS = """
 WITH input AS (
     SELECT * FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[], $5::bigint[],
-        $6::text[], $7::text[], $8::int[], $9::int[], $10::int[], $11::float8[], $12::text[])
+        $6::text[], $7::text[], $8::int[], $9::int[], $10::int[], $11::float8[], $12::text[],
+        $13::text[], $14::bigint[])
         AS t(game_id, number, player_id, player_name, guild_id, bank_id, question_id,
-             correct, points, response_ms, answered_at, week)
+             correct, points, response_ms, answered_at, week, global_name, bank_guild)
 ), named AS (
     INSERT INTO players (id, name, updated_at)
-    SELECT DISTINCT ON (player_id) player_id, player_name, answered_at FROM input
+    SELECT DISTINCT ON (player_id) player_id, global_name, answered_at FROM input
     ORDER BY player_id, answered_at DESC
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
+), membered AS (
+    INSERT INTO members (guild_id, player_id, name, updated_at)
+    SELECT DISTINCT ON (guild_id, player_id) guild_id, player_id, player_name, answered_at
+    FROM input ORDER BY guild_id, player_id, answered_at DESC
+    ON CONFLICT (guild_id, player_id) DO UPDATE SET name = excluded.name,
+        updated_at = excluded.updated_at
 ), new AS (
     INSERT INTO answers (game_id, number, player_id, guild_id, bank_id, question_id, correct,
-        points, response_ms, answered_at, week)
+        points, response_ms, answered_at, week, bank_guild)
     SELECT game_id, number, player_id, guild_id, bank_id, question_id, correct, points,
-        response_ms, answered_at, week FROM input
+        response_ms, answered_at, week, bank_guild FROM input
     ON CONFLICT DO NOTHING
-    RETURNING guild_id, player_id, week, points, correct
+    RETURNING guild_id, player_id, week, points, correct, bank_guild, bank_id
 ), totals AS (
     INSERT INTO player_totals AS t (guild_id, player_id, points, correct, answered)
     SELECT guild_id, player_id, SUM(points), SUM(correct), COUNT(*) FROM new
@@ -87,6 +94,34 @@ WITH input AS (
     GROUP BY guild_id, week, player_id ORDER BY guild_id, week, player_id
     ON CONFLICT (guild_id, week, player_id) DO UPDATE SET points = t.points + excluded.points,
         correct = t.correct + excluded.correct, answered = t.answered + excluded.answered
+), global AS (
+    INSERT INTO global_totals AS t (player_id, points, correct, answered)
+    SELECT player_id, SUM(points), SUM(correct), COUNT(*) FROM new
+    GROUP BY player_id ORDER BY player_id
+    ON CONFLICT (player_id) DO UPDATE SET points = t.points + excluded.points,
+        correct = t.correct + excluded.correct, answered = t.answered + excluded.answered
+), global_week AS (
+    INSERT INTO global_week_totals AS t (week, player_id, points, correct, answered)
+    SELECT week, player_id, SUM(points), SUM(correct), COUNT(*) FROM new
+    GROUP BY week, player_id ORDER BY week, player_id
+    ON CONFLICT (week, player_id) DO UPDATE SET points = t.points + excluded.points,
+        correct = t.correct + excluded.correct, answered = t.answered + excluded.answered
+), bank AS (
+    INSERT INTO bank_totals AS t (bank_guild, bank_id, player_id, points, correct, answered)
+    SELECT bank_guild, bank_id, player_id, SUM(points), SUM(correct), COUNT(*) FROM new
+    GROUP BY bank_guild, bank_id, player_id ORDER BY bank_guild, bank_id, player_id
+    ON CONFLICT (bank_guild, bank_id, player_id) DO UPDATE SET
+        points = t.points + excluded.points, correct = t.correct + excluded.correct,
+        answered = t.answered + excluded.answered
+), bank_week AS (
+    INSERT INTO bank_week_totals AS t (bank_guild, bank_id, week, player_id, points, correct,
+        answered)
+    SELECT bank_guild, bank_id, week, player_id, SUM(points), SUM(correct), COUNT(*) FROM new
+    GROUP BY bank_guild, bank_id, week, player_id
+    ORDER BY bank_guild, bank_id, week, player_id
+    ON CONFLICT (bank_guild, bank_id, week, player_id) DO UPDATE SET
+        points = t.points + excluded.points, correct = t.correct + excluded.correct,
+        answered = t.answered + excluded.answered
 )
 SELECT COUNT(*) FROM new
 """
@@ -314,7 +349,7 @@ class PostgresRepository(PortableSql):
         """One statement: new answers, their players' names and both totals, or none of it."""
         if not rows:
             return 0
-        columns: tuple[list[Any], ...] = tuple([] for _ in range(12))
+        columns: tuple[list[Any], ...] = tuple([] for _ in range(14))
         for r in rows:
             for column, value in zip(
                 columns,
@@ -331,6 +366,8 @@ class PostgresRepository(PortableSql):
                     r.response_ms,
                     r.answered_at,
                     iso_week(r.answered_at),
+                    r.global_name or r.player_name,
+                    r.bank_guild,
                 ),
                 strict=True,
             ):

@@ -52,6 +52,10 @@ class AnswerRow:
     points: int
     response_ms: int
     answered_at: float
+    # the name on all-servers boards (player_name is the one this server knows them by)
+    global_name: str = ""
+    # the server whose custom bank the question came from; 0 for a shipped bank
+    bank_guild: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,16 @@ class BoardRow:
     points: int
     correct: int
     answered: int
+
+
+@dataclass(frozen=True, slots=True)
+class BoardPage:
+    """One page of a board with its size and the viewer's own row, read from one snapshot."""
+
+    rows: list[BoardRow]
+    size: int
+    me: BoardRow | None
+    page: int  # the page asked for, or the last one if the board has fewer
 
 
 @dataclass(frozen=True, slots=True)

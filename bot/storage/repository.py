@@ -10,6 +10,7 @@ from bot.shards import ShardRange
 from bot.storage.records import (
     AnswerRow,
     AuditEntry,
+    BoardPage,
     BoardRow,
     CustomQuestionRow,
     GameRow,
@@ -23,6 +24,10 @@ from bot.storage.records import (
 
 
 class Repository(Protocol):
+    """Boards take `bank_guild` with `bank_id`: the server whose custom bank it is, 0 for a
+    shipped one (two servers' custom banks may share an id). Names: `AnswerRow.player_name`
+    is kept per server, `global_name` for all-servers boards."""
+
     async def close(self) -> None: ...
 
     # games
@@ -62,12 +67,31 @@ class Repository(Protocol):
         period: Period,
         now: float,
         bank_id: str | None = None,
+        bank_guild: int = 0,
         limit: int = 10,
         offset: int = 0,
     ) -> list[BoardRow]: ...
     async def board_size(
-        self, guild_id: int | None, *, period: Period, now: float, bank_id: str | None = None
+        self,
+        guild_id: int | None,
+        *,
+        period: Period,
+        now: float,
+        bank_id: str | None = None,
+        bank_guild: int = 0,
     ) -> int: ...
+    async def board_page(
+        self,
+        guild_id: int | None,
+        *,
+        viewer_id: int | None,
+        period: Period,
+        now: float,
+        bank_id: str | None = None,
+        bank_guild: int = 0,
+        page: int = 0,
+        per_page: int = 10,
+    ) -> BoardPage: ...
     async def player_stats(
         self, guild_id: int | None, player_id: int, *, period: Period, now: float
     ) -> PlayerStats | None: ...

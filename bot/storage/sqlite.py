@@ -33,6 +33,27 @@ from bot.storage.records import (
     iso_week,
 )
 
+# FULL: a commit is on disk before it returns; NORMAL: survives a killed process only
+_SYNCHRONOUS = {"FULL": "PRAGMA synchronous = FULL", "NORMAL": "PRAGMA synchronous = NORMAL"}
+SYNCHRONOUS = tuple(_SYNCHRONOUS)
+
+
+async def _configure(conn: aiosqlite.Connection, synchronous: str) -> None:
+    # busy_timeout first: a second process switching a fresh file to WAL must wait, not fail
+    for pragma in (
+        "PRAGMA busy_timeout = 5000",
+        "PRAGMA journal_mode = WAL",
+        _SYNCHRONOUS[synchronous],
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA wal_autocheckpoint = 0",  # the Checkpointer's thread does it, not a commit
+    ):
+        await conn.execute(pragma)
+
+
+async def _close_all(*conns: aiosqlite.Connection | None) -> None:
+    for conn in dict.fromkeys(c for c in conns if c is not None):
+        await conn.close()
+
 
 def _create_private(path: Path) -> None:
     """Create the database file readable by its owner only, before SQLite opens it."""
@@ -44,18 +65,38 @@ def _create_private(path: Path) -> None:
 
 
 class SQLiteRepository(PortableSql):
-    """SQLite's SQL lives here and in portable.py; callers see records, never cursors."""
+    """SQLite's SQL lives here and in portable.py; callers see records, never cursors.
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+    Two connections: every write goes through one, in order; boards and stats read on the
+    other (WAL lets a reader work beside the writer), so a slow board never queues a click.
+    """
+
+    def __init__(
+        self, conn: aiosqlite.Connection, path: Path, reader: aiosqlite.Connection | None = None
+    ) -> None:
         self._conn = conn
+        self._reader = reader or conn
         self.path = path
         self._write_lock = asyncio.Lock()
         self._checkpointer = Checkpointer(path)
 
     @classmethod
-    async def open(cls, path: str | Path, *, migrations: Path = MIGRATIONS_DIR) -> SQLiteRepository:
-        """Open (creating if needed) and migrate; errors say what to fix."""
+    async def open(
+        cls,
+        path: str | Path,
+        *,
+        migrations: Path = MIGRATIONS_DIR,
+        synchronous: str = "FULL",
+    ) -> SQLiteRepository:
+        """Open (creating if needed) and migrate; errors say what to fix.
+
+        `synchronous` FULL (the default) syncs the log at every commit, so an answer
+        acknowledged as saved survives a power loss or an OS crash, not only a killed
+        process; NORMAL is faster and survives only the latter (docs/operations.md).
+        """
         path = Path(path)
+        if synchronous not in SYNCHRONOUS:
+            raise ValueError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}")
         known = load_migrations(migrations)  # before creating anything: no schema-less file
         _refuse_folder(path)
         if path.exists() and not os.access(path, os.R_OK | os.W_OK):
@@ -68,17 +109,21 @@ class SQLiteRepository(PortableSql):
                 "Set TRIVIA_DB to a writable location."
             ) from exc
         conn = await _connect(path, str(path))
-        repo = cls(conn, path)
+        reader: aiosqlite.Connection | None = None
         try:
-            await repo._configure()
-            await repo._migrate(known)
-            repo._checkpointer.start()
+            await _configure(conn, synchronous)
+            await cls(conn, path)._migrate(known)
+            reader = await _connect(path, str(path))
+            await _configure(reader, synchronous)
+            await reader.execute("PRAGMA query_only = ON")
         except sqlite3.DatabaseError as exc:
-            await conn.close()
+            await _close_all(conn, reader)
             raise _unusable(path, exc) from exc
         except BaseException:
-            await conn.close()
+            await _close_all(conn, reader)
             raise
+        repo = cls(conn, path, reader)
+        repo._checkpointer.start()
         return repo
 
     @classmethod
@@ -113,30 +158,22 @@ class SQLiteRepository(PortableSql):
             )
         return repo
 
-    async def _configure(self) -> None:
-        for pragma in (
-            "PRAGMA journal_mode = WAL",
-            "PRAGMA synchronous = NORMAL",
-            "PRAGMA foreign_keys = ON",
-            "PRAGMA busy_timeout = 5000",
-            "PRAGMA wal_autocheckpoint = 0",  # the Checkpointer's thread does it, not a commit
-        ):
-            await self._conn.execute(pragma)
-
     async def _migrate(self, migrations: list[Migration]) -> None:
-        async with self._conn.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
-        current = int(row[0]) if row else 0
-        pending = [m for m in migrations if m.version > current]
-        if current > len(migrations):
-            raise DatabaseUnavailable(
-                f"the database {self.path} is at schema version {current}, newer than this "
-                f"program knows ({len(migrations)}); upgrade trivia-bot."
-            )
-        if not pending:
-            return
+        """Read the version and migrate in one write transaction.
+
+        Two processes opening a fresh file at once must not both see version 0: the
+        second then failed midway ("table games already exists").
+        """
         async with self._transaction() as db:
-            for migration in pending:
+            async with db.execute("PRAGMA user_version") as cur:
+                row = await cur.fetchone()
+            current = int(row[0]) if row else 0
+            if current > len(migrations):
+                raise DatabaseUnavailable(
+                    f"the database {self.path} is at schema version {current}, newer than "
+                    f"this program knows ({len(migrations)}); upgrade trivia-bot."
+                )
+            for migration in migrations[current:]:
                 for statement in _split_sql(migration.sql):
                     await db.execute(statement)
                 # each file ends by setting its own version: PRAGMA takes no parameters
@@ -149,7 +186,8 @@ class SQLiteRepository(PortableSql):
 
     async def close(self) -> None:
         await asyncio.to_thread(self._checkpointer.stop)
-        await self._conn.close()  # the last connection to close folds the rest of the log in
+        # the last connection to close folds the rest of the log in
+        await _close_all(self._reader, self._conn)
 
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -176,6 +214,10 @@ class SQLiteRepository(PortableSql):
 
     async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         async with self._conn.execute(sql, tuple(params)) as cur:
+            return list(await cur.fetchall())
+
+    async def _board_all(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        async with self._reader.execute(sql, tuple(params)) as cur:
             return list(await cur.fetchall())
 
     unique_violation = sqlite3.IntegrityError
@@ -229,7 +271,16 @@ class SQLiteRepository(PortableSql):
         if not rows:
             return 0
         players = list(
-            {r.player_id: (r.player_id, r.player_name, r.answered_at) for r in rows}.values()
+            {
+                r.player_id: (r.player_id, r.global_name or r.player_name, r.answered_at)
+                for r in rows
+            }.values()
+        )
+        members = list(
+            {
+                (r.guild_id, r.player_id): (r.guild_id, r.player_id, r.player_name, r.answered_at)
+                for r in rows
+            }.values()
         )
         answers = [
             (
@@ -244,20 +295,20 @@ class SQLiteRepository(PortableSql):
                 r.response_ms,
                 r.answered_at,
                 iso_week(r.answered_at),
+                r.bank_guild,
             )
             for r in rows
         ]
         async with self._write_lock:
             try:
                 # aiosqlite has no public "run this on the connection's thread"
-                changed: int = await self._conn._execute(  # type: ignore[no-untyped-call]
-                    _write_answers, self._conn._conn, players, answers
+                inserted: int = await self._conn._execute(  # type: ignore[no-untyped-call]
+                    _write_answers, self._conn._conn, players, members, answers
                 )
             except sqlite3.OperationalError as exc:  # locked, read-only, disk full, I/O
                 raise DatabaseUnavailable(f"cannot write to {self.path}: {exc}") from exc
         self._checkpointer.poke()
-        # each new answer changes itself plus two totals rows through the trigger
-        return changed // 3
+        return inserted
 
     async def end_game(
         self,
@@ -371,29 +422,37 @@ _UPSERT_PLAYER = (
     "INSERT INTO players (id, name, updated_at) VALUES (?, ?, ?) "
     "ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at"
 )
+_UPSERT_MEMBER = (
+    "INSERT INTO members (guild_id, player_id, name, updated_at) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (guild_id, player_id) DO UPDATE SET name = excluded.name, "
+    "updated_at = excluded.updated_at"
+)
 _INSERT_ANSWER = (
     "INSERT INTO answers (game_id, number, player_id, guild_id, bank_id, question_id, correct, "
-    "points, response_ms, answered_at, week) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT DO NOTHING"
+    "points, response_ms, answered_at, week, bank_guild) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 )
 
 
 def _write_answers(
-    db: sqlite3.Connection, players: list[tuple[Any, ...]], answers: list[tuple[Any, ...]]
+    db: sqlite3.Connection,
+    players: list[tuple[Any, ...]],
+    members: list[tuple[Any, ...]],
+    answers: list[tuple[Any, ...]],
 ) -> int:
-    """One answer transaction, run on the connection's own thread; returns rows changed."""
+    """One answer transaction, run on the connection's own thread; returns answers inserted."""
     db.execute("BEGIN IMMEDIATE")
     try:
         db.executemany(_UPSERT_PLAYER, players)
-        before = db.total_changes
-        db.executemany(_INSERT_ANSWER, answers)
-        changed = db.total_changes - before
+        db.executemany(_UPSERT_MEMBER, members)
+        # rows the statement itself inserted: what its triggers changed is not counted
+        inserted = db.executemany(_INSERT_ANSWER, answers).rowcount
         db.execute("COMMIT")
     except BaseException:
         if db.in_transaction:  # SQLite already rolled back after SQLITE_FULL or I/O errors
             db.execute("ROLLBACK")
         raise
-    return changed
+    return inserted
 
 
 def _split_sql(script: str) -> list[str]:

@@ -258,5 +258,88 @@ async def test_a_departed_server_is_purged_after_the_grace_period_only(repo):
         1,
         20,
     ]
+    everywhere = await repo.leaderboard(None, period=Period.ALL_TIME, now=NOW)
+    assert [(r.player_id, r.points) for r in everywhere] == [(1, 900), (20, 500)]
     assert await repo.check_consistency() == []
     assert await repo.purge_departed_guilds(NOW + 1) == []
+
+
+def named(game_id, number, player, points, *, guild, name, global_name, bank="geo", bank_guild=0):
+    row = answer(game_id, number, player, points, guild=guild, bank=bank)
+    return AnswerRow(
+        *(getattr(row, f) for f in AnswerRow.__slots__[:3]),
+        name,
+        *(getattr(row, f) for f in AnswerRow.__slots__[4:11]),
+        global_name,
+        bank_guild,
+    )
+
+
+async def test_names_are_per_server_and_global_on_all_servers_boards(repo):
+    g1 = await repo.create_game(game(guild=10, channel=1))
+    g2 = await repo.create_game(game(guild=20, channel=2))
+    await repo.record_answers([named(g1, 1, 1, 900, guild=10, name="Ten", global_name="Al")])
+    await repo.record_answers([named(g2, 1, 1, 800, guild=20, name="Twenty", global_name="Al")])
+    assert [r.name for r in await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW)] == ["Ten"]
+    assert [r.name for r in await repo.leaderboard(20, period=Period.ALL_TIME, now=NOW)] == [
+        "Twenty"
+    ]
+    everywhere = await repo.leaderboard(None, period=Period.WEEK, now=NOW)
+    assert [(r.name, r.points) for r in everywhere] == [("Al", 1700)]
+    assert (await repo.player_stats(10, 1, period=Period.ALL_TIME, now=NOW)).name == "Ten"
+    assert (await repo.player_stats(None, 1, period=Period.WEEK, now=NOW)).points == 1700
+
+
+async def test_two_servers_custom_banks_sharing_an_id_stay_apart(repo):
+    g1 = await repo.create_game(game(guild=10, channel=1))
+    g2 = await repo.create_game(game(guild=20, channel=2))
+    await repo.record_answers(
+        [
+            named(g1, 1, 1, 900, guild=10, name="a", global_name="a", bank="ours", bank_guild=10),
+            named(g2, 1, 2, 800, guild=20, name="b", global_name="b", bank="ours", bank_guild=20),
+            named(g2, 2, 2, 700, guild=20, name="b", global_name="b", bank="geo"),
+        ]
+    )
+    for period in Period:
+        ours = await repo.leaderboard(None, period=period, now=NOW, bank_id="ours", bank_guild=10)
+        assert [(r.player_id, r.points) for r in ours] == [(1, 900)]
+        geo = await repo.leaderboard(None, period=period, now=NOW, bank_id="geo")
+        assert [(r.player_id, r.points) for r in geo] == [(2, 700)]
+        assert await repo.board_size(None, period=period, now=NOW, bank_id="ours") == 0
+
+
+async def test_board_page_clamps_and_shows_the_viewers_own_row(repo):
+    g = await repo.create_game(game())
+    await repo.record_answers([answer(g, 1, p, 100 * p) for p in range(1, 26)])
+    for guild in (10, None):
+        shown = await repo.board_page(
+            guild, viewer_id=3, period=Period.ALL_TIME, now=NOW, page=7, per_page=10
+        )
+        assert (shown.page, shown.size, len(shown.rows)) == (2, 25, 5)
+        assert [r.rank for r in shown.rows] == [21, 22, 23, 24, 25]
+        assert (shown.me.rank, shown.me.points, shown.me.name) == (23, 300, "P3")
+        none = await repo.board_page(guild, viewer_id=99, period=Period.WEEK, now=NOW)
+        assert none.me is None and none.page == 0 and [r.rank for r in none.rows][:2] == [1, 2]
+
+
+async def test_reset_and_forget_leave_other_servers_all_servers_boards_right(repo):
+    g1 = await repo.create_game(game(guild=10, channel=1))
+    g2 = await repo.create_game(game(guild=20, channel=2))
+    await repo.record_answers(
+        [
+            answer(g1, 1, 1, 900, guild=10),
+            answer(g1, 1, 2, 500, guild=10),
+            answer(g2, 1, 1, 300, guild=20),
+            answer(g2, 1, 2, 200, guild=20),
+        ]
+    )
+    assert await repo.forget_member(10, 1) == 1
+    board = await repo.leaderboard(None, period=Period.ALL_TIME, now=NOW)
+    assert [(r.player_id, r.points) for r in board] == [(2, 700), (1, 300)]
+    assert await repo.check_consistency() == []
+    await repo.reset_leaderboard(20)
+    for period in Period:
+        board = await repo.leaderboard(None, period=period, now=NOW, bank_id="geo")
+        assert [(r.player_id, r.points) for r in board] == [(2, 500)]
+        assert await repo.board_size(None, period=period, now=NOW) == 1
+    assert await repo.check_consistency() == []

@@ -80,17 +80,25 @@ async def board_message(
     bank: str,
     *,
     you: str | None,
+    mine: bool = False,
 ) -> tuple[discord.Embed, discord.ui.View]:
+    """`mine`: put the asker's own rank on this board in `you` (the command, not a page)."""
     bot: TriviaBot = interaction.client
     guild_id = interaction.guild_id if scope == "s" else None
     per = Period.WEEK if period == "w" else Period.ALL_TIME
-    now = time.time()
-    size = await bot.repo.board_size(guild_id, period=per, now=now, bank_id=bank or None)
-    pages = max(math.ceil(size / PAGE), 1)
-    page = min(max(page, 0), pages - 1)
-    rows = await bot.repo.leaderboard(
-        guild_id, period=per, now=now, bank_id=bank or None, limit=PAGE, offset=page * PAGE
+    shown = await bot.repo.board_page(
+        guild_id,
+        viewer_id=interaction.user.id if mine else None,
+        period=per,
+        now=time.time(),
+        bank_id=bank or None,
+        bank_guild=bot.catalog.bank_guild(interaction.guild_id or 0, bank) if bank else 0,
+        page=page,
+        per_page=PAGE,
     )
+    page, pages, rows = shown.page, max(math.ceil(shown.size / PAGE), 1), shown.rows
+    if mine:
+        you = f"#{shown.me.rank} · {shown.me.points} pts" if shown.me else None
     title = ("This week" if per is Period.WEEK else "All-time") + (
         " · all servers" if guild_id is None else " · this server"
     )
@@ -129,16 +137,14 @@ async def leaderboard(
     bot: TriviaBot = interaction.client
     await bot.cooldowns.use("board", guild_of(interaction), interaction.user.id)
     await interaction.response.defer()  # an all-servers board may take longer than 3 s
-    guild_id = interaction.guild_id if scope == "server" else None
-    per = Period.WEEK if period == "week" else Period.ALL_TIME
-    me = await bot.repo.player_stats(guild_id, interaction.user.id, period=per, now=time.time())
     embed, view = await board_message(
         interaction,
         "w" if period == "week" else "a",
         "g" if scope == "global" else "s",
         0,
         bank or "",
-        you=f"#{me.rank} · {me.points} pts" if me and me.answered else None,
+        you=None,
+        mine=True,
     )
     await interaction.followup.send(embed=embed, view=view)
 

@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 
 
 def player_of(user: discord.abc.User) -> Player:
-    return Player(user.id, user.display_name, user.bot)
+    """The name this server knows them by, and the one for all-servers boards."""
+    return Player(user.id, user.display_name, user.bot, user.global_name or user.name)
 
 
 ANSWER_ID = re.compile(r"trivia:a:(?P<game>[0-9]{1,19}):(?P<number>[0-9]{1,3}):(?P<index>[0-9])")
