@@ -34,6 +34,18 @@ async def sleep_unless_woken(session: Session, delay: float) -> None:
         pass
 
 
+async def pause_unless_stopped(session: Session, delay: float) -> None:
+    """The pause between questions: only a stop cuts it short.
+
+    An answer's wake-up can come late (its save finished after the question closed), and
+    must not skip the pause: it did so once commits were synced to disk (FULL).
+    """
+    loop = asyncio.get_running_loop()
+    until = loop.time() + delay
+    while not session.stop_requested and (left := until - loop.time()) > 0:
+        await sleep_unless_woken(session, left)
+
+
 async def wait_for_close(
     session: Session, presenter: Presenter, asked: AskedQuestion
 ) -> CloseReason:
@@ -75,7 +87,7 @@ async def run_round(session: Session, presenter: Presenter, *, pause: float = 3.
             if result.round_over:
                 break
             if pause:
-                await sleep_unless_woken(session, pause)
+                await pause_unless_stopped(session, pause)
     except asyncio.CancelledError:
         session.request_stop("cancelled")
         raise
