@@ -71,14 +71,15 @@ def _add_import(sub: Any) -> None:
         epilog=IMPORT_NOTES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("file", type=Path, metavar="FILE", help="the file to import")
     imp.add_argument(
         "--format",
         choices=("auto", *FORMATS),
         default="auto",
         help="input format (default: from the file name and contents)",
     )
-    imp.add_argument("--id", required=True, metavar="NEW_ID", help="id of the new bank")
+    needed = imp.add_argument_group("required")
+    needed.add_argument("--id", required=True, metavar="NEW_ID", help="id of the new bank")
     imp.add_argument(
         "--title",
         default=None,
