@@ -76,8 +76,7 @@ class ConsolePresenter:
         return f" {left:3.0f} s left · question {asked.number}/{asked.total} · Ctrl-C stops"
 
     async def hint(self, session: Session, asked: AskedQuestion, level: int) -> None:
-        extra = f" ({asked.question.hint})" if level == 1 and asked.question.hint else ""
-        self.say(f"Hint {level}: {session.round.hint_text(level)}{extra}")
+        self.say(f"Hint {level}: {session.round.hint_text(level)}")
 
     async def reveal(self, session: Session, result: QuestionResult) -> None:
         self.open.clear()

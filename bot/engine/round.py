@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from bot.engine.clock import Clock
 from bot.engine.errors import AlreadyAnswered, QuestionClosed, RoundOver, TriviaError
+from bot.engine.hints import hint_text
 from bot.engine.judge import judge
 from bot.engine.models import Mode, Player, Question
 from bot.engine.scoring import speed_points, streak_bonus, typed_points
@@ -284,13 +285,12 @@ class Round:
         return 2 if fraction >= 2 / 3 else 1 if fraction >= 1 / 3 else 0
 
     def hint_text(self, level: int | None = None) -> str:
-        """The answer with letters hidden: word initials first, then a third more."""
+        """The question's written hint, or its answer with letters hidden (bot.engine.hints)."""
         if self._open is None:
             return ""
         level = self.hints_shown() if level is None else level
-        return mask_answer(
-            self._open.asked.question.answers[0], level, seed=self._open.asked.number
-        )
+        q = self._open.asked.question
+        return hint_text(q.answers, q.hint, level, seed=self._open.asked.number)
 
     # -- closing -----------------------------------------------------------
 
@@ -368,16 +368,3 @@ class Round:
         if len(table) > 1 and table[1].points == table[0].points:
             return None
         return table[0].player
-
-
-def mask_answer(answer: str, level: int, *, seed: int = 0) -> str:
-    """Hide letters and digits, showing more with each hint level."""
-    letters = [i for i, ch in enumerate(answer) if ch.isalnum()]
-    shown: set[int] = set()
-    if level >= 1:
-        shown |= {i for i in letters if i == 0 or not answer[i - 1].isalnum()}
-    if level >= 2:
-        rest = [i for i in letters if i not in shown]
-        random.Random(seed).shuffle(rest)
-        shown |= set(rest[: len(rest) // 3])
-    return "".join(ch if (not ch.isalnum() or i in shown) else "_" for i, ch in enumerate(answer))

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.engine.judge import judge
 from bot.engine.models import ALL_MODES, Bank, Difficulty, Mode, Question, Source
+from bot.engine.normalize import forms
 
 MAX_QUESTION = 1000
 MAX_CHOICE = 80
@@ -282,6 +283,8 @@ def _question(
         c, data, "explanation", path, required=False, limit=MAX_EXPLANATION, qid=qid
     )
     hint = _string(c, data, "hint", path, required=False, limit=MAX_HINT, qid=qid)
+    if hint and answers and (leak := _hint_leak(hint, answers)):
+        c.add((*path, "hint"), f"hint gives the answer away: it contains '{leak}'", qid)
     fact = _fact(c, data, path, qid)
     true_false = _is_true_false(answers, distractors)
     modes = _modes(c, data, path, qid, true_false=true_false)
@@ -303,6 +306,18 @@ def _question(
         bank_id=bank_id,
         line=c.line_of(path),
     )
+
+
+def _hint_leak(hint: str, answers: Sequence[str]) -> str | None:
+    """The accepted answer a written hint spells out, word for word, if any."""
+    if judge(hint, answers):
+        return answers[0]
+    words = f" {' '.join(w for form in forms(hint) for w in form)} "
+    for answer in answers:
+        for form in forms(answer):
+            if form and f" {' '.join(form)} " in words:
+                return answer
+    return None
 
 
 def _fact(c: _Collector, data: Mapping[str, Any], path: Path, qid: str | None) -> str | None:

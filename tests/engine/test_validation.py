@@ -47,6 +47,7 @@ def test_each_rule_is_reported():
         "fact 'Rome!' must be a lowercase slug": good(fact="Rome!"),
         "mode 'voice' must be buttons or typed": good(modes=["voice"]),
         "'modes' must be a list": good(modes=[]),
+        "hint gives the answer away: it contains 'Rome'": good(hint="Rome, of course"),
         "a true/false question cannot be typed": good(
             answers=["True"], distractors=["False"], modes=["typed"]
         ),

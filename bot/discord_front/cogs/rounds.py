@@ -158,8 +158,6 @@ class ChannelPresenter:
     async def hint(self, session: Session, asked: AskedQuestion, level: int) -> None:
         bank = session.banks_by_id.get(asked.question.bank_id)
         text = session.round.hint_text(level)
-        if level == 1 and asked.question.hint:
-            text += f" · {asked.question.hint}"
         await self._edit(render.question_embed(asked, bank, text))
 
     async def reveal(self, session: Session, result: QuestionResult) -> None:
