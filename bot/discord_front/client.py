@@ -96,7 +96,7 @@ class TriviaBot(commands.AutoShardedBot):
             await self.identify_turn(shard_id or 0)
 
     async def setup_hook(self) -> None:
-        from bot.discord_front.cogs import admin, boards, questions, rounds
+        from bot.discord_front.cogs import admin, boards, questions, rounds, servers
 
         self.tree.add_command(groups.trivia)
         self.tree.add_command(groups.admin)
@@ -105,6 +105,7 @@ class TriviaBot(commands.AutoShardedBot):
         await self.add_cog(boards.Boards(self))
         await self.add_cog(questions.Questions(self))
         await self.add_cog(admin.Admin(self))
+        await self.add_cog(servers.Servers(self))
         if self.settings.dev_guild is not None and self.settings.shards.owns_shard_zero:
             synced = await self.sync_to(self.settings.dev_guild)
             log.info("synced %d commands to the dev guild %d", len(synced), self.settings.dev_guild)

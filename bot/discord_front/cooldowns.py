@@ -26,7 +26,8 @@ DEFAULTS: dict[str, Limit] = {
 }
 MAX_ROUNDS = 10  # simultaneous rounds per server
 ROUNDS = "rounds.max"
-MAX_TRACKED = 50_000  # stamps kept before expired ones are swept
+MAX_TRACKED = 50_000  # last uses kept before the ones past any cooldown are swept
+MAX_COOLDOWN = 3600  # seconds; what /trivia-admin settings accepts
 # for tests and benchmarks that play many rounds quickly; a server can also set these itself
 NO_LIMITS = {action: Limit(0, 0) for action in DEFAULTS}
 
@@ -50,7 +51,7 @@ class Cooldowns:
         self._defaults = defaults
         self._max_rounds = max_rounds
         self._clock = clock
-        self._until: dict[tuple[str, int, int], float] = {}
+        self._last: dict[tuple[str, int, int], float] = {}
         self._limits: dict[int, dict[str, float]] = {}
 
     async def overrides(self, guild_id: int) -> dict[str, float]:
@@ -77,21 +78,23 @@ class Cooldowns:
     def forget_guild(self, guild_id: int) -> None:
         """The bot left the server: nothing of it stays in memory."""
         self._limits.pop(guild_id, None)
-        for key in [k for k in self._until if k[1] == guild_id]:
-            del self._until[key]
+        for key in [k for k in self._last if k[1] == guild_id]:
+            del self._last[key]
 
     async def use(self, action: str, guild_id: int, member_id: int) -> None:
-        """Count one use, or refuse it (CoolingDown) without counting it."""
+        """Count one use, or refuse it (CoolingDown) without counting it.
+
+        Last uses are kept, not deadlines, so a cooldown an admin changes applies at once.
+        """
         limit = await self.limit(action, guild_id)
         now = self._clock()
         member_key, server_key = (action, guild_id, member_id), (action, guild_id, 0)
-        wait = max(self._until.get(member_key, 0.0), self._until.get(server_key, 0.0)) - now
+        member_wait = self._last.get(member_key, -math.inf) + limit.member - now
+        server_wait = self._last.get(server_key, -math.inf) + limit.server - now
+        wait = max(member_wait, server_wait)
         if wait > 0:
-            who = "you" if self._until.get(member_key, 0.0) - now >= wait else "this server"
+            who = "you" if member_wait >= server_wait else "this server"
             raise CoolingDown(f"Slow down: {who} can do that again in {math.ceil(wait)} s.")
-        if len(self._until) >= MAX_TRACKED:
-            self._until = {k: t for k, t in self._until.items() if t > now}
-        if limit.member > 0:
-            self._until[member_key] = now + limit.member
-        if limit.server > 0:
-            self._until[server_key] = now + limit.server
+        if len(self._last) >= MAX_TRACKED:
+            self._last = {k: t for k, t in self._last.items() if now - t < MAX_COOLDOWN}
+        self._last[member_key] = self._last[server_key] = now

@@ -483,19 +483,20 @@ class PortableSql:
         else:
             await self._execute([(_DEPARTED, (guild_id, left_at))])
 
-    async def purge_departed_guilds(self, left_before: float) -> list[int]:
-        """Delete everything stored for servers the bot left before `left_before`."""
-        gone = [int(r[0]) for r in await self._all(_DEPARTED_BEFORE, (left_before,))]
-        for guild_id in gone:
-            await self._execute(
-                [
-                    (_PURGE_NAMES, (guild_id, guild_id)),
-                    # out of the all-servers totals before its answers go
-                    *((sql, (guild_id,)) for sql in board_sql.UNCOUNT["guild"]),
-                    *((sql, (guild_id,)) for sql in _PURGE),
-                ]
-            )
-        return gone
+    async def departed_guilds(self, left_before: float) -> list[int]:
+        """Servers the bot left before `left_before` and was not invited back to."""
+        return [int(r[0]) for r in await self._all(_DEPARTED_BEFORE, (left_before,))]
+
+    async def purge_guild(self, guild_id: int) -> None:
+        """Delete everything stored for one server, in one transaction."""
+        await self._execute(
+            [
+                (_PURGE_NAMES, (guild_id, guild_id)),
+                # out of the all-servers totals before its answers go
+                *((sql, (guild_id,)) for sql in board_sql.UNCOUNT["guild"]),
+                *((sql, (guild_id,)) for sql in _PURGE),
+            ]
+        )
 
     # -- operations -----------------------------------------------------------
 

@@ -406,7 +406,7 @@ async def test_two_servers_never_touch_each_other(fake, tmp_path):
         summary = await import_file(fake, a, "science.csv", SCIENCE_CSV)
         await (await fake.click_button(summary, None, a.admin, label="Confirm import")).response()
         exported = await call(fake, a.channel, a.admin, "trivia-admin export")
-        assert exported.content == "5 questions."
+        assert exported.content == "5 questions in 2 files."
         assert sorted(f["filename"] for f in exported.message.attachments) == [
             "custom.yaml",
             "science.yaml",
@@ -481,10 +481,10 @@ async def test_export_yaml_reimports_to_the_same_questions(fake, tmp_path):
         await (await fake.click_button(summary, None, a.admin, label="Confirm import")).response()
 
         one = await call(fake, a.channel, a.admin, "trivia-admin export", {"bank": "science"})
-        assert one.ephemeral and one.content == "3 questions."
+        assert one.ephemeral and one.content == "3 questions in 1 file."
         assert [f["filename"] for f in one.message.attachments] == ["science.yaml"]
         both = await call(fake, a.channel, a.admin, "trivia-admin export")
-        assert both.content == "5 questions." and both.ephemeral
+        assert both.content == "5 questions in 2 files." and both.ephemeral
         missing = await call(fake, a.channel, a.admin, "trivia-admin export", {"bank": "nope"})
         assert missing.ephemeral and "No bank 'nope'" in missing.content
 

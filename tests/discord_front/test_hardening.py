@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 
 from bot.discord_front import limits
 from bot.discord_front.cogs import admin, questions
 from tests.discord_front.conftest import add_server, call, query, running_bot, settings_for
-from tests.discord_front.test_admin import ANSWERS, QUESTION
-from tests.fakediscord import FakeDiscord
+from tests.discord_front.test_admin import ANSWERS, QUESTION, import_file
+from tests.fakediscord import FakeDiscord, overwrite
+from tests.fakediscord.models import SEND_MESSAGES, SEND_MESSAGES_IN_THREADS
 from tests.faults import conftest as faults
 
 HIDDEN = "\u3164\u115f\u1160\uffa0\u2800\u00ad\u034f\u061c\u180e\U000e0041\U000e007f"
@@ -123,4 +125,64 @@ async def test_the_add_form_times_out(fake, tmp_path, monkeypatch):
         submitted = await fake.submit_modal(opened, {QUESTION: "Which is red?", ANSWERS: "Mars"})
         assert "This form has expired" in (await submitted.response()).content
     assert query(tmp_path, "SELECT COUNT(*) FROM custom_questions") == [(0,)]
+    fake.assert_no_violations()
+
+
+async def test_an_export_over_the_attachment_limit_comes_in_parts_that_reimport(tmp_path):
+    """Every file under Discord's limit, the count is what is attached, and the parts rebuild
+    the bank."""
+    async with FakeDiscord(attachment_size_limit=4096) as fake:
+        a = add_server(fake, "one", ())
+        b = add_server(fake, "two", ())
+        rows = "".join(
+            f"Which number is {i} plus nothing at all?,{i},{i + 1}|{i + 2}|{i + 3}\n"
+            for i in range(60)
+        )
+        async with running_bot(fake, settings_for(tmp_path, fake.token), a.guild, b.guild):
+            summary = await import_file(fake, a, "big.csv", "question,answer,distractors\n" + rows)
+            assert "60 valid" in summary.content
+            await (
+                await fake.click_button(summary, None, a.admin, label="Confirm import")
+            ).response()
+            ix = await fake.invoke_slash(a.channel, a.admin, "trivia-admin export")
+            first = await ix.reply()
+            count = re.search(r"\(message 1 of (\d+)\)", first.content)
+            messages = await fake.wait_for_followups(ix, int(count[1]) if count else 1)
+            files = [
+                (f["filename"], m.file(f["filename"])) for m in messages for f in m.attachments
+            ]
+            assert len(files) > 1 and all(len(data) <= 4096 for _, data in files)
+            assert all(sum(f["size"] for f in m.attachments) <= 4096 for m in messages)
+            assert first.content.startswith(f"60 questions in {len(files)} files.")
+            for name, data in files:
+                dry = await import_file(fake, b, name, data, bank="big")
+                await (
+                    await fake.click_button(dry, None, b.admin, label="Confirm import")
+                ).response()
+                await fake.wait_for(lambda d=dry: d.content.startswith("Imported"), what=name)
+        assert query(
+            tmp_path, "SELECT COUNT(*) FROM custom_questions WHERE guild_id = ?", [b.guild.id]
+        ) == [(60,)]
+        fake.assert_no_violations()
+
+
+async def test_rounds_in_threads_need_send_messages_in_threads(fake, tmp_path):
+    """Discord checks Send Messages in Threads in a thread, not Send Messages."""
+    s = add_server(fake, "one", ("alice",))
+    alice = s.players[0]
+    no_threads = fake.add_channel(
+        s.guild, "no-threads", overwrites=[overwrite(fake.bot_user, deny=SEND_MESSAGES_IN_THREADS)]
+    )
+    threads_only = fake.add_channel(
+        s.guild, "threads-only", overwrites=[overwrite(fake.bot_user, deny=SEND_MESSAGES)]
+    )
+    refused_in = fake.add_thread(no_threads, "refused")
+    played_in = fake.add_thread(threads_only, "played")
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        refused = await call(fake, refused_in, alice, "trivia start", {"bank": "geo"})
+        assert refused.ephemeral and "Send Messages in Threads" in refused.content
+        started = await call(fake, played_in, alice, "trivia start", {"bank": "geo", "seconds": 30})
+        assert "started a round" in started.text
+        await fake.wait_for_message(played_in, lambda m: bool(m.buttons()))
+        assert [s.channel_id for s in run.bot.service.sessions()] == [played_in.id]
     fake.assert_no_violations()

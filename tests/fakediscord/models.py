@@ -69,6 +69,7 @@ FLAG_COMPONENTS_V2 = 1 << 15
 # Channel types.
 GUILD_TEXT = 0
 DM = 1
+PUBLIC_THREAD = 11
 
 
 def utcnow_iso() -> str:
@@ -186,6 +187,11 @@ class FakeChannel:
     overwrites: list[dict[str, Any]] = field(default_factory=list)
     recipients: list[FakeUser] = field(default_factory=list)
     last_message_id: int | None = None
+    parent_id: int | None = None  # a thread's channel; its permissions are the parent's
+
+    @property
+    def is_thread(self) -> bool:
+        return self.type == PUBLIC_THREAD
 
     def payload(self) -> dict[str, Any]:
         """Build the Channel object as REST and GUILD_CREATE carry it."""
@@ -205,11 +211,24 @@ class FakeChannel:
             "permission_overwrites": list(self.overwrites),
             "nsfw": False,
             "topic": self.topic,
-            "parent_id": None,
+            "parent_id": _opt_str(self.parent_id),
             "last_message_id": _opt_str(self.last_message_id),
             "rate_limit_per_user": 0,
             "flags": 0,
         }
+        if self.is_thread:
+            data.pop("permission_overwrites")
+            data.update(
+                owner_id="0",
+                member_count=1,
+                message_count=0,
+                thread_metadata={
+                    "archived": False,
+                    "auto_archive_duration": 1440,
+                    "archive_timestamp": "2026-01-01T00:00:00+00:00",
+                    "locked": False,
+                },
+            )
         if self.guild_id is not None:
             data["guild_id"] = str(self.guild_id)
         return data
@@ -286,6 +305,8 @@ class FakeGuild:
                 perms |= role.permissions
         if perms & ADMINISTRATOR:
             return ALL_PERMISSIONS
+        if channel is not None and channel.parent_id is not None:
+            channel = self.channels.get(channel.parent_id)
         if channel is None or not channel.overwrites:
             return perms
         by_id = {int(o["id"]): o for o in channel.overwrites}

@@ -19,6 +19,7 @@ from .models import (
     FLAG_LOADING,
     MANAGE_MESSAGES,
     SEND_MESSAGES,
+    SEND_MESSAGES_IN_THREADS,
     VIEW_CHANNEL,
     FakeChannel,
     FakeInteraction,
@@ -422,7 +423,10 @@ class RestApi:
         if channel is None:
             raise ApiError(404, 10003, "Unknown Channel")
         if channel.guild_id is not None:
-            perms = fake.guilds[channel.guild_id].permissions_for(fake.bot_user.id, channel)
+            guild = fake.guilds.get(channel.guild_id)
+            if guild is None:  # the bot was removed from the server
+                raise ApiError(403, 50001, "Missing Access")
+            perms = guild.permissions_for(fake.bot_user.id, channel)
             if perms & need != need:
                 raise ApiError(403, 50013, "Missing Permissions")
         return channel
@@ -494,7 +498,9 @@ class RestApi:
         """POST /channels/{id}/messages: validated, rate limited, stored and dispatched."""
         fake = self.fake
         key = "POST /channels/{channel_id}/messages"
-        channel = self._channel(request, need=VIEW_CHANNEL | SEND_MESSAGES)
+        channel = self._channel(request)
+        send = SEND_MESSAGES_IN_THREADS if channel.is_thread else SEND_MESSAGES
+        self._channel(request, need=VIEW_CHANNEL | send)
         body = await self._read_body(request) or {}
         problems = validation.message_problems(body, creating=True)
         if problems:

@@ -35,6 +35,7 @@ from .models import (
     FLAG_COMPONENTS_V2,
     FLAG_EPHEMERAL,
     FLAG_LOADING,
+    PUBLIC_THREAD,
     VIEW_CHANNEL,
     FakeChannel,
     FakeGuild,
@@ -276,6 +277,19 @@ class FakeDiscord:
         self.history[channel.id] = []
         return channel
 
+    def add_thread(self, parent: FakeChannel, name: str = "thread") -> FakeChannel:
+        """A public thread in a text channel; posting in it needs Send Messages in Threads.
+
+        Threads are not in GUILD_CREATE here; the bot meets them in interactions.
+        """
+        assert parent.guild_id is not None
+        thread = FakeChannel(
+            self.ids.next(), parent.guild_id, name, type=PUBLIC_THREAD, parent_id=parent.id
+        )
+        self.channels[thread.id] = thread
+        self.history[thread.id] = []
+        return thread
+
     def add_role(self, guild: FakeGuild, name: str, permissions: int = 0) -> FakeRole:
         """Create a role above the existing ones."""
         role = FakeRole(self.ids.next(), guild.id, name, permissions, len(guild.roles))
@@ -451,6 +465,23 @@ class FakeDiscord:
     async def close_gateway(self, code: int = 4000, *, shard_id: int = 0) -> None:
         """Close the bot's websocket; 4007/4009 (and other fatal codes) also end the session."""
         await self.gateway.close(code, shard_id)
+
+    async def remove_bot_from_guild(self, guild: FakeGuild) -> None:
+        """The bot is kicked, or a server admin removes the app: GUILD_DELETE (without
+        `unavailable`, which would mean an outage), and later READYs leave the guild out."""
+        self.guilds.pop(guild.id, None)
+        await self._try_dispatch(guild.id, "GUILD_DELETE", {"id": str(guild.id)}, 0)
+        self.notify()
+
+    async def add_bot_to_guild(self, guild: FakeGuild) -> None:
+        """The bot is invited (back) to a guild built earlier: GUILD_CREATE."""
+        self.guilds[guild.id] = guild
+        payload = guild.create_payload(full_members=False, bot_id=self.bot_user.id)
+        del payload[
+            "unavailable"
+        ]  # as on a join: `unavailable: false` means "back after an outage"
+        await self._try_dispatch(guild.id, "GUILD_CREATE", payload, 0)
+        self.notify()
 
     async def send_reconnect(self, *, shard_id: int = 0) -> None:
         """Send op 7 RECONNECT: the bot should reconnect and resume."""

@@ -245,8 +245,9 @@ async def test_a_departed_server_is_purged_after_the_grace_period_only(repo):
     await repo.mark_guild_departed(10, NOW)
     await repo.mark_guild_departed(20, NOW)
     await repo.mark_guild_departed(20, None)  # invited back before the purge
-    assert await repo.purge_departed_guilds(NOW) == []  # not yet past the grace period
-    assert await repo.purge_departed_guilds(NOW + 1) == [10]
+    assert await repo.departed_guilds(NOW) == []  # not yet past the grace period
+    assert await repo.departed_guilds(NOW + 1) == [10]
+    await repo.purge_guild(10)
     assert await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW) == []
     assert await repo.custom_questions(10) == [] and await repo.audit_log(10) == []
     assert await repo.guild_limits(10) == {} and (await repo.guild_settings(10)).questions is None
@@ -261,7 +262,7 @@ async def test_a_departed_server_is_purged_after_the_grace_period_only(repo):
     everywhere = await repo.leaderboard(None, period=Period.ALL_TIME, now=NOW)
     assert [(r.player_id, r.points) for r in everywhere] == [(1, 900), (20, 500)]
     assert await repo.check_consistency() == []
-    assert await repo.purge_departed_guilds(NOW + 1) == []
+    assert await repo.departed_guilds(NOW + 1) == []
 
 
 def named(game_id, number, player, points, *, guild, name, global_name, bank="geo", bank_guild=0):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import math
 from dataclasses import dataclass
@@ -11,8 +12,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.banks.exporters import export_yaml
 from bot.banks.offload import CheckedFile, CheckFailed
+from bot.banks.parts import export_files, messages
 from bot.discord_front import groups, limits
 from bot.discord_front.components import FORM_PREFIX, Dialog
 from bot.discord_front.permissions import guild_of, require_admin
@@ -216,13 +217,28 @@ async def export(interaction: discord.Interaction[Any], bank: str | None = None)
             if bank is None
             else f"No bank '{bank}' here."
         )
-    files = [
-        discord.File(io.BytesIO(export_yaml(b).encode()), filename=f"{b.id}.yaml")
-        for b in chosen[:10]
-    ]
-    await interaction.response.send_message(
-        f"{sum(len(b.questions) for b in chosen)} questions.", files=files, ephemeral=True
-    )
+    # 5,000 long questions make 26 MB of YAML: built off the loop, sent in parts that fit
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    limit = interaction.filesize_limit
+    files = await asyncio.to_thread(export_files, chosen, limit)
+    groups = messages(files, limit)
+    total = sum(f.questions for f in files)
+    split = sorted({f.bank_id for f in files if "-part" in f.filename})
+    for i, group in enumerate(groups, 1):
+        plural = "" if len(files) == 1 else "s"
+        text = f"{total} questions in {len(files)} file{plural}." if i == 1 else ""
+        if i == 1 and split:
+            text += (
+                " Banks too big for one attachment come in parts: import every part with "
+                "the bank option set to its bank (" + ", ".join(split) + ")."
+            )
+        if len(groups) > 1:
+            text += f" (message {i} of {len(groups)})"
+        await interaction.followup.send(
+            text.strip(),
+            files=[discord.File(io.BytesIO(f.data), filename=f.filename) for f in group],
+            ephemeral=True,
+        )
 
 
 @groups.admin.command(name="questions", description="List this server's questions.")

@@ -1,0 +1,112 @@
+"""Abuse limits through the loopback Discord: cooldowns, the round cap, admins changing them."""
+
+from __future__ import annotations
+
+from bot.banks.offload import Checker
+from bot.discord_front.cooldowns import Cooldowns
+from tests.discord_front.conftest import (
+    add_server,
+    call,
+    query,
+    running_bot,
+    seed_game,
+    settings_for,
+)
+from tests.fakediscord import FakeDiscord
+
+CSV = "question,answer,distractors\nWhich planet is red?,Mars,Venus|Jupiter|Saturn\n"
+
+
+def real_limits(run) -> None:
+    """The conftest lifts the limits for other tests; these run with the bot's defaults."""
+    run.bot.cooldowns = Cooldowns(run.app.repo)
+
+
+async def test_starting_rounds_member_cooldown_server_cooldown_and_cap(fake: FakeDiscord, tmp_path):
+    s = add_server(fake, "one", ("alice", "bob", "carol"))
+    alice, bob, carol = s.players
+    extra = [fake.add_channel(s.guild, f"quiz-{i}") for i in range(3)]
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        real_limits(run)
+        assert "started a round" in (await call(fake, s.channel, alice, "trivia start")).text
+        again = await call(fake, s.other_channel, alice, "trivia start")
+        assert again.ephemeral and "Slow down: you can do that again in" in again.content
+        too_soon = await call(fake, s.other_channel, bob, "trivia start")
+        assert too_soon.ephemeral and "Slow down: this server" in too_soon.content
+        # an admin lifts the cooldowns and caps the server at two rounds at once
+        saved = await call(
+            fake,
+            s.channel,
+            s.admin,
+            "trivia-admin settings",
+            {"cooldown": "start", "member_seconds": 0, "server_seconds": 0, "max_rounds": 2},
+        )
+        assert "Cooldown start: 0 s per member, 0 s per server" in saved.content
+        assert "Rounds at once: at most 2" in saved.content
+        assert "started a round" in (await call(fake, extra[0], bob, "trivia start")).text
+        capped = await call(fake, extra[1], carol, "trivia start")
+        assert capped.ephemeral and "already has 2 rounds running" in capped.content
+        assert len(run.bot.service.sessions()) == 2
+    assert query(tmp_path, "SELECT action, detail FROM audit_log") == [
+        ("limits", "start.member=0, start.server=0, rounds.max=2")
+    ]
+    assert sorted(query(tmp_path, "SELECT name, value FROM guild_limits")) == [
+        ("rounds.max", 2.0),
+        ("start.member", 0.0),
+        ("start.server", 0.0),
+    ]
+    fake.assert_no_violations()
+
+
+async def test_boards_and_page_buttons_cool_down_per_member(fake: FakeDiscord, tmp_path):
+    s = add_server(fake, "one", tuple(f"p{i:02d}" for i in range(12)))
+    await seed_game(
+        tmp_path, s.guild, s.channel, [(p, True, 900 - i) for i, p in enumerate(s.players)]
+    )
+    alice, bob = s.players[:2]
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        real_limits(run)
+        board = await call(fake, s.channel, alice, "trivia leaderboard")
+        assert not board.ephemeral and board.message.embeds
+        again = await call(fake, s.channel, alice, "trivia leaderboard")
+        assert again.ephemeral and "Slow down: you" in again.content
+        msg = board.message
+        first = await (await fake.click_button(msg, None, bob, label="Next")).response()
+        assert first.type == 6  # deferred, then the board is edited
+        await fake.wait_for(lambda: "Page 2/2" in msg.text, what="page 2")
+        fast = await (await fake.click_button(msg, None, bob, label="Previous")).reply()
+        assert fast.ephemeral and "Slow down" in fast.content
+        assert "Page 2/2" in msg.text
+    fake.assert_no_violations()
+
+
+async def test_imports_cool_down_per_server(fake: FakeDiscord, tmp_path):
+    s = add_server(fake, "one", ())
+    second = fake.add_user("second-admin")
+    fake.add_member(
+        s.guild, second, roles=[r for r in s.guild.roles.values() if r.name == "admins"]
+    )
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        real_limits(run)
+        first = await fake.invoke_slash(
+            s.channel, s.admin, "trivia-admin import", {"file": fake.upload("a.csv", CSV)}
+        )
+        assert "1 valid" in (await first.reply(timeout=30)).content
+        other = await call(
+            fake, s.channel, second, "trivia-admin import", {"file": fake.upload("b.csv", CSV)}
+        )
+        assert other.ephemeral and "Slow down: this server can do that again" in other.content
+    fake.assert_no_violations()
+
+
+async def test_an_import_check_that_overruns_is_stopped_and_explained(fake: FakeDiscord, tmp_path):
+    s = add_server(fake, "one", ())
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        run.bot.checker = Checker(timeout=0.001)
+        ix = await fake.invoke_slash(
+            s.channel, s.admin, "trivia-admin import", {"file": fake.upload("a.csv", CSV * 50)}
+        )
+        reply = await ix.reply(timeout=30)
+        assert reply.ephemeral and "took longer than 0.001 s; split it" in reply.content
+    assert query(tmp_path, "SELECT COUNT(*) FROM custom_questions") == [(0,)]
+    fake.assert_no_violations()
