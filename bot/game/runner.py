@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from typing import Protocol
 
 from bot.engine.round import AskedQuestion, CloseReason, QuestionResult, Standing
@@ -24,14 +25,9 @@ class Presenter(Protocol):
     async def finished(self, session: Session, standings: list[Standing]) -> None: ...
 
 
-async def sleep_unless_woken(session: Session, delay: float) -> None:
+def sleep_unless_woken(session: Session, delay: float) -> Awaitable[None]:
     """Sleep `delay` or until an answer or a stop wakes the round; no task, unlike wait_for."""
-    session.wake.clear()
-    try:
-        async with asyncio.timeout(delay):
-            await session.wake.wait()
-    except TimeoutError:
-        pass
+    return session.wake.sleep(delay)
 
 
 async def pause_unless_stopped(session: Session, delay: float) -> None:

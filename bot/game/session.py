@@ -10,6 +10,7 @@ from bot.engine.clock import Clock
 from bot.engine.errors import TriviaError
 from bot.engine.models import Bank, Player
 from bot.engine.round import Answer, AskedQuestion, CloseReason, QuestionResult, Round, RoundStatus
+from bot.game.wake import Wake
 from bot.game.writer import AnswerWriter, SaveLate
 from bot.storage.records import AnswerRow, GameStatus, Participant
 from bot.storage.repository import Repository
@@ -56,7 +57,7 @@ class Session:
         self._repo = repo
         self._writer = writer
         self._clock = clock
-        self.wake = asyncio.Event()
+        self.wake = Wake()
         self.stop_requested: str | None = None
         self.ended = False
         self._ending: asyncio.Future[GameStatus] | None = None

@@ -116,6 +116,8 @@ class ChannelPresenter:
     each full discord.Message was 3.5 KB of a round's 16 (bench B5).
     """
 
+    __slots__ = ("bot", "channel", "message_id")
+
     def __init__(self, bot: TriviaBot, channel: discord.abc.Messageable) -> None:
         self.bot = bot
         self.channel = channel

@@ -1,0 +1,50 @@
+"""A round's alarm clock: woken by an answer or a stop, or by its own timer."""
+
+from __future__ import annotations
+
+import asyncio
+
+
+def _release(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+class Wake:
+    """asyncio.Event for its one waiter, with the timeout built in.
+
+    Every open round holds one: asyncio.Event's deque of waiters was 760 B of a round,
+    and `asyncio.timeout` around its wait a Timeout object, a coroutine frame and a
+    TimeoutError per expiry (bench B5). Here a sleep is one future and one timer handle.
+    """
+
+    __slots__ = ("_flag", "_timer", "_waiter")
+
+    def __init__(self) -> None:
+        self._flag = False
+        self._waiter: asyncio.Future[None] | None = None
+        self._timer: asyncio.TimerHandle | None = None
+
+    def is_set(self) -> bool:
+        return self._flag
+
+    def set(self) -> None:
+        self._flag = True
+        self._ring()
+
+    def sleep(self, delay: float) -> asyncio.Future[None]:
+        """Clear, then a future done once set() is called or `delay` seconds have passed."""
+        self._flag = False
+        self._ring()  # a sleep left unawaited (its task cancelled) ends here
+        loop = asyncio.get_running_loop()
+        self._waiter = loop.create_future()
+        self._timer = loop.call_later(delay, self._ring)
+        return self._waiter
+
+    def _ring(self) -> None:
+        if self._waiter is not None:
+            _release(self._waiter)
+            self._waiter = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
