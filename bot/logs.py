@@ -15,9 +15,18 @@ class _NoVoiceWarnings(logging.Filter):
         return "voice will NOT be supported" not in record.getMessage()
 
 
+_installed: list[logging.Handler] = []
+
+
 def configure_logging(level: str) -> None:
-    """Called once by main(), before any command runs; tests may call it again."""
+    """Called once by main(), before any command runs; a second call replaces only ours."""
+    root = logging.getLogger()
+    for handler in _installed:
+        root.removeHandler(handler)
+    _installed.clear()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.addFilter(_NoVoiceWarnings())
-    logging.basicConfig(level=level, handlers=[handler], force=True)
+    root.addHandler(handler)
+    root.setLevel(level)
+    _installed.append(handler)
