@@ -131,3 +131,23 @@ async def test_run_refuses_a_range_another_process_holds(tmp_path, pg_target):
     assert last.startswith("trivia-bot: shard 2 of 4 is already run by another process"), last
     assert last.endswith("TRIVIA_SHARDS ranges must not overlap") and "Traceback" not in done.stderr
     assert "secret-token" not in done.stderr
+
+
+def test_run_without_its_database_server_exits_for_a_retry(tmp_path, unused_tcp_port):
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DISCORD_TOKEN": "secret-token-never-printed",
+        "TRIVIA_DB": f"postgresql://trivia:pw-never-printed@127.0.0.1:{unused_tcp_port}/trivia",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--shard-count", "2", "--shards", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert done.returncode == 75, done.stderr  # EX_TEMPFAIL: systemd's Restart= tries again
+    last = done.stderr.splitlines()[-1]
+    assert last.startswith("trivia-bot: cannot reach PostgreSQL at 127.0.0.1:"), last
+    assert "Traceback" not in done.stderr and "never-printed" not in done.stderr

@@ -58,6 +58,12 @@ class ShardsTaken(DatabaseUnavailable):
     """Another live process runs one of our shards, or the bot with another shard count."""
 
 
+class CoordinationUnreachable(DatabaseUnavailable):
+    """PostgreSQL did not answer; a service manager should try again."""
+
+    exit_code = 75  # EX_TEMPFAIL
+
+
 async def _connect(dsn: str, where: str, purpose: str) -> asyncpg.Connection:
     try:
         return await asyncpg.connect(
@@ -66,7 +72,7 @@ async def _connect(dsn: str, where: str, purpose: str) -> asyncpg.Connection:
             server_settings={"application_name": f"trivia-bot {purpose}"[:63]},
         )
     except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        raise DatabaseUnavailable(
+        raise CoordinationUnreachable(
             f"cannot reach PostgreSQL at {where} (TRIVIA_DB) to coordinate shards: "
             f"{type(exc).__name__}: {exc}"
         ) from None

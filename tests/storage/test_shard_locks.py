@@ -89,6 +89,7 @@ async def test_a_turn_taken_by_a_process_that_died_still_counts(migrated):
 async def test_no_server_is_one_line(unused_tcp_port):
     from bot.storage.errors import DatabaseUnavailable
 
-    with pytest.raises(DatabaseUnavailable, match="cannot reach PostgreSQL at here"):
+    with pytest.raises(DatabaseUnavailable, match="cannot reach PostgreSQL at here") as e:
         dsn = f"postgresql://postgres@127.0.0.1:{unused_tcp_port}/x"
         await ShardLocks.claim(dsn, ShardRange(2, 0, 0), where="here")
+    assert e.value.exit_code == 75  # a service manager tries again
