@@ -14,7 +14,16 @@ from typing import Any
 from bot.app import open_app
 from bot.engine.errors import TriviaError
 from bot.engine.models import Mode
-from bot.engine.rules import MAX_QUESTIONS, MAX_SECONDS, MIN_QUESTIONS, MIN_SECONDS, RoundSettings
+from bot.engine.rules import (
+    DEFAULT_GUESSES,
+    MAX_GUESSES,
+    MAX_QUESTIONS,
+    MAX_SECONDS,
+    MIN_GUESSES,
+    MIN_QUESTIONS,
+    MIN_SECONDS,
+    RoundSettings,
+)
 from bot.settings import Settings
 from bot.storage.target import SQLiteTarget
 from bot.usage import int_in, number_in
@@ -65,6 +74,14 @@ def register(sub: Any) -> None:
         f"(default: {DEFAULT_SECONDS:g})",
     )
     play.add_argument(
+        "--guesses",
+        type=int_in(MIN_GUESSES, MAX_GUESSES),
+        default=DEFAULT_GUESSES,
+        metavar="N",
+        help=f"typed mode: wrong guesses allowed per question, {MIN_GUESSES}-{MAX_GUESSES} "
+        f"(default: {DEFAULT_GUESSES})",
+    )
+    play.add_argument(
         "--player",
         default=None,
         metavar="NAME",
@@ -102,7 +119,7 @@ async def _play(settings: Settings, args: argparse.Namespace) -> int:
     from bot.console.play import play
 
     round_settings = RoundSettings(
-        questions=args.questions, seconds=args.seconds, mode=Mode(args.mode)
+        questions=args.questions, seconds=args.seconds, mode=Mode(args.mode), guesses=args.guesses
     )
     async with open_app(settings, on_problem=_print_problem) as app:
         if not app.banks:

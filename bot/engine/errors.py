@@ -20,6 +20,12 @@ class RoundOver(TriviaError):
         super().__init__("This round has ended.")
 
 
+class OutOfGuesses(TriviaError):
+    def __init__(self, allowed: int) -> None:
+        word = "guess" if allowed == 1 else "guesses"
+        super().__init__(f"You have had your {allowed} {word} at this question.")
+
+
 class RoundAlreadyRunning(TriviaError):
     def __init__(self) -> None:
         super().__init__("A round is already running in this channel; wait for it to end.")

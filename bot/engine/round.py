@@ -8,10 +8,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.engine.clock import Clock
-from bot.engine.errors import AlreadyAnswered, QuestionClosed, RoundOver, TriviaError
+from bot.engine.errors import (
+    AlreadyAnswered,
+    OutOfGuesses,
+    QuestionClosed,
+    RoundOver,
+    TriviaError,
+)
 from bot.engine.hints import hint_text
 from bot.engine.judge import judge
 from bot.engine.models import Mode, Player, Question
+from bot.engine.rules import DEFAULT_GUESSES
 from bot.engine.scoring import speed_points, streak_bonus, typed_points
 
 CHOICES = 4
@@ -91,6 +98,7 @@ class _Open:
     asked: AskedQuestion
     answers: dict[int, Answer] = field(default_factory=dict)
     wrong_guessers: dict[int, tuple[Player, float]] = field(default_factory=dict)
+    wrong_guesses: dict[int, int] = field(default_factory=dict)
     expected: frozenset[int] = frozenset()
     solved: bool = False
 
@@ -107,6 +115,7 @@ class Round:
         clock: Clock,
         rng: random.Random | None = None,
         idle_limit: int = IDLE_LIMIT,
+        guesses: int = DEFAULT_GUESSES,
     ) -> None:
         if not questions:
             raise TriviaError("A round needs at least one question.")
@@ -116,6 +125,7 @@ class Round:
         self.clock = clock
         self.rng = rng or random.Random()
         self.idle_limit = idle_limit
+        self.guesses = guesses
         self.status = RoundStatus.RUNNING
         self.started_at = clock.now()
         self.stop_reason: str | None = None
@@ -238,16 +248,22 @@ class Round:
         return answer
 
     def guess(self, player: Player, text: str) -> Answer | None:
-        """Judge a typed guess; the first right one takes the question."""
+        """Judge a typed guess; the first right one takes the question.
+
+        Each player has `guesses` tries per question, so typing every option doesn't pay.
+        """
         now = self.clock.now()
         current = self._require_open(now)
         if current.solved:
             raise QuestionClosed()
         if player.is_bot or player.id in current.answers:
             return None
+        if current.wrong_guesses.get(player.id, 0) >= self.guesses:
+            raise OutOfGuesses(self.guesses)
         elapsed = now - current.asked.opened_at
         question = current.asked.question
         if not judge(text, question.answers, count=question.asks_count):
+            current.wrong_guesses[player.id] = current.wrong_guesses.get(player.id, 0) + 1
             current.wrong_guessers.setdefault(player.id, (player, elapsed))
             self.join(player)
             return None
@@ -266,6 +282,12 @@ class Round:
         current.solved = True
         self._record(current, answer)
         return answer
+
+    def guesses_left(self, player: Player) -> int:
+        """How many more typed guesses this player has at the open question."""
+        if self._open is None:
+            return 0
+        return max(self.guesses - self._open.wrong_guesses.get(player.id, 0), 0)
 
     def _record(self, current: _Open, answer: Answer) -> None:
         current.answers[answer.player.id] = answer

@@ -9,6 +9,8 @@ from bot.engine.models import Mode
 
 MIN_QUESTIONS, MAX_QUESTIONS = 1, 50
 MIN_SECONDS, MAX_SECONDS = 5.0, 120.0
+MIN_GUESSES, MAX_GUESSES = 1, 10
+DEFAULT_GUESSES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +20,7 @@ class RoundSettings:
     questions: int = 10
     seconds: float = 20.0
     mode: Mode = Mode.BUTTONS
+    guesses: int = DEFAULT_GUESSES  # typed rounds: wrong guesses a player may make on one question
 
     def __post_init__(self) -> None:
         if not MIN_QUESTIONS <= self.questions <= MAX_QUESTIONS:
@@ -29,6 +32,10 @@ class RoundSettings:
             raise InvalidSetting(
                 f"seconds must be between {MIN_SECONDS:g} and {MAX_SECONDS:g}, "
                 f"not {self.seconds:g}."
+            )
+        if not MIN_GUESSES <= self.guesses <= MAX_GUESSES:
+            raise InvalidSetting(
+                f"guesses must be between {MIN_GUESSES} and {MAX_GUESSES}, not {self.guesses}."
             )
 
 

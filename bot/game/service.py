@@ -72,6 +72,7 @@ class TriviaService:
             questions=row.questions or base.questions,
             seconds=row.seconds or base.seconds,
             mode=parse_mode(row.mode) if row.mode else base.mode,
+            guesses=row.guesses or base.guesses,
         )
 
     async def start(
@@ -110,7 +111,12 @@ class TriviaService:
             except DuplicateRunningGame:
                 raise RoundAlreadyRunning() from None
             round_ = Round(
-                questions, mode=settings.mode, seconds=settings.seconds, clock=self.clock, rng=rng
+                questions,
+                mode=settings.mode,
+                seconds=settings.seconds,
+                clock=self.clock,
+                rng=rng,
+                guesses=settings.guesses,
             )
             session = Session(
                 game_id=game_id,

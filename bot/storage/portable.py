@@ -72,7 +72,8 @@ _MEMBER_NAME = (
     "ON m.guild_id = ? AND m.player_id = p.id WHERE p.id = ?"
 )
 _GUILD_SETTINGS = (
-    "SELECT questions, seconds, mode, manager_role_id FROM guild_settings WHERE guild_id = ?"
+    "SELECT questions, seconds, mode, manager_role_id, guesses FROM guild_settings "
+    "WHERE guild_id = ?"
 )
 _CUSTOM = (
     "SELECT guild_id, bank_id, question_id, data, created_by, created_at "
@@ -107,10 +108,11 @@ _FORGET_NAME = (
     "(SELECT 1 FROM player_totals WHERE player_id = ?)"
 )
 _SAVE_SETTINGS = (
-    "INSERT INTO guild_settings (guild_id, questions, seconds, mode, manager_role_id, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
+    "INSERT INTO guild_settings (guild_id, questions, seconds, mode, manager_role_id, guesses, "
+    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
     "questions = excluded.questions, seconds = excluded.seconds, mode = excluded.mode, "
-    "manager_role_id = excluded.manager_role_id, updated_at = excluded.updated_at"
+    "manager_role_id = excluded.manager_role_id, guesses = excluded.guesses, "
+    "updated_at = excluded.updated_at"
 )
 _ADD_CUSTOM = (
     "INSERT INTO custom_questions (guild_id, bank_id, question_id, data, created_by, created_at) "
@@ -418,14 +420,22 @@ class PortableSql:
         row = await self._one(_GUILD_SETTINGS, (guild_id,))
         if row is None:
             return GuildSettingsRow(guild_id)
-        return GuildSettingsRow(guild_id, row[0], row[1], row[2], row[3])
+        return GuildSettingsRow(guild_id, row[0], row[1], row[2], row[3], row[4])
 
     async def save_guild_settings(self, row: GuildSettingsRow, now: float) -> None:
         await self._execute(
             [
                 (
                     _SAVE_SETTINGS,
-                    (row.guild_id, row.questions, row.seconds, row.mode, row.manager_role_id, now),
+                    (
+                        row.guild_id,
+                        row.questions,
+                        row.seconds,
+                        row.mode,
+                        row.manager_role_id,
+                        row.guesses,
+                        now,
+                    ),
                 )
             ]
         )

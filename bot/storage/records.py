@@ -126,6 +126,7 @@ class GuildSettingsRow:
     seconds: float | None = None
     mode: str | None = None
     manager_role_id: int | None = None
+    guesses: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

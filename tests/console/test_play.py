@@ -73,6 +73,8 @@ def test_piped_typed_round_takes_the_first_right_answer(tmp_path):
         "2",
         "--mode",
         "typed",
+        "--guesses",
+        "10",
         "--player",
         "Ann",
         stdin=guesses,
@@ -84,6 +86,18 @@ def test_piped_typed_round_takes_the_first_right_answer(tmp_path):
         (1, 1000),
         (1, 1000),
     ]
+
+
+def test_typed_guesses_run_out(tmp_path):
+    guesses = "\n".join(["wrong", *GEO_ANSWERS]) + "\n"
+    done = trivia(
+        tmp_path, "play", "--bank", "geo", "--questions", "1", "--mode", "typed", "--guesses", "1",
+        stdin=guesses,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "You have had your 1 guess at this question." in done.stdout
+    assert "Right!" not in done.stdout
+    assert query(tmp_path, "SELECT correct, points FROM answers") == [(0, 0)]
 
 
 def test_end_of_input_stops_the_round_and_keeps_points(tmp_path):

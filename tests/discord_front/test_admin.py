@@ -760,3 +760,14 @@ async def test_imported_questions_citing_sources_stay_playable(fake, tmp_path):
         banks = await call(fake, s.channel, s.admin, "trivia banks")
         assert "`geo-copy` · geo-copy · 6 questions" in banks.text
     fake.assert_no_violations()
+
+
+async def test_settings_set_the_typed_guess_cap(fake, tmp_path):
+    s = add_server(fake, "one", ("alice",))
+    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild) as run:
+        shown = await call(fake, s.channel, s.admin, "trivia-admin settings")
+        assert "Guesses per typed question: 3" in shown.content
+        saved = await call(fake, s.channel, s.admin, "trivia-admin settings", {"guesses": 5})
+        assert "Saved." in saved.content and "Guesses per typed question: 5" in saved.content
+        assert (await run.bot.service.settings_for(s.guild.id)).guesses == 5
+    fake.assert_no_violations()

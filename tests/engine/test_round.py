@@ -3,10 +3,17 @@ import random
 import pytest
 
 from bot.engine.clock import FakeClock
-from bot.engine.errors import AlreadyAnswered, QuestionClosed, RoundOver
+from bot.engine.errors import (
+    AlreadyAnswered,
+    InvalidSetting,
+    OutOfGuesses,
+    QuestionClosed,
+    RoundOver,
+)
 from bot.engine.hints import mask_answer
 from bot.engine.models import Mode, Question
 from bot.engine.round import CloseReason, Round, RoundStatus
+from bot.engine.rules import RoundSettings
 from tests.engine.helpers import ALICE, BOB, CAROL, ROBOT, make_question
 
 
@@ -244,3 +251,33 @@ def test_a_count_question_refuses_an_ordinal_guess():
     r.ask_next()
     assert r.guess(ALICE, "seventh") is None
     assert r.guess(BOB, "7") is not None
+
+
+def test_typed_guesses_are_capped_per_player_and_question():
+    clock = FakeClock()
+    qs = [make_question(0), make_question(1)]
+    r = Round(qs, mode=Mode.TYPED, seconds=30, clock=clock, guesses=2)
+    r.ask_next()
+    assert r.guess(ALICE, "wrong 0a") is None
+    assert r.guesses_left(ALICE) == 1
+    assert r.guess(ALICE, "wrong 0b") is None
+    with pytest.raises(OutOfGuesses, match="your 2 guesses"):
+        r.guess(ALICE, "answer 0")  # right, but too late: guessing every option doesn't pay
+    assert r.guesses_left(BOB) == 2
+    assert r.guess(BOB, "answer 0") is not None
+    r.close()
+    r.ask_next()  # a new question, new guesses
+    assert r.guesses_left(ALICE) == 2
+    assert r.guess(ALICE, "answer 1") is not None
+
+
+def test_rounds_default_to_three_guesses_and_settings_bound_them():
+    r, _ = typed_round()
+    r.ask_next()
+    for _ in range(3):
+        r.guess(ALICE, "nope")
+    with pytest.raises(OutOfGuesses):
+        r.guess(ALICE, "nope")
+    assert RoundSettings().guesses == 3
+    with pytest.raises(InvalidSetting):
+        RoundSettings(guesses=0)

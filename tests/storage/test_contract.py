@@ -187,8 +187,8 @@ async def test_custom_questions_are_all_or_nothing(repo):
 
 async def test_settings_and_audit(repo):
     assert (await repo.guild_settings(10)).questions is None
-    await repo.save_guild_settings(GuildSettingsRow(10, 15, 30.0, "typed", 77), NOW)
-    assert await repo.guild_settings(10) == GuildSettingsRow(10, 15, 30.0, "typed", 77)
+    await repo.save_guild_settings(GuildSettingsRow(10, 15, 30.0, "typed", 77, 4), NOW)
+    assert await repo.guild_settings(10) == GuildSettingsRow(10, 15, 30.0, "typed", 77, 4)
     assert (await repo.guild_settings(20)).questions is None
     await repo.audit(AuditEntry(10, 1, "reset-leaderboard", "", NOW))
     assert [e.action for e in await repo.audit_log(10)] == ["reset-leaderboard"]

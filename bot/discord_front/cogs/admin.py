@@ -96,6 +96,7 @@ class Admin(commands.Cog):
     member_seconds="Seconds one member waits between two uses of that action (0: none)",
     server_seconds="Seconds the whole server waits between two uses of it (0: none)",
     max_rounds="Rounds that may run at once in this server",
+    guesses="Wrong guesses a player may make on one typed question (1-10)",
 )
 async def settings(
     interaction: discord.Interaction[Any],
@@ -107,6 +108,7 @@ async def settings(
     member_seconds: app_commands.Range[int, 0, 3600] | None = None,
     server_seconds: app_commands.Range[int, 0, 3600] | None = None,
     max_rounds: app_commands.Range[int, 1, 500] | None = None,
+    guesses: app_commands.Range[int, 1, 10] | None = None,
 ) -> None:
     bot: TriviaBot = interaction.client
     await require_admin(interaction, bot.repo)
@@ -121,6 +123,7 @@ async def settings(
             ("seconds", seconds),
             ("mode", mode),
             ("manager_role", manager_role),
+            ("guesses", guesses),
         )
         if v is not None
     }
@@ -131,6 +134,7 @@ async def settings(
             float(seconds) if seconds is not None else row.seconds,
             parse_mode(mode).value if mode is not None else row.mode,
             manager_role.id if manager_role is not None else row.manager_role_id,
+            guesses if guesses is not None else row.guesses,
         )
         await bot.repo.save_guild_settings(row, bot.service.clock.now())
         detail = ", ".join(f"{k}={getattr(v, 'id', v)}" for k, v in changes.items())
@@ -146,7 +150,9 @@ async def settings(
         ("Saved. " if changes or limits_changed else "")
         + f"Questions per round: {effective.questions}\n"
         f"Seconds per question: {effective.seconds:g}\nMode: {effective.mode.value}\n"
-        f"Manager role: {role}\n" + await limits_text(bot, guild_id)
+        f"Manager role: {role}\n"
+        + await limits_text(bot, guild_id)
+        + f"\nGuesses per typed question: {effective.guesses}"
     )
     await private(interaction, limits.cut(text, limits.CONTENT))
 

@@ -15,7 +15,13 @@ from discord.ext import commands
 from bot.discord_front import groups, limits, render
 from bot.discord_front.permissions import guild_of, is_admin
 from bot.discord_front.replies import private
-from bot.engine.errors import QuestionClosed, RoundAlreadyRunning, RoundOver, TriviaError
+from bot.engine.errors import (
+    OutOfGuesses,
+    QuestionClosed,
+    RoundAlreadyRunning,
+    RoundOver,
+    TriviaError,
+)
 from bot.engine.models import Mode, Player
 from bot.engine.round import AskedQuestion, QuestionResult, Standing
 from bot.engine.rules import RoundSettings
@@ -232,7 +238,7 @@ class Rounds(commands.Cog):
             return
         try:
             answer = await session.guess(player_of(message.author), message.content)
-        except (QuestionClosed, RoundOver):
+        except (QuestionClosed, RoundOver, OutOfGuesses):
             return
         except TriviaError as exc:
             log.warning("guild %d channel %d: %s", session.guild_id, session.channel_id, exc)
@@ -350,6 +356,7 @@ async def _start_session(
         questions=questions or defaults.questions,
         seconds=float(seconds) if seconds else defaults.seconds,
         mode=chosen_mode,
+        guesses=defaults.guesses,
     )
     return await bot.service.start(
         guild_id=guild_id,
