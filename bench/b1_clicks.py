@@ -27,6 +27,9 @@ from tests.faults.conftest import BotProcess, Server, add_server, child_env, tit
 
 DEADLINE_S = 3.0
 RATIO_TARGET = 1.5
+CPU_RATIO_TARGET = 1.15  # bot-process CPU per click, ours over the bare bot's
+P50_RATIO_TARGET = 2.0  # at 3,000 clicks a second
+SYNC_MODES = ("FULL", "NORMAL")  # TRIVIA_SQLITE_SYNCHRONOUS; FULL is the default
 ROUND_SECONDS = 120  # the question stays open far longer than any burst takes
 LOCKED = "Locked in"
 FLOOR_SCRIPT = Path(__file__).resolve().parents[1] / "tests/fakediscord_selftest/subprocess_bot.py"
@@ -42,6 +45,7 @@ class Scenario:
     clicks: int  # per channel
     rate: float  # clicks per second over all channels
     why: str = ""
+    also_normal: bool = False  # also against a bot on synchronous=NORMAL (CPU and p50 rows)
 
     @property
     def total(self) -> int:
@@ -70,8 +74,8 @@ def scenarios(quick: bool) -> list[Scenario]:
     """The issue's three bursts; quick mode keeps the rates and shrinks the player count."""
     n = 200 if quick else 1_000
     return [
-        Scenario(f"{n:,} clicks at 1,000/s", 1, n, 1_000),
-        Scenario(f"{n:,} clicks at 3,000/s", 1, n, 3_000),
+        Scenario(f"{n:,} clicks at 1,000/s", 1, n, 1_000, also_normal=True),
+        Scenario(f"{n:,} clicks at 3,000/s", 1, n, 3_000, also_normal=True),
         Scenario(
             f"10 channels x {n // 10:,} clicks at 3,000/s",
             10,
@@ -164,16 +168,25 @@ class Rig:
 class ProductionBot(BotProcess):
     """`trivia-bot run` as deployed: INFO logging, not the fault rig's DEBUG."""
 
+    synchronous = "FULL"
+
     def env(self) -> dict[str, str]:
-        return {**super().env(), "LOG_LEVEL": "INFO"}
+        return {
+            **super().env(),
+            "LOG_LEVEL": "INFO",
+            "TRIVIA_SQLITE_SYNCHRONOUS": self.synchronous,
+        }
 
 
 @contextlib.asynccontextmanager
-async def our_rig(players: int, channels: int, tmp: Path) -> AsyncIterator[Rig]:
+async def our_rig(
+    players: int, channels: int, tmp: Path, synchronous: str = "FULL"
+) -> AsyncIterator[Rig]:
     """The real bot on a fresh database, buttons only (no privileged intent)."""
     async with FakeDiscord(channel_rate_limit=None) as fake:
         server, chans = build_world(fake, players, channels)
         bot = ProductionBot(fake, tmp, server.guild)
+        bot.synchronous = synchronous
         await lift_limits(bot.db, [server.guild.id])
         await bot.start()
         assert bot.proc is not None
@@ -392,27 +405,92 @@ def rows_for(scenario: Scenario, ours: list[Burst], floor: list[Burst]) -> list[
     ]
 
 
+def cost_rows(
+    scenario: Scenario, synchronous: str, ours: list[Burst], floor: list[Burst]
+) -> list[Row]:
+    """CPU per click (and at 3,000/s the median latency) of one of our bots against the floor."""
+    clicks = len(ours) * scenario.total
+    cpu = sum(b.cpu_s for b in ours) / clicks * 1000
+    floor_cpu = sum(b.cpu_s for b in floor) / clicks * 1000
+    each = ", ".join(
+        f"{o.cpu_s / scenario.total * 1000:.2f}/{f.cpu_s / scenario.total * 1000:.2f}"
+        for o, f in zip(ours, floor, strict=True)
+    )
+    cpu_ratio = cpu / floor_cpu if floor_cpu else None
+    rows = [
+        Row(
+            "B1",
+            f"  CPU per click, synchronous={synchronous}",
+            "ms",
+            cpu,
+            floor_cpu,
+            cpu_ratio,
+            f"ratio <= {CPU_RATIO_TARGET}",
+            cpu_ratio is not None and cpu_ratio <= CPU_RATIO_TARGET,
+            note=f"user+system CPU of each bot process over each burst (/proc/PID/stat before "
+            f"the first click and once the last was answered; 10 ms ticks), over "
+            f"{clicks:,} clicks; ours/floor per burst (ms a click): {each}",
+        )
+    ]
+    if scenario.rate >= 3_000:
+        lat = [x for b in ours for x in b.latencies]
+        floor_lat = [x for b in floor for x in b.latencies]
+        p50, floor_p50 = ms(lat, 0.5), ms(floor_lat, 0.5)
+        p50_ratio = p50 / floor_p50 if floor_p50 else None
+        rows.append(
+            Row(
+                "B1",
+                f"  p50 latency, synchronous={synchronous}",
+                "ms",
+                p50,
+                floor_p50,
+                p50_ratio,
+                f"ratio <= {P50_RATIO_TARGET:g}",
+                p50_ratio is not None and p50_ratio <= P50_RATIO_TARGET,
+                note="median over all bursts' clicks, dispatch to callback; per burst "
+                "ours/floor (ms): "
+                + ", ".join(
+                    f"{ms(o.latencies, 0.5):.1f}/{ms(f.latencies, 0.5):.1f}"
+                    for o, f in zip(ours, floor, strict=True)
+                ),
+            )
+        )
+    return rows
+
+
 async def measure(chosen: Sequence[Scenario], reps: int, tmp: Path) -> list[Row]:
-    """Both bots up at once; for each scenario and repeat, the floor's burst, then ours."""
+    """All bots up at once; for each scenario and repeat, the floor's burst, then ours.
+
+    Ours runs twice, on synchronous=FULL (the default: each answer synced to disk before it
+    is acknowledged) and on NORMAL, each with its own fake and database.
+    """
     players = max(s.total for s in chosen)
     channels = max(s.channels for s in chosen)
     (tmp / "ours").mkdir()
+    (tmp / "ours-normal").mkdir()
     rows: list[Row] = []
     async with (
         floor_rig(players, channels, tmp) as floor,
-        our_rig(players, channels, tmp / "ours") as ours,
+        our_rig(players, channels, tmp / "ours", "FULL") as ours,
+        our_rig(players, channels, tmp / "ours-normal", "NORMAL") as normal,
     ):
-        # one unmeasured burst each, so both start with warm connection pools and caches
+        # one unmeasured burst each, so all start with warm connection pools and caches
         warm_up = Scenario("warm-up", 1, min(players, 200), 1_000)
-        await burst(floor, warm_up, seed=99)
-        await burst(ours, warm_up, seed=99)
+        for rig in (floor, ours, normal):
+            await burst(rig, warm_up, seed=99)
         for n, scenario in enumerate(chosen):
             floor_bursts: list[Burst] = []
             our_bursts: list[Burst] = []
+            normal_bursts: list[Burst] = []
             for rep in range(reps):
                 floor_bursts.append(await burst(floor, scenario, seed=n * 100 + rep))
                 our_bursts.append(await burst(ours, scenario, seed=n * 100 + rep))
+                if scenario.also_normal:
+                    normal_bursts.append(await burst(normal, scenario, seed=n * 100 + rep))
             rows += rows_for(scenario, our_bursts, floor_bursts)
+            if scenario.also_normal:
+                rows += cost_rows(scenario, "FULL", our_bursts, floor_bursts)
+                rows += cost_rows(scenario, "NORMAL", normal_bursts, floor_bursts)
     return rows
 
 
