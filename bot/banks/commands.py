@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from bot.banks.exporters import export_csv, export_yaml
 from bot.banks.importers import ENCODINGS, FORMATS, import_questions
+from bot.banks.importers.core import title_from_id
 from bot.banks.loader import MAX_FILE_BYTES, BankPathError, load_bank_file, load_banks
 from bot.banks.verify import article_dir, verify_banks
 from bot.engine.errors import TriviaError
@@ -212,6 +213,12 @@ def import_file(
         f"bank '{bank_id}' at {out}; {skipped} skipped.",
         file=log,
     )
+    if title is None and report.bank.title == title_from_id(bank_id):
+        print(
+            f"The file has no title, so the bank is called '{report.bank.title}'; "
+            "import again with --title to name it.",
+            file=log,
+        )
     return 0
 
 

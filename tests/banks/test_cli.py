@@ -134,6 +134,15 @@ def test_import_detects_format_and_defaults_out(
     assert load(banks_dir / "space.yaml").id == "space"
 
 
+def test_import_says_when_the_title_was_made_from_the_id(
+    banks_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["banks", "import", str(IMPORTS / "opentdb.json"), "--id", "uscapitals"]) == 0
+    assert "called 'Uscapitals'; import again with --title" in capsys.readouterr().out
+    assert main(["banks", "import", str(IMPORTS / "bank.yaml"), "--id", "sky", "--out", "-"]) == 0
+    assert "--title" not in capsys.readouterr().err  # the file had its own title
+
+
 def test_import_to_stdout(banks_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["banks", "import", str(IMPORTS / "bank.yaml"), "--id", "sky", "--out", "-"])
     captured = capsys.readouterr()

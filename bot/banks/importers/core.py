@@ -282,6 +282,11 @@ def _title(raw: Any, bank_id: str) -> str:
     """The file's own title when it has a usable one, else one made from the id."""
     if isinstance(raw, str) and raw.strip():
         return _clip(raw, MAX_TITLE)
+    return title_from_id(bank_id)
+
+
+def title_from_id(bank_id: str) -> str:
+    """The best a title can be without one: `cr` -> "CR", `us-capitals` -> "Us capitals"."""
     words = bank_id.split("-")
     if len(words) == 1 and len(bank_id) <= 3 and bank_id.isalpha():
         return bank_id.upper()  # an abbreviation: `cr` -> "CR"
