@@ -117,11 +117,13 @@ def run_leaderboard(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _play(settings: Settings, args: argparse.Namespace) -> int:
     from bot.console.play import play
+    from bot.game.catalog import LOCAL_GUILD
 
     round_settings = RoundSettings(
         questions=args.questions, seconds=args.seconds, mode=Mode(args.mode), guesses=args.guesses
     )
-    async with open_app(settings, on_problem=_print_problem) as app:
+    async with open_app(settings, on_problem=_print_problem, recover=False) as app:
+        await app.service.recover(guild_id=LOCAL_GUILD)  # not the Discord rounds beside it
         if not app.banks:
             raise NoPlayableBanks(
                 f"no playable banks in {settings.banks_dir}; run "

@@ -49,12 +49,17 @@ class TriviaService:
     def sessions(self) -> list[Session]:
         return list(self._sessions.values())
 
-    async def recover(self, shards: ShardRange | None = None) -> list[GameRow]:
+    async def recover(
+        self, shards: ShardRange | None = None, *, guild_id: int | None = None
+    ) -> list[GameRow]:
         """At start-up: games a crash left running are abandoned, their points kept.
 
-        A process running some of the shards recovers only their guilds' games.
+        A process running some of the shards recovers only their guilds' games; the
+        terminal game only its own (the database may be shared with live bot processes).
         """
-        abandoned = await self.repo.abandon_running_games(self.clock.now(), shards)
+        abandoned = await self.repo.abandon_running_games(
+            self.clock.now(), shards, guild_id=guild_id
+        )
         for game in abandoned:
             log.warning(
                 "game %d in guild %d channel %d was left running; marked abandoned",

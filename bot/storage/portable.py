@@ -34,11 +34,13 @@ GAME_BY_ID = SELECT_GAMES + "WHERE id = ?"
 RUNNING_IN_CHANNEL = SELECT_GAMES + "WHERE channel_id = ? AND status = 'running'"
 # Games on shards first..last of count (Discord: a guild is on (guild_id >> 22) % count).
 RUNNING_ON_SHARDS = (
-    SELECT_GAMES + "WHERE status = 'running' AND ((guild_id >> 22) % ?) BETWEEN ? AND ? ORDER BY id"
+    SELECT_GAMES + "WHERE status = 'running' AND ((guild_id >> 22) % ?) BETWEEN ? AND ? "
+    "AND guild_id = coalesce(?, guild_id) ORDER BY id"
 )
 ABANDON_ON_SHARDS = (
     "UPDATE games SET status = 'abandoned', ended_at = ? "
-    "WHERE status = 'running' AND ((guild_id >> 22) % ?) BETWEEN ? AND ?"
+    "WHERE status = 'running' AND ((guild_id >> 22) % ?) BETWEEN ? AND ? "
+    "AND guild_id = coalesce(?, guild_id)"
 )
 
 # A question asked without a fact is its own fact: `bank/question`.
@@ -204,11 +206,13 @@ def game_row(row: Any) -> GameRow:
     )
 
 
-def on_shards(shards: ShardRange | None) -> tuple[int, int, int]:
-    """Parameters of the shard filter; (1, 0, 0) keeps every game."""
+def on_shards(
+    shards: ShardRange | None, guild_id: int | None = None
+) -> tuple[int, int, int, int | None]:
+    """Parameters of the running-games filter; (1, 0, 0, None) keeps every game."""
     if shards is None or not shards.partial or shards.count is None or shards.last is None:
-        return (1, 0, 0)
-    return (shards.count, shards.first, shards.last)
+        return (1, 0, 0, guild_id)
+    return (shards.count, shards.first, shards.last, guild_id)
 
 
 def board_key(

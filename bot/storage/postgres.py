@@ -404,15 +404,15 @@ class PostgresRepository(PortableSql):
         return True
 
     async def abandon_running_games(
-        self, now: float, shards: ShardRange | None = None
+        self, now: float, shards: ShardRange | None = None, *, guild_id: int | None = None
     ) -> list[GameRow]:
         """Games a crash left running: their answers stay, the channel is freed.
 
         With a partial shard range, only the games of guilds on those shards: the other
-        shards' rounds belong to other live processes.
+        shards' rounds belong to other live processes. With a guild, only its games.
         """
         async with self._transaction() as conn:
-            rows = await conn.fetch(_RUNNING_ON_SHARDS_LOCKED, *on_shards(shards))
+            rows = await conn.fetch(_RUNNING_ON_SHARDS_LOCKED, *on_shards(shards, guild_id))
             await conn.execute(
                 "UPDATE games SET status = 'abandoned', ended_at = $1 WHERE id = ANY($2::bigint[])",
                 now,

@@ -53,7 +53,7 @@ class Repository(Protocol):
         participants: Sequence[Participant],
     ) -> bool: ...
     async def abandon_running_games(
-        self, now: float, shards: ShardRange | None = None
+        self, now: float, shards: ShardRange | None = None, *, guild_id: int | None = None
     ) -> list[GameRow]: ...
     async def recent_facts(self, channel_id: int, limit: int = 500) -> dict[str, float]:
         """Fact key (a question's fact, or `bank/question` without one) -> when last asked."""

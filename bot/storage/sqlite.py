@@ -336,14 +336,14 @@ class SQLiteRepository(PortableSql):
         return True
 
     async def abandon_running_games(
-        self, now: float, shards: ShardRange | None = None
+        self, now: float, shards: ShardRange | None = None, *, guild_id: int | None = None
     ) -> list[GameRow]:
         """Games a crash left running: their answers stay, the channel is freed.
 
         With a partial shard range, only the games of guilds on those shards: the other
-        shards' rounds belong to other live processes.
+        shards' rounds belong to other live processes. With a guild, only its games.
         """
-        params = on_shards(shards)
+        params = on_shards(shards, guild_id)
         async with self._transaction() as db:
             rows = await self._all(RUNNING_ON_SHARDS, params)
             await db.execute(ABANDON_ON_SHARDS, (now, *params))

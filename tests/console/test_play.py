@@ -178,3 +178,25 @@ def test_banks_check_reports_file_line_and_question(tmp_path):
     assert f"{bad / 'bad.yaml'}:6: question 'q1': no accepted answer" in done.stdout
     assert "unknown key 'colour'" in done.stdout
     assert f"ok    {bad / 'good.yaml'}" in done.stdout
+
+
+def test_play_leaves_a_discord_round_running_beside_it(tmp_path):
+    """The database may be shared with live bot processes: play recovers only its own."""
+    assert (
+        trivia(tmp_path, "play", "--bank", "geo", "--questions", "1", stdin="1\n").returncode == 0
+    )
+    con = sqlite3.connect(tmp_path / "trivia.db")
+    with con:
+        for guild, channel in ((0, 0), (1_150_000_000_000_000_000, 42)):  # terminal, Discord
+            con.execute(
+                "INSERT INTO games (guild_id, channel_id, banks, mode, starter_id, "
+                "question_count, seconds, started_at) VALUES (?, ?, 'geo', 'buttons', 1, 3, 20, 1)",
+                (guild, channel),
+            )
+    con.close()
+    done = trivia(tmp_path, "play", "--bank", "geo", "--questions", "1", stdin="1\n")
+    assert done.returncode == 0, done.stderr
+    assert query(tmp_path, "SELECT guild_id, status FROM games WHERE started_at = 1") == [
+        (0, "abandoned"),
+        (1_150_000_000_000_000_000, "running"),
+    ]

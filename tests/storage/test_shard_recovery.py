@@ -49,3 +49,12 @@ async def test_a_single_shard_and_the_full_range(repo):
 async def test_no_range_abandons_every_game(repo):
     games = [await start(repo, guild_on(s, 3), 300 + s) for s in range(3)]
     assert sorted(g.id for g in await repo.abandon_running_games(NOW)) == games
+
+
+async def test_the_terminal_game_recovers_only_its_own_guild(repo):
+    """`trivia-bot play` on a database shared with live bot processes leaves their rounds."""
+    local = await start(repo, 0, 900)  # LOCAL_GUILD: the terminal's own rounds
+    discord = await start(repo, guild_on(0, 2), 901)
+    abandoned = await repo.abandon_running_games(NOW, guild_id=0)
+    assert [g.id for g in abandoned] == [local]
+    assert (await repo.get_game(discord)).status is GameStatus.RUNNING
