@@ -30,7 +30,8 @@ def _source(s: Source) -> dict[str, Any]:
 
 
 def export_csv(bank: Bank) -> str:
-    """For spreadsheets: the columns the CSV importer reads; ids, sources and hints are dropped."""
+    """For spreadsheets: the columns the CSV importer reads; ids, sources, hints, facts and modes
+    are dropped."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)

@@ -10,11 +10,11 @@ from bot.engine.models import Bank, Mode, Question
 
 
 def playable(question: Question, mode: Mode) -> bool:
-    """Buttons need something to click besides the answer; typed refuses a coin toss."""
+    """Buttons need something to click besides the answer; typed needs no choices on screen."""
     if mode not in question.modes:
         return False
     if mode is Mode.TYPED:
-        return not question.is_true_false
+        return not question.is_true_false and not question.choice_worded
     return bool(question.distractors)
 
 

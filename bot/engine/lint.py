@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
-from bot.engine.models import Bank, Mode, Question
+from bot.engine.models import CHOICE_WORDING, Bank, Mode, Question
 from bot.engine.normalize import compact, forms
 from bot.engine.validation import Problem
-
-# Wording that only makes sense with the choices on screen.
-CHOICE_WORDING = re.compile(
-    r"\b(?:which|what|who)(?: one| two)? of (?:these|those|the following|the options)\b"
-    r"|\bthe following\b|\b(?:none|all|both) of the above\b|\btrue or false\b"
-    r"|\b(?:pick|choose) (?:one|from)\b|\bwhich option\b",
-    re.IGNORECASE,
-)
 
 
 def _answer_keys(q: Question) -> set[str]:
@@ -65,7 +56,11 @@ def twin_questions(banks: Sequence[Bank]) -> list[Problem]:
 
 
 def choice_wording(banks: Iterable[Bank]) -> list[Problem]:
-    """A typed round shows no choices, so "which of these" has nothing to point at."""
+    """A typed round shows no choices, so "which of these" has nothing to point at.
+
+    The draw already keeps such questions out of typed rounds; the warning asks the author
+    to say so (`modes: [buttons]`) or to reword.
+    """
     problems: list[Problem] = []
     for bank in banks:
         for q in bank.questions:

@@ -21,6 +21,13 @@ class Mode(StrEnum):
 ALL_MODES = frozenset(Mode)
 TRUE_FALSE = frozenset({"true", "false"})
 _ASKS_COUNT = re.compile(r"\bhow many\b", re.IGNORECASE)
+# Wording that only makes sense with the choices on screen.
+CHOICE_WORDING = re.compile(
+    r"\b(?:which|what|who)(?: one| two)? of (?:these|those|the following|the options)\b"
+    r"|\bthe following\b|\b(?:none|all|both) of the above\b|\btrue or false\b"
+    r"|\b(?:pick|choose) (?:one|from)\b|\bwhich option\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +73,11 @@ class Question:
     def asks_count(self) -> bool:
         """A "how many" question wants a number, so "seventh" is not its answer."""
         return _ASKS_COUNT.search(self.text) is not None
+
+    @property
+    def choice_worded(self) -> bool:
+        """ "Which of these ...": pointless in a typed round, where no choices are shown."""
+        return CHOICE_WORDING.search(self.text) is not None
 
     @property
     def is_true_false(self) -> bool:

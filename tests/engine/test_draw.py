@@ -88,7 +88,8 @@ def test_modes_and_true_false_decide_what_typed_rounds_draw():
         id="typed", text="?", answers=("x",), distractors=("y",), modes=frozenset({Mode.TYPED})
     )
     tf = Question(id="tf", text="True or false: x.", answers=("True",), distractors=("False",))
-    bank = Bank(id="b", title="B", questions=(both, buttons, typed, tf))
+    worded = Question(id="worded", text="Which of the following?", answers=("x",), bank_id="b")
+    bank = Bank(id="b", title="B", questions=(both, buttons, typed, tf, worded))
     rng = random.Random(6)
     typed_ids = {q.id for q in draw_questions([bank], 9, mode=Mode.TYPED, recent={}, rng=rng)}
     button_ids = {q.id for q in draw_questions([bank], 9, mode=Mode.BUTTONS, recent={}, rng=rng)}
