@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.banks.offload import Checker
 from bot.discord_front import groups
+from bot.discord_front.buckets import lighten_buckets
 from bot.discord_front.components import Dialogs, shows_custom_id
 from bot.discord_front.cooldowns import Cooldowns
 from bot.discord_front.pacing import Pacer
@@ -75,6 +76,7 @@ class TriviaBot(commands.AutoShardedBot):
         self.checker = Checker()  # import files are checked in a child process
         self.pacer = Pacer(settings.rest_rate)
         self.http.request = self.pacer.wrap(self.http.request)  # type: ignore[method-assign]
+        lighten_buckets(self.http)
         self.tree.on_error = self.on_tree_error
 
     async def login(self, token: str) -> None:
