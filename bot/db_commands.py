@@ -15,7 +15,7 @@ from bot.storage.open import open_repository
 from bot.storage.records import AuditEntry
 from bot.storage.repository import Repository
 from bot.storage.sqlite import SQLiteRepository
-from bot.storage.target import SQLiteTarget, Target
+from bot.storage.target import PostgresTarget, SQLiteTarget, Target, TargetError, parse_target
 from bot.usage import snowflake
 
 OPERATOR_ID = 0  # audit entries made from the command line name no Discord user
@@ -66,6 +66,15 @@ def register(sub: Any) -> None:
         help="on every server that holds any of their answers (a request to the operator)",
     )
     forget.set_defaults(handler=run_forget)
+    copy = actions.add_parser(
+        "copy",
+        help="copy the SQLite database into an empty PostgreSQL database",
+        description="Copy every table of the SQLite database (TRIVIA_DB) into an empty "
+        "PostgreSQL database in one transaction, then compare every table's row count and every "
+        "player's totals before committing. Stop the bot first. Refuses a non-empty target.",
+    )
+    copy.add_argument("--to", required=True, metavar="URL", help="postgresql://user@host:port/db")
+    copy.set_defaults(handler=run_copy)
 
 
 def run_check(settings: Settings, _args: argparse.Namespace) -> int:
@@ -83,6 +92,38 @@ def run_backup(settings: Settings, args: argparse.Namespace) -> int:
 def run_forget(settings: Settings, args: argparse.Namespace) -> int:
     _require_database(settings.database)
     return asyncio.run(_forget(settings, args.member, None if args.all_servers else args.guild))
+
+
+def run_copy(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        target = parse_target(args.to)
+    except TargetError as exc:
+        raise DbCommandError(f"--to: {exc}") from None
+    if not isinstance(target, PostgresTarget):
+        raise DbCommandError(f"--to must be a postgresql:// URL, not '{args.to}'")
+    if not isinstance(settings.database, SQLiteTarget):
+        raise DbCommandError(f"db copy reads an SQLite database; TRIVIA_DB is {settings.database}")
+    return asyncio.run(_copy(settings.database, target))
+
+
+async def _copy(source: SQLiteTarget, target: PostgresTarget) -> int:
+    from bot.storage.copy import TOTALS, copy_sqlite_to_postgres
+
+    report = await copy_sqlite_to_postgres(source.path, target)
+    print(f"Copied {source} to {target}:")
+    for table, rows in report.rows.items():
+        print(f"  {table:<20} {rows:>10,} rows")
+    print(
+        f"Row counts match in all {len(report.rows)} tables; {' and '.join(TOTALS)} match "
+        f"for {report.players:,} players."
+    )
+    for problem in report.problems:
+        print(problem)
+    if report.problems:
+        print(f"{target}: {_count(len(report.problems), 'problem')}, as in the source.")
+        return 1
+    print("Next: set TRIVIA_DB to that URL (with its password) and start the bot.")
+    return 0
 
 
 def _require_database(target: Target) -> None:

@@ -145,33 +145,35 @@ def _affected(status: str) -> int:
     return int(status.rsplit(" ", 1)[-1])
 
 
-def describe_connect_error(target: PostgresTarget, exc: BaseException) -> str:
-    """One line for a failure to connect or migrate, naming TRIVIA_DB and never the password."""
+def describe_connect_error(
+    target: PostgresTarget, exc: BaseException, setting: str = "TRIVIA_DB"
+) -> str:
+    """One line for a failure to connect or migrate, naming the setting, never the password."""
     user = target.user or "(default user)"
     where = f"PostgreSQL at {target.host}:{target.port}"
     if isinstance(exc, asyncpg.InvalidCatalogNameError):
         return (
             f"database '{target.database}' does not exist on {where}: create it "
-            f"(createdb {target.database}) or fix TRIVIA_DB"
+            f"(createdb {target.database}) or fix {setting}"
         )
     if isinstance(
         exc, asyncpg.InvalidPasswordError | asyncpg.InvalidAuthorizationSpecificationError
     ):
-        return f"{where} refused user '{user}' (wrong user or password?): fix TRIVIA_DB"
+        return f"{where} refused user '{user}' (wrong user or password?): fix {setting}"
     if isinstance(exc, asyncpg.InsufficientPrivilegeError):
         return (
             f"user '{user}' lacks a permission it needs in database '{target.database}' on "
             f"{target.host}:{target.port} ({exc}): grant it (it must be able to create tables "
-            "there) or point TRIVIA_DB at a database it owns"
+            f"there) or point {setting} at a database it owns"
         )
     if isinstance(exc, TimeoutError):
-        return f"cannot reach {where}: no answer within the timeout; check TRIVIA_DB"
+        return f"cannot reach {where}: no answer within the timeout; check {setting}"
     if isinstance(exc, OSError):
         reason = exc.strerror or str(exc) or type(exc).__name__
-        return f"cannot reach {where}: {reason}; check TRIVIA_DB and that the server runs"
+        return f"cannot reach {where}: {reason}; check {setting} and that the server runs"
     if isinstance(exc, asyncpg.PostgresError):
-        return f"{where} refused database '{target.database}': {exc}; check TRIVIA_DB"
-    return f"cannot use {where}: {exc}; check TRIVIA_DB"
+        return f"{where} refused database '{target.database}': {exc}; check {setting}"
+    return f"cannot use {where}: {exc}; check {setting}"
 
 
 class PostgresRepository(PortableSql):
@@ -194,6 +196,7 @@ class PostgresRepository(PortableSql):
         statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT_S,
         acquire_timeout: float = DEFAULT_ACQUIRE_TIMEOUT_S,
         migrations: Path = POSTGRES_MIGRATIONS_DIR,
+        setting: str = "TRIVIA_DB",
     ) -> PostgresRepository:
         """Connect, migrate once under the advisory lock; errors are one line naming TRIVIA_DB."""
         try:
@@ -211,15 +214,15 @@ class PostgresRepository(PortableSql):
                 },
             )
         except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
-            raise DatabaseUnavailable(describe_connect_error(target, exc)) from None
+            raise DatabaseUnavailable(describe_connect_error(target, exc, setting)) from None
         except ValueError as exc:  # asyncpg's own reading of the URL
-            raise DatabaseUnavailable(f"TRIVIA_DB: {exc}") from None
+            raise DatabaseUnavailable(f"{setting}: {exc}") from None
         repo = cls(pool, target, acquire_timeout)
         try:
             repo.applied = await repo._migrate(load_migrations(migrations))
         except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
             await pool.close()
-            raise DatabaseUnavailable(describe_connect_error(target, exc)) from None
+            raise DatabaseUnavailable(describe_connect_error(target, exc, setting)) from None
         except BaseException:
             await pool.close()
             raise

@@ -1,5 +1,4 @@
-"""The contract suite runs every test against each backend: a SQLite file and a PostgreSQL
-database of its own (tests/postgres.py)."""
+"""The contract suite runs every test against each backend: SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ import pytest
 from bot.storage.postgres import PostgresRepository
 from bot.storage.repository import Repository
 from bot.storage.sqlite import SQLiteRepository
-from tests.postgres import fresh_database
+from tests.postgres import fresh_schema
 
 
 @dataclass
@@ -25,6 +24,7 @@ class Backend:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def backend(request, tmp_path):
+    """SQLite in a file of its own; PostgreSQL in a schema of its own (tests/postgres.py)."""
     if request.param == "sqlite":
         path = tmp_path / "trivia.db"
 
@@ -38,7 +38,7 @@ async def backend(request, tmp_path):
 
         yield Backend("sqlite", lambda: SQLiteRepository.open(path), execute_sqlite)
         return
-    async with fresh_database() as target:
+    async with fresh_schema(request.getfixturevalue("pg_database")) as target:
 
         async def execute_postgres(sql: str) -> None:
             conn = await asyncpg.connect(target.dsn)
