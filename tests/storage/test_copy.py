@@ -100,7 +100,7 @@ async def test_copy_keeps_every_row_and_total(tmp_path, pg_target):
         assert await copy.guild_settings(10) == GuildSettingsRow(10, 12, 25.5, "typed", 2**61)
         assert await copy.custom_questions(10) == await source.custom_questions(10)
         assert await copy.audit_log(10) == await source.audit_log(10)
-        assert await copy.recent_questions(1) == {"geo/q1": NOW}
+        assert await copy.recent_facts(1) == {"geo/q1": NOW}
         # ids go on after the copied ones
         assert await copy.create_game(game(guild=10, channel=9)) == 4
         await copy.audit(AuditEntry(10, 1, "reset-leaderboard", "", NOW + 1))
