@@ -99,6 +99,17 @@ def table(work: Path) -> dict[str, Case]:
         "db forget, no database": Case(
             ("db", "forget", "--guild", "1", "--member", "2"), "no database at"
         ),
+        "db copy, no database": Case(
+            ("db", "copy", "--to", "postgresql://u@127.0.0.1/x"), "no SQLite database at"
+        ),
+        "db copy, to a file": Case(
+            ("db", "copy", "--to", str(work / "other.db")), "--to must be a postgresql:// URL"
+        ),
+        "db copy, no server": Case(
+            ("db", "copy", "--to", f"postgresql://u:pw@127.0.0.1:{closed_port()}/x"),
+            "cannot reach PostgreSQL at 127.0.0.1:",
+            at_live,
+        ),
         "run, no token": Case(("run",), "DISCORD_TOKEN is not set"),
         "run, no network": Case(("run",), "cannot reach Discord: ", discord),
         "sync, no network": Case(("sync", "--guild", "1"), "cannot reach Discord: ", discord),

@@ -90,25 +90,25 @@ async def copy_sqlite_to_postgres(
     """Copy every table in one PostgreSQL transaction; counts and totals compared before commit."""
     if not await asyncio.to_thread(source.is_file):
         raise CopyRefused(f"no SQLite database at {source} (TRIVIA_DB) to copy from")
-    # the source at the current schema first, so that its tables are the ones listed here
-    await (await SQLiteRepository.open(source)).close()
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, check_same_thread=False)
+    repo = await PostgresRepository.open(target, pool_size=1, setting=setting)  # fails fast
     try:
-        src.execute("BEGIN")  # one snapshot of every table, even if something writes meanwhile
-        unknown = sorted({r[0] for r in src.execute(_SQLITE_TABLES)} - set(TABLES))
-        if unknown:
-            raise CopyRefused(
-                f"{source} has tables db copy does not know ({', '.join(unknown)}); "
-                "this trivia-bot cannot copy them faithfully"
-            )
-        repo = await PostgresRepository.open(target, pool_size=1, setting=setting)
+        # the source at the current schema first, so that its tables are the ones listed here
+        await (await SQLiteRepository.open(source)).close()
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, check_same_thread=False)
         try:
+            src.execute("BEGIN")  # one snapshot of every table, even if something writes
+            unknown = sorted({r[0] for r in src.execute(_SQLITE_TABLES)} - set(TABLES))
+            if unknown:
+                raise CopyRefused(
+                    f"{source} has tables db copy does not know ({', '.join(unknown)}); "
+                    "this trivia-bot cannot copy them faithfully"
+                )
             report = await _copy(src, repo)
-            report.problems = await repo.check_consistency()
         finally:
-            await repo.close()
+            src.close()
+        report.problems = await repo.check_consistency()
     finally:
-        src.close()
+        await repo.close()
     return report
 
 
