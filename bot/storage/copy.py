@@ -30,6 +30,8 @@ TABLES = (
     "guild_settings",
     "custom_questions",
     "audit_log",
+    "guild_limits",
+    "departed_guilds",
 )
 # what must match per player, beyond the row counts: every total, in both databases
 TOTALS = {

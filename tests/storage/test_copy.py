@@ -76,6 +76,8 @@ async def _fill(path: Path) -> SQLiteRepository:
     await repo.save_guild_settings(GuildSettingsRow(10, 12, 25.5, "typed", 2**61), NOW)
     await repo.add_custom_questions([CustomQuestionRow(10, "ours", "q1", '{"q": 1}', 1, NOW)])
     await repo.audit(AuditEntry(10, 1, "add-question", "ours/q1", NOW))
+    await repo.save_guild_limit(10, "board_cooldown", 2.5)
+    await repo.mark_guild_departed(30, NOW - 60)
     return repo
 
 
@@ -101,6 +103,8 @@ async def test_copy_keeps_every_row_and_total(tmp_path, pg_target):
         assert await copy.custom_questions(10) == await source.custom_questions(10)
         assert await copy.audit_log(10) == await source.audit_log(10)
         assert await copy.recent_facts(1) == {"geo/q1": NOW}
+        assert await copy.guild_limits(10) == {"board_cooldown": 2.5}
+        assert await copy.purge_departed_guilds(NOW) == [30]
         # ids go on after the copied ones
         assert await copy.create_game(game(guild=10, channel=9)) == 4
         await copy.audit(AuditEntry(10, 1, "reset-leaderboard", "", NOW + 1))
