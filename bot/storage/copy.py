@@ -33,6 +33,8 @@ TABLES = (
     "guild_limits",
     "departed_guilds",
 )
+# coordination of shard processes (bot/storage/shard_locks.py), no data: nothing to copy
+POSTGRES_ONLY = ("identify_turns",)
 # what must match per player, beyond the row counts: every total, in both databases
 TOTALS = {
     "player_totals": (
