@@ -32,6 +32,11 @@ TABLES = (
     "audit_log",
     "guild_limits",
     "departed_guilds",
+    "members",
+    "global_totals",
+    "global_week_totals",
+    "bank_totals",
+    "bank_week_totals",
 )
 # coordination of shard processes (bot/storage/shard_locks.py), no data: nothing to copy
 POSTGRES_ONLY = ("identify_turns",)
@@ -44,6 +49,21 @@ TOTALS = {
     "player_week_totals": (
         "SELECT guild_id, week, player_id, points, correct, answered "
         "FROM player_week_totals ORDER BY guild_id, week, player_id"
+    ),
+    "global_totals": (
+        "SELECT player_id, points, correct, answered FROM global_totals ORDER BY player_id"
+    ),
+    "global_week_totals": (
+        "SELECT week, player_id, points, correct, answered FROM global_week_totals "
+        "ORDER BY week, player_id"
+    ),
+    "bank_totals": (
+        "SELECT bank_guild, bank_id, player_id, points, correct, answered FROM bank_totals "
+        "ORDER BY bank_guild, bank_id, player_id"
+    ),
+    "bank_week_totals": (
+        "SELECT bank_guild, bank_id, week, player_id, points, correct, answered "
+        "FROM bank_week_totals ORDER BY bank_guild, bank_id, week, player_id"
     ),
 }
 _SELECT = {table: "SELECT * FROM " + table for table in TABLES}
@@ -164,8 +184,9 @@ async def _copy(src: sqlite3.Connection, repo: PostgresRepository) -> CopyReport
             if found != expected:
                 raise CopyRefused(f"{table}: {found} rows arrived of {expected}; nothing was kept")
         for table, query in TOTALS.items():
-            before = [tuple(r) for r in src.execute(query)]
-            after = [tuple(r) for r in await conn.fetch(query)]
+            # sorted here: the two databases may collate text columns differently
+            before = sorted(tuple(r) for r in src.execute(query))
+            after = sorted(tuple(r) for r in await conn.fetch(query))
             if before != after:
                 differ = len(set(before) ^ set(after))
                 raise CopyRefused(f"{table}: {differ} rows differ after the copy; nothing was kept")
