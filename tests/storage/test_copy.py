@@ -106,7 +106,7 @@ async def test_copy_keeps_every_row_and_total(tmp_path, pg_target):
         assert await copy.audit_log(10) == await source.audit_log(10)
         assert await copy.recent_facts(1) == {"geo/q1": NOW}
         assert await copy.guild_limits(10) == {"board_cooldown": 2.5}
-        assert await copy.purge_departed_guilds(NOW) == [30]
+        assert await copy.departed_guilds(NOW) == [30]
         # ids go on after the copied ones
         assert await copy.create_game(game(guild=10, channel=9)) == 4
         await copy.audit(AuditEntry(10, 1, "reset-leaderboard", "", NOW + 1))
