@@ -57,23 +57,19 @@ async def test_sync_leaves_running_rounds_alone(tmp_path):
 
 
 @pytest.mark.slow
-async def test_a_lost_database_does_not_stop_an_identify(pg_target, caplog):
+async def test_a_lost_database_does_not_stop_an_identify(caplog):
     """Without its turn from PostgreSQL a shard still identifies, after a lone process's pause."""
     import time
 
-    import asyncpg
     import discord
 
     from bot.discord_front.sharding import IdentifyTurns
     from bot.storage.shard_locks import IDENTIFY_SPACING_S, ShardLocks
-    from tests.postgres import ADMIN_URL
+    from tests.postgres import create_database, drop_database, url_for
 
-    locks = await ShardLocks.claim(pg_target.dsn, ShardRange(2, 1, 1))
-    admin = await asyncpg.connect(ADMIN_URL)
-    try:
-        await admin.execute(f'DROP DATABASE "{pg_target.database}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    name = await create_database()  # a database of its own: this test drops it
+    locks = await ShardLocks.claim(url_for(name), ShardRange(2, 1, 1))
+    await drop_database(name)
     async with FakeDiscord(shard_count=2) as fake:
         with patch_discord(fake):
             client = discord.AutoShardedClient(intents=discord.Intents.none())
