@@ -14,6 +14,7 @@ from bot.engine.models import Bank
 from bot.game.catalog import Catalog
 from bot.game.service import TriviaService
 from bot.settings import DEFAULT_DB, Settings, banks_folder
+from bot.storage.lock import exclusive
 from bot.storage.open import open_repository
 from bot.storage.repository import Repository
 from bot.storage.target import SQLiteTarget
@@ -64,23 +65,26 @@ async def open_app(
     on_problem: Callable[[str], None] = _log_problem,
     recover: bool = True,
 ) -> AsyncIterator[App]:
-    """Own the database's lifetime: opened here, drained and closed on the way out.
+    """Own the database's lifetime: locked and opened here, drained and closed on the way out.
 
     Only what runs rounds recovers: a `sync` beside live shard processes must not end theirs.
     """
-    banks = load_shipped_banks(settings, on_problem)
-    repo = await open_repository(
-        settings.database,
-        pool_size=settings.db_pool_size,
-        sqlite_synchronous=settings.sqlite_synchronous,
-    )
-    try:
-        service = TriviaService(repo, Catalog(banks, repo), clock or SystemClock())
-        if recover:
-            await service.recover(settings.shards)
+    with contextlib.ExitStack() as held:
+        if isinstance(settings.database, SQLiteTarget):  # PostgreSQL: shard claims instead
+            held.enter_context(exclusive(settings.database.path))
+        banks = load_shipped_banks(settings, on_problem)
+        repo = await open_repository(
+            settings.database,
+            pool_size=settings.db_pool_size,
+            sqlite_synchronous=settings.sqlite_synchronous,
+        )
         try:
-            yield App(settings, repo, service, banks)
+            service = TriviaService(repo, Catalog(banks, repo), clock or SystemClock())
+            if recover:
+                await service.recover(settings.shards)
+            try:
+                yield App(settings, repo, service, banks)
+            finally:
+                await service.shutdown()
         finally:
-            await service.shutdown()
-    finally:
-        await repo.close()
+            await repo.close()

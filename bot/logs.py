@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -18,6 +19,21 @@ class _NoVoiceWarnings(logging.Filter):
 _installed: list[logging.Handler] = []
 
 
+# An interaction's token is in the URL of every reply to it (callbacks and webhook
+# follow-ups) and in its gateway payload, both of which discord.py logs at DEBUG; for 15
+# minutes it lets anyone answer as the bot.
+_TOKEN_IN_URL = re.compile(r"(/(?:interactions|webhooks)/[0-9]+/)[A-Za-z0-9._~%-]+")
+_TOKEN_IN_PAYLOAD = re.compile(r"""(['"]token['"]\s*:\s*['"])[^'"]+""")
+
+
+class RedactingFormatter(logging.Formatter):
+    """Every line as written, with interaction and webhook tokens replaced by <token>."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = _TOKEN_IN_URL.sub(r"\1<token>", super().format(record))
+        return _TOKEN_IN_PAYLOAD.sub(r"\1<token>", line)
+
+
 def configure_logging(level: str) -> None:
     """Called once by main(), before any command runs; a second call replaces only ours."""
     root = logging.getLogger()
@@ -25,7 +41,7 @@ def configure_logging(level: str) -> None:
         root.removeHandler(handler)
     _installed.clear()
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(RedactingFormatter(FORMAT))
     handler.addFilter(_NoVoiceWarnings())
     root.addHandler(handler)
     root.setLevel(level)

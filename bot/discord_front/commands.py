@@ -140,19 +140,32 @@ def sync_commands(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _sync(settings: Settings, token: str, guild_id: int | None) -> int:
-    from bot.discord_front.client import TriviaBot
+    """Publish the commands and nothing else: no database, no game, no recovery.
+
+    Opening the game here once marked a live bot's rounds abandoned (review H2).
+    """
+    from discord import app_commands
+
+    from bot.discord_front import groups
+    from bot.discord_front.cogs import admin, boards, questions, rounds  # noqa: F401 - commands
 
     point_discord_at(settings)
-    async with open_app(settings, recover=False) as app:
-        bot = TriviaBot(service=app.service, settings=settings)
-        with _reaching_discord():
-            async with bot:
-                await bot.login(token)
-                synced = await bot.sync_to(guild_id)
-            where = (
-                f"server {guild_id}"
-                if guild_id is not None
-                else "all servers (may take up to an hour to appear)"
-            )
+    client = discord.Client(intents=discord.Intents.none())
+    tree = app_commands.CommandTree(client)
+    tree.add_command(groups.trivia)
+    tree.add_command(groups.admin)
+    with _reaching_discord():
+        async with client:
+            await client.login(token)
+            if guild_id is None:
+                synced = await tree.sync()
+            else:
+                tree.copy_global_to(guild=discord.Object(guild_id))
+                synced = await tree.sync(guild=discord.Object(guild_id))
+    where = (
+        f"server {guild_id}"
+        if guild_id is not None
+        else "all servers (may take up to an hour to appear)"
+    )
     print(f"Synced {len(synced)} commands to {where}.")
     return 0

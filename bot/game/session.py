@@ -166,8 +166,7 @@ class Session:
         delay = END_RETRY_FIRST
         while True:  # until saved: a game left running would block its channel's next round
             try:
-                await self._repo.end_game(self.game_id, status, ended_at, participants)
-                return status
+                counted = await self._repo.end_game(self.game_id, status, ended_at, participants)
             except Exception as exc:
                 log.warning(
                     "game %d: could not save the end of the round (%s); retrying in %.1fs",
@@ -177,3 +176,14 @@ class Session:
                 )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, END_RETRY_MAX)
+                continue
+            if not counted:  # another process ended it: this round's games and wins are lost
+                log.error(
+                    "game %d in guild %d channel %d was no longer running when its round "
+                    "ended; its games, wins and streaks were not counted (did another process "
+                    "recover this database?)",
+                    self.game_id,
+                    self.guild_id,
+                    self.channel_id,
+                )
+            return status

@@ -187,3 +187,13 @@ async def test_a_servers_guess_cap_reaches_its_typed_rounds(service, repo):
     session = await start(service, settings=typed)
     assert session.round.guesses == 5
     assert (await service.settings_for(2)).guesses == 3
+
+
+async def test_a_round_whose_game_someone_else_ended_is_logged_as_an_error(service, repo, caplog):
+    """end_game matching no row used to be ignored: the round's games and wins silently lost."""
+    session = await start(service)
+    await repo.abandon_running_games(0.0)  # what another process's start-up recovery did
+    await run_round(session, Scripted(), pause=0)
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert any("no longer running" in r.getMessage() for r in errors), caplog.text
+    assert (await repo.get_game(session.game_id)).status is GameStatus.ABANDONED
