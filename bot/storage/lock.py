@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from bot.storage.errors import StorageError
+from bot.storage.errors import DatabaseUnavailable, StorageError
 
 
 class DatabaseInUse(StorageError):
@@ -28,8 +28,14 @@ def exclusive(database: Path) -> Iterator[None]:
     matters (its text names the holder's pid, for the message).
     """
     path = lock_path(database)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise DatabaseUnavailable(
+            f"cannot create the database file {database} or its lock file: {exc.strerror}. "
+            "Set TRIVIA_DB to a writable location."
+        ) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
