@@ -150,7 +150,7 @@ async def _sync(settings: Settings, token: str, guild_id: int | None) -> int:
     from bot.discord_front.cogs import admin, boards, questions, rounds  # noqa: F401 - commands
 
     point_discord_at(settings)
-    client = discord.Client(intents=discord.Intents.none())
+    client = discord.Client(intents=discord.Intents(guilds=True))  # only logs in, never connects
     tree = app_commands.CommandTree(client)
     tree.add_command(groups.trivia)
     tree.add_command(groups.admin)
