@@ -319,4 +319,17 @@ def test_a_read_only_database_is_permissions_not_damage(tmp_path):
     assert "damaged" not in play.stderr
     check = trivia("db", "check")  # only reads, so a read-only file is fine
     assert check.returncode == 0 and check.stdout.endswith("consistent.\n"), check.stderr
+    # reading a WAL file made -wal and -shm beside it, as read-only as the file itself
+    db.chmod(0o644)
+    stale = trivia("leaderboard")
+    assert stale.returncode == 2 and "trivia.db-" in stale.stderr, stale.stderr
+    assert "read-only" in stale.stderr and stale.stderr.count("\n") == 1, stale.stderr
+    for side in ("-wal", "-shm"):
+        Path(f"{db}{side}").chmod(0o644)
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    backup = trivia("db", "backup", str(locked / "copy.db"))  # a folder this user cannot write
+    assert backup.returncode == 2 and backup.stderr.count("\n") == 1, backup.stderr
+    assert "cannot write the backup" in backup.stderr and "Permission denied" in backup.stderr
+    db.chmod(0o444)
     assert stat.S_IMODE(db.stat().st_mode) == 0o444

@@ -99,8 +99,10 @@ class SQLiteRepository(PortableSql):
             raise ValueError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}")
         known = load_migrations(migrations)  # before creating anything: no schema-less file
         _refuse_folder(path)
-        if path.exists() and not os.access(path, os.R_OK | os.W_OK):
-            raise _read_only(path)
+        for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            # a read-only -shm left by another user makes every write fail later
+            if file.exists() and not os.access(file, os.R_OK | os.W_OK):
+                raise _read_only(file)
         try:
             _create_private(path)
         except OSError as exc:
