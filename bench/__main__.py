@@ -24,6 +24,7 @@ BENCHES = {
     "B4": ("bench.b4_storage", "storage at scale"),
     "B5": ("bench.b5_memory", "memory of 10,000 open rounds"),
     "B6": ("bench.b6_banks", "bank loading"),
+    "B7": ("bench.b7_pacing", "10,000 rounds starting at once under the global rate limit"),
 }
 # a benchmark that takes longer than this is stuck, not slow
 TIMEOUT_S = {"quick": 180, "full": 1800}

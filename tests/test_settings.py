@@ -32,6 +32,8 @@ def test_the_token_never_shows_in_repr():
         ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),
         ({"TRIVIA_TYPED_ANSWERS": "maybe"}, "TRIVIA_TYPED_ANSWERS"),
         ({"TRIVIA_SQLITE_SYNCHRONOUS": "off"}, "TRIVIA_SQLITE_SYNCHRONOUS"),
+        ({"TRIVIA_REST_RATE": "fast"}, "TRIVIA_REST_RATE"),
+        ({"TRIVIA_REST_RATE": "0"}, "TRIVIA_REST_RATE"),
     ],
 )
 def test_bad_values_name_the_variable(env, message):
@@ -106,3 +108,8 @@ async def test_acknowledged_answers_are_synced_to_disk_unless_told_otherwise(
     async with open_app(load_settings(env, None)) as app:
         async with app.repo._conn.execute("PRAGMA synchronous") as cur:
             assert (await cur.fetchone())[0] == level
+
+
+def test_the_bot_paces_its_requests_under_discords_limit_unless_told():
+    assert load_settings({}, None).rest_rate == 45.0
+    assert load_settings({"TRIVIA_REST_RATE": "450"}, None).rest_rate == 450.0

@@ -9,8 +9,11 @@ questions as compressed JSON, the problems as text.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
+import logging
 import multiprocessing
+import multiprocessing.context
 import resource
 import zlib
 from dataclasses import dataclass
@@ -25,8 +28,16 @@ CHILD_MEMORY = 2 * 1024**3  # address space of the child; a hostile file fails, 
 MAX_PROBLEMS = 50  # problem lines sent back; the count is always exact
 MAX_WAITING = 20  # checks queued behind the one running; more are refused as "busy"
 
-_context = multiprocessing.get_context("forkserver")
-_context.set_forkserver_preload(["bot.banks.importers", "bot.engine.validation"])
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def _context() -> multiprocessing.context.ForkServerContext:
+    """A fork server started on first use: each check forks from a small process that has
+    the importers loaded, not from the bot (its threads, connections and memory)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["bot.banks.importers", "bot.engine.validation"])
+    return context
 
 
 class CheckFailed(Exception):
@@ -76,8 +87,9 @@ def _child(conn: Connection, data: bytes, bank_id: str, filename: str) -> None:
 
 
 def _run(data: bytes, bank_id: str, filename: str, timeout: float) -> CheckedFile:
-    receiver, sender = _context.Pipe(duplex=False)
-    proc = _context.Process(
+    context = _context()
+    receiver, sender = context.Pipe(duplex=False)
+    proc = context.Process(
         target=_child, args=(sender, data, bank_id, filename), name="trivia-import-check"
     )
     proc.start()
@@ -89,6 +101,8 @@ def _run(data: bytes, bank_id: str, filename: str, timeout: float) -> CheckedFil
             )
         status, value = receiver.recv()
     except EOFError:
+        proc.join()
+        log.error("the import check of %s stopped with exit code %s", filename, proc.exitcode)
         raise CheckFailed("the file checker stopped unexpectedly; it has been logged") from None
     finally:
         if proc.is_alive():

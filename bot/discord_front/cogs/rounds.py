@@ -308,8 +308,11 @@ async def start(
     await interaction.response.defer(thinking=True)
     try:
         session = await _start_session(bot, interaction, guild_id, bank, questions, mode, seconds)
-    except TriviaError as exc:
-        await refuse_after_defer(interaction, str(exc))
+    except Exception as exc:
+        await drop_deferral(interaction)  # a refusal or an apology is private, not public
+        if not isinstance(exc, TriviaError):
+            raise
+        await private(interaction, str(exc))
         return
     try:
         round_ = session.round
@@ -324,7 +327,8 @@ async def start(
         )
         cog = bot.get_cog("Rounds")
         assert isinstance(cog, Rounds)
-        cog.launch(session, channel)
+        if not session.ended:  # a /trivia stop may have ended it while the reply went out
+            cog.launch(session, channel)
     except BaseException:
         log.warning(
             "guild %d channel %d: game %d could not be announced; ending it",
@@ -377,13 +381,12 @@ async def end_unrun(bot: TriviaBot, session: Session, reason: str) -> None:
         bot.service.forget(session)
 
 
-async def refuse_after_defer(interaction: discord.Interaction[Any], text: str) -> None:
-    """A public "thinking" reply becomes a private refusal: removed, then said privately."""
+async def drop_deferral(interaction: discord.Interaction[Any]) -> None:
+    """Remove the public "thinking" reply, so what follows can be said privately."""
     try:
         await interaction.delete_original_response()
     except discord.HTTPException as exc:
         log.warning("could not remove the deferred reply of %s: %s", interaction.id, exc)
-    await private(interaction, text)
 
 
 @groups.trivia.command(name="stop", description="Stop the round in this channel.")
