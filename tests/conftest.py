@@ -6,7 +6,7 @@ import pytest
 from tests.postgres import create_database, drop_database, fresh_schema
 
 
-def _in_a_thread(coroutine_function, *args):
+def in_a_thread(coroutine_function, *args):
     """Run a coroutine to its end even when a test's event loop is already running here."""
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coroutine_function(*args)).result()
@@ -15,9 +15,9 @@ def _in_a_thread(coroutine_function, *args):
 @pytest.fixture(scope="session")
 def pg_database():
     """The run's PostgreSQL database: created on first use, dropped when the run ends."""
-    name = _in_a_thread(create_database)
+    name = in_a_thread(create_database)
     yield name
-    _in_a_thread(drop_database, name)
+    in_a_thread(drop_database, name)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import re
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import asyncpg
 from asyncpg import Record
@@ -176,6 +177,17 @@ def describe_connect_error(
     return f"cannot use {where}: {exc}; check {setting}"
 
 
+def _server_settings(target: PostgresTarget, statement_timeout: float) -> dict[str, str]:
+    """Ours, unless the URL sets one itself (e.g. ?statement_timeout=30000): the URL wins."""
+    ours = {
+        "application_name": "trivia-bot",
+        "jit": "off",  # JIT compiling a board query costs more than running it
+        "statement_timeout": str(int(statement_timeout * 1000)),
+    }
+    given = {key for key, _ in parse_qsl(urlsplit(target.dsn).query)}
+    return {key: value for key, value in ours.items() if key not in given}
+
+
 class PostgresRepository(PortableSql):
     """PostgreSQL's SQL lives here and in portable.py; every call borrows a pooled connection."""
 
@@ -206,12 +218,7 @@ class PostgresRepository(PortableSql):
                 max_size=pool_size,
                 timeout=acquire_timeout,
                 max_inactive_connection_lifetime=300.0,
-                server_settings={
-                    "application_name": "trivia-bot",
-                    # JIT compiling a board query costs more than running it
-                    "jit": "off",
-                    "statement_timeout": str(int(statement_timeout * 1000)),
-                },
+                server_settings=_server_settings(target, statement_timeout),
             )
         except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
             raise DatabaseUnavailable(describe_connect_error(target, exc, setting)) from None
@@ -266,7 +273,7 @@ class PostgresRepository(PortableSql):
                 f"all {self._pool.get_max_size()} database connections stayed busy for "
                 f"{self._acquire_timeout:g}s (TRIVIA_DB_POOL_SIZE sets how many)"
             ) from None
-        except _LOST as exc:
+        except (*_LOST, asyncpg.PostgresError) as exc:  # refused, not accepting connections...
             raise DatabaseUnavailable(
                 f"cannot connect to PostgreSQL at {self.target.where}: {exc}"
             ) from exc

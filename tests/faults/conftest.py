@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import discord.http
 import pytest
 
@@ -27,7 +28,9 @@ from bot.discord_front.cooldowns import NO_LIMITS, Cooldowns
 from bot.engine.models import Player
 from bot.game.session import Session
 from bot.settings import Settings
-from bot.storage.target import SQLiteTarget
+from bot.storage.postgres import numbered
+from bot.storage.target import PostgresTarget, SQLiteTarget
+from tests.conftest import in_a_thread
 from tests.fakediscord import (
     FakeChannel,
     FakeDiscord,
@@ -248,13 +251,30 @@ async def raw_click(
 # -- the database and the CLI ----------------------------------------------------------------
 
 
-def db_rows(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Read with a separate connection, as an operator would."""
-    con = sqlite3.connect(path)
+def db_of(settings: Settings) -> Path | PostgresTarget:
+    """What db_rows, cli and assert_db_check take: the SQLite file, or the PostgreSQL target."""
+    return settings.database if isinstance(settings.database, PostgresTarget) else settings.db_path
+
+
+def db_rows(
+    db: Path | PostgresTarget, sql: str, params: tuple[Any, ...] = ()
+) -> list[tuple[Any, ...]]:
+    """Read with a separate connection, as an operator would ('?' placeholders on both)."""
+    if isinstance(db, PostgresTarget):
+        return in_a_thread(_pg_rows, db.dsn, numbered(sql), params)
+    con = sqlite3.connect(db)
     try:
         return con.execute(sql, params).fetchall()
     finally:
         con.close()
+
+
+async def _pg_rows(dsn: str, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return [tuple(r) for r in await conn.fetch(sql, *params)]
+    finally:
+        await conn.close()
 
 
 def child_env(**extra: str) -> dict[str, str]:
@@ -268,12 +288,15 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def cli(db: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    db: Path | PostgresTarget, *args: str, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """`trivia-bot ARGS` as a separate process on database `db`."""
+    url = db.dsn if isinstance(db, PostgresTarget) else str(db)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
-        env=child_env(TRIVIA_DB=str(db), TRIVIA_BANKS=str(FIXTURES)),
-        cwd=cwd or db.parent,
+        env=child_env(TRIVIA_DB=url, TRIVIA_BANKS=str(FIXTURES)),
+        cwd=cwd or (db.parent if isinstance(db, Path) else ROOT),
         capture_output=True,
         text=True,
         timeout=60,
@@ -281,7 +304,7 @@ def cli(db: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedPr
     )
 
 
-def assert_db_check(db: Path) -> None:
+def assert_db_check(db: Path | PostgresTarget) -> None:
     """`trivia-bot db check` must exit 0: totals equal the sum of the answers."""
     done = cli(db, "db", "check")
     assert done.returncode == 0, done.stdout + done.stderr

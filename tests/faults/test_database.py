@@ -19,8 +19,10 @@ from bot.game.catalog import Catalog
 from bot.game.runner import run_round
 from bot.game.service import TriviaService
 from bot.game.session import Session
+from bot.settings import Settings
 from bot.storage.errors import DatabaseUnavailable
 from bot.storage.records import AnswerRow, GameStatus, NewGame
+from bot.storage.repository import Repository
 from bot.storage.sqlite import SQLiteRepository
 from tests.fakediscord import FakeDiscord
 from tests.faults.conftest import (
@@ -29,6 +31,7 @@ from tests.faults.conftest import (
     add_server,
     assert_db_check,
     click,
+    db_of,
     db_rows,
     question,
     right_label,
@@ -59,12 +62,13 @@ async def _outage_round(
     *,
     heals_after: float = 2.5,
     refuses_new_rounds: bool = True,
+    settings: Settings | None = None,
 ) -> None:
     """Two questions; the database fails from question 1 until `heals_after` seconds later."""
     caplog.set_level(logging.WARNING)
     s = add_server(fake, players=("alice", "bob"))
     alice, bob = s.players
-    settings = settings_for(tmp_path, fake.token)
+    settings = settings or settings_for(tmp_path, fake.token)
     async with running_bot(fake, settings, s.guild) as run:
         seat(run, alice, bob)
         assert "started a round" in await start_round(
@@ -95,14 +99,14 @@ async def _outage_round(
         assert "started a round" in await start_round(fake, s.channel, bob, questions=1, seconds=5)
 
     rows = db_rows(
-        settings.db_path,
+        db_of(settings),
         "SELECT number, player_id, correct FROM answers "
         "WHERE game_id = 1 ORDER BY number, player_id",
     )
     assert rows == sorted([(1, alice.id, 1), (1, bob.id, 0), (2, alice.id, 1), (2, bob.id, 1)])
     TALLY["answers lost"] += 4 - len(rows)
-    assert db_rows(settings.db_path, "SELECT status FROM games WHERE id = 1") == [("finished",)]
-    assert_db_check(settings.db_path)
+    assert db_rows(db_of(settings), "SELECT status FROM games WHERE id = 1") == [("finished",)]
+    assert_db_check(db_of(settings))
     failures = [
         r for r in caplog.records if r.name == "bot.game.writer" and "retrying" in r.getMessage()
     ]
@@ -258,13 +262,12 @@ class _Players:
         return None
 
 
-async def test_fifty_rounds_in_fifty_channels_stay_consistent(tmp_path: Path) -> None:
-    """Group commit under load: 50 rounds writing at once, totals still equal their answers."""
+async def _fifty_rounds(repo: Repository) -> None:
+    """50 rounds in 50 channels of five servers writing at once; closes `repo`."""
     from bot.banks.loader import load_banks
     from tests.faults.conftest import FIXTURES
 
     banks = [r.bank for r in load_banks([FIXTURES]) if r.bank is not None]
-    repo = await SQLiteRepository.open(tmp_path / "trivia.db")
     service = TriviaService(repo, Catalog(banks, repo), SystemClock())
     fronts: list[_Players] = []
     try:
@@ -285,12 +288,17 @@ async def test_fifty_rounds_in_fifty_channels_stay_consistent(tmp_path: Path) ->
             runs.append(run_round(session, fronts[-1], pause=0))
         await asyncio.gather(*runs)
         assert await repo.check_consistency() == []
-        assert await repo._one("SELECT COUNT(*) FROM answers") == (500,)
+        assert tuple(await repo._one("SELECT COUNT(*) FROM answers")) == (500,)
         statuses = await repo._all("SELECT status, COUNT(*) FROM games GROUP BY status")
-        assert statuses == [("finished", 50)]
+        assert [tuple(r) for r in statuses] == [("finished", 50)]
     finally:
         await service.shutdown()
         await repo.close()
     TALLY["answers acknowledged"] += sum(f.acknowledged for f in fronts)
     TALLY["answers lost"] += sum(f.acknowledged for f in fronts) - 500
+
+
+async def test_fifty_rounds_in_fifty_channels_stay_consistent(tmp_path: Path) -> None:
+    """Group commit under load: 50 rounds writing at once, totals still equal their answers."""
+    await _fifty_rounds(await SQLiteRepository.open(tmp_path / "trivia.db"))
     assert_db_check(tmp_path / "trivia.db")
