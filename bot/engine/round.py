@@ -97,8 +97,8 @@ class Standing:
 class _Open:
     asked: AskedQuestion
     answers: dict[int, Answer] = field(default_factory=dict)
-    wrong_guessers: dict[int, tuple[Player, float]] = field(default_factory=dict)
-    wrong_guesses: dict[int, int] = field(default_factory=dict)
+    # player id -> (player, time of the first wrong guess, wrong guesses so far)
+    wrong_guessers: dict[int, tuple[Player, float, int]] = field(default_factory=dict)
     expected: frozenset[int] = frozenset()
     solved: bool = False
 
@@ -258,13 +258,14 @@ class Round:
             raise QuestionClosed()
         if player.is_bot or player.id in current.answers:
             return None
-        if current.wrong_guesses.get(player.id, 0) >= self.guesses:
+        missed = current.wrong_guessers.get(player.id)
+        if missed is not None and missed[2] >= self.guesses:
             raise OutOfGuesses(self.guesses)
         elapsed = now - current.asked.opened_at
         question = current.asked.question
         if not judge(text, question.answers, count=question.asks_count):
-            current.wrong_guesses[player.id] = current.wrong_guesses.get(player.id, 0) + 1
-            current.wrong_guessers.setdefault(player.id, (player, elapsed))
+            first, count = (missed[1], missed[2]) if missed else (elapsed, 0)
+            current.wrong_guessers[player.id] = (player, first, count + 1)
             self.join(player)
             return None
         streak = self._streaks.get(player.id, 0) + 1
@@ -282,12 +283,6 @@ class Round:
         current.solved = True
         self._record(current, answer)
         return answer
-
-    def guesses_left(self, player: Player) -> int:
-        """How many more typed guesses this player has at the open question."""
-        if self._open is None:
-            return 0
-        return max(self.guesses - self._open.wrong_guesses.get(player.id, 0), 0)
 
     def _record(self, current: _Open, answer: Answer) -> None:
         current.answers[answer.player.id] = answer
@@ -341,7 +336,7 @@ class Round:
         current, self._open = self._open, None
         reason = reason or self.due_to_close() or CloseReason.TIME
         late: list[Answer] = []
-        for player, elapsed in current.wrong_guessers.values():
+        for player, elapsed, _ in current.wrong_guessers.values():
             miss = Answer(
                 current.asked.number,
                 current.asked.question,
