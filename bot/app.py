@@ -6,11 +6,13 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.banks.cache import BankCache
 from bot.banks.loader import load_banks
 from bot.engine.clock import Clock, SystemClock
 from bot.engine.models import Bank
+from bot.game import recovery
 from bot.game.catalog import Catalog
 from bot.game.service import TriviaService
 from bot.settings import DEFAULT_DB, Settings, banks_folder
@@ -28,6 +30,16 @@ class App:
     repo: Repository
     service: TriviaService
     banks: list[Bank]
+
+
+def recovery_file(settings: Settings) -> Path:
+    """Beside the SQLite file; for PostgreSQL in ./data, one per shard range."""
+    database = settings.database
+    if isinstance(database, SQLiteTarget):
+        return database.path.with_name(database.path.name + ".recovery")
+    shards = settings.shards
+    suffix = f"-shards-{shards.first}-{shards.last}" if shards.partial else ""
+    return DEFAULT_DB.parent / f"recovery{suffix}.jsonl"
 
 
 def _log_problem(problem: str) -> None:
@@ -80,6 +92,8 @@ async def open_app(
         )
         try:
             service = TriviaService(repo, Catalog(banks, repo), clock or SystemClock())
+            service.recovery_file = recovery_file(settings)
+            await recovery.replay(service.recovery_file, repo)  # before anything else
             if recover:
                 await service.recover(settings.shards)
             try:

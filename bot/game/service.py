@@ -6,6 +6,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.engine.clock import Clock
 from bot.engine.draw import draw_questions
@@ -13,8 +14,9 @@ from bot.engine.errors import NoRoundRunning, NotAllowed, RoundAlreadyRunning
 from bot.engine.models import Player
 from bot.engine.round import Round
 from bot.engine.rules import RoundSettings, parse_mode
+from bot.game import recovery
 from bot.game.catalog import Catalog
-from bot.game.session import Session
+from bot.game.session import Session, UnsavedEnd
 from bot.game.writer import AnswerWriter
 from bot.shards import ShardRange
 from bot.storage.errors import DuplicateRunningGame
@@ -22,6 +24,13 @@ from bot.storage.records import GameRow, NewGame
 from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
+
+# From SIGTERM to exit (docs/operations.md). Rounds' ends get the first 10 s, the answer
+# writer until 5 s before the end, and closing the database the rest: a write stuck on a
+# locked file gives up after busy_timeout (5 s).
+SHUTDOWN_BUDGET_S = 20.0
+ROUNDS_BY_S = 10.0
+WRITER_CLOSE_S = 5.0
 
 
 class TriviaService:
@@ -42,6 +51,10 @@ class TriviaService:
         self._rng = rng or random.Random()  # one for all rounds: 2.5 KB of state each
         self._sessions: dict[int, Session] = {}
         self._starting: set[int] = set()
+        self._shutdown_by: float | None = None
+        self._unsaved_ends: list[UnsavedEnd] = []
+        # where a shutdown keeps what the database did not take in time (None: nowhere)
+        self.recovery_file: Path | None = None
 
     def session(self, channel_id: int) -> Session | None:
         return self._sessions.get(channel_id)
@@ -165,11 +178,24 @@ class TriviaService:
         """Free the channel once a round's runner has finished with it."""
         if self._sessions.get(session.channel_id) is session:
             del self._sessions[session.channel_id]
+            if session.unsaved_end is not None:  # kept for the shutdown's recovery file
+                self._unsaved_ends.append(session.unsaved_end)
+
+    def _start_shutdown_clock(self) -> float:
+        """The first shutdown call starts the budget; later calls share its deadline."""
+        if self._shutdown_by is None:
+            self._shutdown_by = asyncio.get_running_loop().time() + SHUTDOWN_BUDGET_S
+        return self._shutdown_by
 
     async def end_all(self, reason: str) -> None:
-        """Save every running round as stopped, all at once; a round saved already is kept."""
+        """Save every running round as stopped, all at once; a round saved already is kept.
+
+        Within the shutdown budget: what is not saved by then goes to the recovery file.
+        """
+        deadline = self._start_shutdown_clock() - SHUTDOWN_BUDGET_S + ROUNDS_BY_S
         sessions = self.sessions()
         for session in sessions:
+            session.deadline = deadline
             session.request_stop(reason)
         saved = await asyncio.gather(*(s.end() for s in sessions), return_exceptions=True)
         for session, outcome in zip(sessions, saved, strict=True):
@@ -177,8 +203,22 @@ class TriviaService:
                 log.error("could not save game %d on shutdown: %s", session.game_id, outcome)
 
     async def shutdown(self) -> None:
-        """Save every running round as stopped and drain pending answers."""
+        """Save every running round as stopped and drain pending answers, within the budget.
+
+        What the database did not take in time (an outage) is written to the recovery
+        file, which the next start saves before anything else.
+        """
+        deadline = self._start_shutdown_clock()
         await self.end_all("shutdown")
+        ends = [s.unsaved_end for s in self.sessions() if s.unsaved_end is not None]
+        ends += self._unsaved_ends
         for session in self.sessions():
             self.forget(session)
-        await self.writer.close()
+        loop = asyncio.get_running_loop()
+        left = await self.writer.close(grace=deadline - WRITER_CLOSE_S - loop.time())
+        if self.recovery_file is not None:
+            recovery.save(self.recovery_file, left, ends)
+        elif left or ends:
+            log.error(
+                "%d answers and %d round ends are lost: no recovery file", len(left), len(ends)
+            )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from bot.engine.clock import Clock
 from bot.engine.errors import TriviaError
@@ -18,6 +20,16 @@ from bot.storage.repository import Repository
 END_RETRY_FIRST, END_RETRY_MAX = 0.1, 5.0
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class UnsavedEnd:
+    """A round's end that a shutdown could not save in time, for the recovery file."""
+
+    game_id: int
+    status: GameStatus
+    ended_at: float
+    participants: tuple[Participant, ...]
 
 
 class SaveDelayed(TriviaError):
@@ -61,6 +73,9 @@ class Session:
         self.stop_requested: str | None = None
         self.ended = False
         self._ending: asyncio.Future[GameStatus] | None = None
+        # a shutdown's deadline (the loop's clock): past it, saving the end gives way
+        self.deadline: float | None = None
+        self.unsaved_end: UnsavedEnd | None = None
         self.save_failures = 0
 
     def _row(self, answer: Answer) -> AnswerRow:
@@ -156,7 +171,7 @@ class Session:
         status = (
             GameStatus.FINISHED if self.round.status is RoundStatus.FINISHED else GameStatus.STOPPED
         )
-        await self._writer.flush()
+        await self._before_deadline(asyncio.ensure_future(self._writer.flush()))
         winner = self.round.winner()
         participants = [
             Participant(s.player.id, s.best_streak, winner is not None and s.player == winner)
@@ -164,9 +179,15 @@ class Session:
         ]
         ended_at = self._clock.now()
         delay = END_RETRY_FIRST
-        while True:  # until saved: a game left running would block its channel's next round
+        # until saved, or a shutdown's deadline: a game left running blocks its channel
+        while not self._past_deadline():
+            attempt = asyncio.ensure_future(
+                self._repo.end_game(self.game_id, status, ended_at, participants)
+            )
             try:
-                counted = await self._repo.end_game(self.game_id, status, ended_at, participants)
+                if not await self._before_deadline(attempt):
+                    break
+                counted = attempt.result()
             except Exception as exc:
                 log.warning(
                     "game %d: could not save the end of the round (%s); retrying in %.1fs",
@@ -174,7 +195,7 @@ class Session:
                     exc,
                     delay,
                 )
-                await asyncio.sleep(delay)
+                await self._before_deadline(asyncio.ensure_future(asyncio.sleep(delay)))
                 delay = min(delay * 2, END_RETRY_MAX)
                 continue
             if not counted:  # another process ended it: this round's games and wins are lost
@@ -187,3 +208,25 @@ class Session:
                     self.channel_id,
                 )
             return status
+        # the shutdown's budget is spent: the service writes this end to its recovery file
+        self.unsaved_end = UnsavedEnd(self.game_id, status, ended_at, tuple(participants))
+        log.error(
+            "game %d: the end of the round is not saved yet; it goes to the recovery file",
+            self.game_id,
+        )
+        return status
+
+    def _past_deadline(self) -> bool:
+        loop = asyncio.get_running_loop()
+        return self.deadline is not None and loop.time() >= self.deadline
+
+    async def _before_deadline(self, work: asyncio.Future[Any]) -> bool:
+        """Wait for `work`, or give up on it at the shutdown's deadline (set at any time)."""
+        loop = asyncio.get_running_loop()
+        while not work.done():
+            if self._past_deadline():
+                work.cancel()
+                return False
+            left = 0.25 if self.deadline is None else min(self.deadline - loop.time(), 0.25)
+            await asyncio.wait({work}, timeout=max(left, 0.0))
+        return True

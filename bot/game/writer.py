@@ -169,23 +169,30 @@ class AnswerWriter:
         ):
             await asyncio.sleep(LINGER_S - age)
 
-    async def close(self, grace: float = 10.0) -> None:
-        """Drain the queue, then stop; what cannot be saved in time is logged, not hidden."""
+    async def close(self, grace: float = 10.0) -> list[AnswerRow]:
+        """Drain the queue, then stop; returns what could not be saved within `grace`.
+
+        The caller keeps those rows (the service writes them to its recovery file): a
+        player was told each of them is kept and will be saved.
+        """
         self._closing = True
         self._wake.set()
         if self._late_timer is not None:
             self._late_timer.cancel()
             self._late_timer = None
         if self._task is None:
-            return
+            return []
         try:
-            await asyncio.wait_for(asyncio.shield(self._task), grace)
+            await asyncio.wait_for(asyncio.shield(self._task), max(grace, 0.0))
         except TimeoutError:
-            log.error(
-                "%d answers could not be saved before shutdown: %s",
-                len(self._pending),
-                self.last_error,
-            )
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+            log.error(
+                "%d answers could not be saved before shutdown (%s); they go to the recovery file",
+                len(self._pending),
+                self.last_error,
+            )
+        left = [row for row, _, _ in self._pending]
+        self._pending.clear()
+        return left
