@@ -64,8 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     db_commands.register(sub)
 
+    from bot.console import reports as report_commands
     from bot.discord_front import commands as discord_commands
 
+    report_commands.register(sub)
     discord_commands.register(sub)
     mark_parsers(parser)
     return parser

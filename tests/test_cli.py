@@ -110,6 +110,10 @@ def table(work: Path) -> dict[str, Case]:
             "cannot reach PostgreSQL at 127.0.0.1:",
             at_live,
         ),
+        "reports export, no database": Case(("reports", "export"), "no database at"),
+        "reports export, over a file": Case(
+            ("reports", "export", "--out", str(existing)), "add --force", at_live
+        ),
         "run, no token": Case(("run",), "DISCORD_TOKEN is not set"),
         "run, no network": Case(("run",), "cannot reach Discord: ", discord),
         "sync, no network": Case(("sync", "--guild", "1"), "cannot reach Discord: ", discord),
@@ -210,7 +214,12 @@ def test_nothing_was_created_or_overwritten(outcomes):
     _, over = outcomes["db backup, over a file"]
     work = Path(over.args[-1]).parent
     assert (work / "existing.db").read_text() == "keep me"
-    for name in ("db check, no database", "db forget, no database", "db backup, no database"):
+    for name in (
+        "db check, no database",
+        "db forget, no database",
+        "db backup, no database",
+        "reports export, no database",
+    ):
         assert not missing_db(work, name).exists(), name
     assert not (work / "copy.db").exists()
 

@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot.banks.offload import Checker
 from bot.discord_front import groups
 from bot.discord_front.buckets import lighten_buckets
+from bot.discord_front.cogs.reports import REPORT_PREFIX, report_click
 from bot.discord_front.components import Dialogs, shows_custom_id
 from bot.discord_front.cooldowns import Cooldowns
 from bot.discord_front.pacing import Pacer
@@ -98,7 +99,7 @@ class TriviaBot(commands.AutoShardedBot):
             await self.identify_turn(shard_id or 0)
 
     async def setup_hook(self) -> None:
-        from bot.discord_front.cogs import admin, boards, questions, rounds, servers
+        from bot.discord_front.cogs import admin, boards, questions, reports, rounds, servers
 
         self.tree.add_command(groups.trivia)
         self.tree.add_command(groups.admin)
@@ -108,6 +109,7 @@ class TriviaBot(commands.AutoShardedBot):
         await self.add_cog(questions.Questions(self))
         await self.add_cog(admin.Admin(self))
         await self.add_cog(servers.Servers(self))
+        await self.add_cog(reports.Reports(self))
         if self.settings.dev_guild is not None and self.settings.shards.owns_shard_zero:
             synced = await self.sync_to(self.settings.dev_guild)
             log.info("synced %d commands to the dev guild %d", len(synced), self.settings.dev_guild)
@@ -176,6 +178,9 @@ class TriviaBot(commands.AutoShardedBot):
             await private(interaction, "This dialog has expired; nothing changed.")
             return
         if isinstance(custom_id, str) and shows_custom_id(interaction.message, custom_id):
+            if custom_id.startswith(REPORT_PREFIX):
+                await report_click(self, interaction, custom_id)
+                return
             if self.rounds is not None:
                 await self.rounds.click(interaction, custom_id)
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.engine.errors import UnknownBank
 from bot.engine.models import Bank, Question
@@ -24,6 +25,7 @@ class Catalog:
         self.shipped = {b.id: b for b in shipped}
         self._repo = repo
         self._custom: dict[int, dict[str, Bank]] = {}
+        self._disabled: dict[int, frozenset[str]] = {}
 
     async def custom_banks(self, guild_id: int) -> dict[str, Bank]:
         """A server's own banks; cached until an admin changes them."""
@@ -66,6 +68,21 @@ class Catalog:
     def invalidate(self, guild_id: int) -> None:
         """After a change, or when the bot leaves the server."""
         self._custom.pop(guild_id, None)
+        self._disabled.pop(guild_id, None)
+
+    async def without_disabled(self, guild_id: int, banks: Sequence[Bank]) -> list[Bank]:
+        """The banks as this server draws them: questions its admins disabled left out."""
+        disabled = self._disabled.get(guild_id)
+        if disabled is None:
+            disabled = self._disabled[guild_id] = await self._repo.disabled_questions(guild_id)
+        if not disabled:
+            return list(banks)
+        return [
+            replace(b, questions=tuple(q for q in b.questions if q.key not in disabled))
+            if any(q.key in disabled for q in b.questions)
+            else b
+            for b in banks
+        ]
 
     async def available(self, guild_id: int) -> list[Bank]:
         """Every bank a server may start a round with, shipped ones first."""

@@ -76,6 +76,62 @@ class CustomQuestions:
         await self.store(guild_id, actor_id, bank_id, [item], action="add-question")
         return built
 
+    async def edit_from_form(
+        self,
+        guild_id: int,
+        actor_id: int,
+        *,
+        bank_id: str,
+        question_id: str,
+        question: str,
+        answers: str,
+        distractors: str,
+        explanation: str,
+    ) -> Question:
+        """The edit form's fields replace those of a stored question; its other keys stay."""
+        rows = await self.repo.custom_questions(guild_id, bank_id)
+        row = next((r for r in rows if r.question_id == question_id), None)
+        if row is None:
+            raise TriviaError(f"No question '{question_id}' in this server's bank '{bank_id}'.")
+        data: dict[str, Any] = {
+            **json.loads(row.data),
+            "id": question_id,
+            "question": question,
+            "answers": _lines(answers),
+            "distractors": _lines(distractors),
+        }
+        data.pop("explanation", None)
+        if explanation.strip():
+            data["explanation"] = explanation.strip()
+        source = data.get("source")
+        built, problems = build_question(
+            data,
+            bank_id=bank_id,
+            source_ids=frozenset({source}) if isinstance(source, str) else frozenset(),
+            origin="the form",
+        )
+        if built is None:
+            raise TriviaError(
+                "That edit can't be saved:\n" + "\n".join(f"- {p.message}" for p in problems)
+            )
+        stored = CustomQuestionRow(
+            guild_id,
+            bank_id,
+            question_id,
+            json.dumps(question_data(built)),
+            row.created_by,
+            row.created_at,
+        )
+        if not await self.repo.replace_custom_question(stored):
+            raise TriviaError(f"No question '{question_id}' in this server's bank '{bank_id}'.")
+        await self.repo.audit(
+            AuditEntry(
+                guild_id, actor_id, "edit-question", f"{bank_id}/{question_id}", self.clock.now()
+            )
+        )
+        self.catalog.invalidate(guild_id)
+        return built
+
     async def check_batch(self, guild_id: int, bank_id: str, question_ids: Sequence[str]) -> None:
         """What would refuse a batch: run by a dry run too, so it never promises what fails."""
         self._check_bank_id(bank_id)
@@ -126,3 +182,7 @@ class CustomQuestions:
             )
         )
         self.catalog.invalidate(guild_id)
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in (x.strip() for x in text.splitlines()) if line]

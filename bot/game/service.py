@@ -108,6 +108,7 @@ class TriviaService:
         self._starting.add(channel_id)
         try:
             banks = await self.catalog.resolve(guild_id, bank_ids)
+            banks = await self.catalog.without_disabled(guild_id, banks)
             recent = await self.repo.recent_facts(channel_id)
             rng = self._rng
             questions = draw_questions(

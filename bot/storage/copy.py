@@ -37,6 +37,8 @@ TABLES = (
     "global_week_totals",
     "bank_totals",
     "bank_week_totals",
+    "question_reports",
+    "disabled_questions",
 )
 # coordination of shard processes (bot/storage/shard_locks.py), no data: nothing to copy
 POSTGRES_ONLY = ("identify_turns",)

@@ -25,6 +25,7 @@ from bot.storage.records import (
     PlayerStats,
     iso_week,
 )
+from bot.storage.reports_sql import FORGET_REPORTS, ReportsSql
 
 SELECT_GAMES = (
     "SELECT id, guild_id, channel_id, banks, mode, starter_id, question_count, seconds, "
@@ -51,7 +52,8 @@ _RECENT_FACTS = (
 )
 _MEMBER_GUILDS = (
     "SELECT guild_id FROM player_totals WHERE player_id = ? "
-    "UNION SELECT guild_id FROM answers WHERE player_id = ? ORDER BY 1"
+    "UNION SELECT guild_id FROM answers WHERE player_id = ? "
+    "UNION SELECT guild_id FROM question_reports WHERE reporter_id = ? ORDER BY 1"
 )
 _PLAYER_TOTALS = (
     "SELECT points, correct, answered, games, wins, best_streak FROM player_totals "
@@ -104,6 +106,7 @@ _FORGET = (
     "DELETE FROM player_totals WHERE guild_id = ? AND player_id = ?",
     "DELETE FROM player_week_totals WHERE guild_id = ? AND player_id = ?",
     "DELETE FROM members WHERE guild_id = ? AND player_id = ?",
+    FORGET_REPORTS,
 )
 _FORGET_NAME = (
     "DELETE FROM players WHERE id = ? AND NOT EXISTS "
@@ -155,6 +158,8 @@ _PURGE = tuple(
         "guild_limits",
         "custom_questions",
         "audit_log",
+        "question_reports",
+        "disabled_questions",
         "departed_guilds",
     )
 )
@@ -244,7 +249,7 @@ def _board_row(rank: int, row: Any) -> BoardRow:
 Step = tuple[str, Sequence[Any]]
 
 
-class PortableSql:
+class PortableSql(ReportsSql):
     """The Repository methods whose SQL both dialects share, over a backend's primitives."""
 
     # what the backend's driver raises when an insert clashes with a unique key
@@ -414,8 +419,8 @@ class PortableSql:
         return counts[len(board_sql.UNCOUNT["member"])]
 
     async def member_guilds(self, player_id: int) -> list[int]:
-        """The servers holding answers or totals of one member: what a data request covers."""
-        rows = await self._all(_MEMBER_GUILDS, (player_id, player_id))
+        """The servers holding answers, totals or reports of one member: a data request's scope."""
+        rows = await self._all(_MEMBER_GUILDS, (player_id,) * 3)
         return [int(r[0]) for r in rows]
 
     # -- settings, custom questions, audit ------------------------------------

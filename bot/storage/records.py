@@ -146,3 +146,31 @@ class AuditEntry:
     action: str
     detail: str
     at: float
+
+
+REPORT_REASONS = ("wrong-answer", "unclear", "typo", "offensive", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """One player's report of one question in one server."""
+
+    guild_id: int
+    bank_id: str
+    question_id: str
+    reporter_id: int
+    reason: str
+    note: str
+    question_text: str
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedQuestion:
+    """A question with reports in a server: how many, and when the latest came."""
+
+    bank_id: str
+    question_id: str
+    reports: int
+    last_at: float
+    disabled: bool

@@ -66,7 +66,7 @@ async def test_full_buttons_round_with_three_players(fake, tmp_path):
             assert fields["Answer"] == right_label_from(reveal)
             assert "alice (+" in fields["Right"] and "carol (+" in fields["Right"]
             assert "bob" not in fields["Right"]
-            assert not msg.components  # buttons removed on reveal
+            assert [b["label"] for b in msg.buttons()] == ["Report"]  # answers gone
 
         standings = await fake.wait_for_message(
             s.channel, predicate=lambda m: title(m).startswith("Final standings")
@@ -74,7 +74,8 @@ async def test_full_buttons_round_with_three_players(fake, tmp_path):
         text = standings.embeds[0]["description"]
         assert text.index("alice") < text.index("bob") and "bob · 0 pts" in text
 
-        assert msg.buttons() == []  # the reveal removed them, so nobody can click late
+        # the reveal removed the answers, so nobody can click late; only Report is left
+        assert [b["label"] for b in msg.buttons()] == ["Report"]
 
     posted = [m for m in fake.bot_messages(s.channel) if m.interaction is None]
     assert len(posted) == 4  # one per question, plus the standings

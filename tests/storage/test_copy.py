@@ -19,6 +19,7 @@ from bot.storage.records import (
     GuildSettingsRow,
     Participant,
     Period,
+    ReportRow,
 )
 from bot.storage.sqlite import SQLiteRepository
 from tests.storage.test_contract import NOW, answer, game
@@ -80,6 +81,8 @@ async def _fill(path: Path) -> SQLiteRepository:
     await repo.audit(AuditEntry(10, 1, "add-question", "ours/q1", NOW))
     await repo.save_guild_limit(10, "board_cooldown", 2.5)
     await repo.mark_guild_departed(30, NOW - 60)
+    await repo.add_report(ReportRow(10, "geo", "q1", 2, "typo", "a note", "Text?", NOW))
+    await repo.set_question_disabled(10, "geo", "q1", disabled=True, actor_id=1, at=NOW)
     return repo
 
 
@@ -107,6 +110,11 @@ async def test_copy_keeps_every_row_and_total(tmp_path, pg_target):
         assert await copy.recent_facts(1) == {"geo/q1": NOW}
         assert await copy.guild_limits(10) == {"board_cooldown": 2.5}
         assert await copy.departed_guilds(NOW) == [30]
+        assert await copy.question_reports(10, "geo", "q1") == await source.question_reports(
+            10, "geo", "q1"
+        )
+        assert await copy.disabled_questions(10) == frozenset({"geo/q1"})
+        assert await copy.add_report(ReportRow(10, "geo", "q2", 2, "other", "", "T?", NOW))
         # ids go on after the copied ones
         assert await copy.create_game(game(guild=10, channel=9)) == 4
         await copy.audit(AuditEntry(10, 1, "reset-leaderboard", "", NOW + 1))

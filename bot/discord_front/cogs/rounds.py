@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_front import groups, limits, render
+from bot.discord_front.cogs.reports import ReportButton
 from bot.discord_front.permissions import guild_of, is_admin
 from bot.discord_front.replies import private
 from bot.engine.errors import (
@@ -170,7 +171,9 @@ class ChannelPresenter:
 
     async def reveal(self, session: Session, result: QuestionResult) -> None:
         bank = session.banks_by_id.get(result.asked.question.bank_id)
-        await self._edit(render.reveal_embed(result, bank), view=None)
+        await self._edit(
+            render.reveal_embed(result, bank), view=ReportButton(result.asked.question)
+        )
 
     async def finished(self, session: Session, standings: list[Standing]) -> None:
         await self.channel.send(embed=render.standings_embed(standings, session.round.stop_reason))
