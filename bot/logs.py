@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from typing import Any
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -14,6 +15,22 @@ class _NoVoiceWarnings(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "voice will NOT be supported" not in record.getMessage()
+
+
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to sys.stderr as it is when a record comes, not as it was at set-up.
+
+    Tests run main() with stderr captured and then closed; a handler holding that stream
+    would fail on every later record.
+    """
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
 
 
 _installed: list[logging.Handler] = []
@@ -40,7 +57,7 @@ def configure_logging(level: str) -> None:
     for handler in _installed:
         root.removeHandler(handler)
     _installed.clear()
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _CurrentStderr()
     handler.setFormatter(RedactingFormatter(FORMAT))
     handler.addFilter(_NoVoiceWarnings())
     root.addHandler(handler)
