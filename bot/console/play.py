@@ -72,7 +72,7 @@ class ConsolePresenter:
         asked, session = self.asked, self.session
         if asked is None or session is None or not self.open.is_set():
             return " Next question coming... · Ctrl-C stops the round"
-        left = max(asked.closes_at - session.round.clock.now(), 0.0)
+        left = max(asked.deadline - session.round.clock.monotonic(), 0.0)
         return f" {left:3.0f} s left · question {asked.number}/{asked.total} · Ctrl-C stops"
 
     async def hint(self, session: Session, asked: AskedQuestion, level: int) -> None:

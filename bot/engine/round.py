@@ -48,8 +48,12 @@ class AskedQuestion:
     question: Question
     choices: tuple[str, ...]
     correct_index: int | None
-    opened_at: float
+    opened_at: float  # wall clock: stored, and shown as a Discord countdown
     closes_at: float
+    # the monotonic clock: what the deadline, hints and speed points are measured by, so a
+    # step of the wall clock (NTP) neither holds a question open nor closes it early
+    started: float = 0.0
+    deadline: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +180,7 @@ class Round:
         correct_index: int | None = None
         if self.mode is Mode.BUTTONS:
             choices, correct_index = self._choices(question)
-        now = self.clock.now()
+        now, tick = self.clock.now(), self.clock.monotonic()
         asked = AskedQuestion(
             self._asked,
             len(self.questions),
@@ -185,6 +189,8 @@ class Round:
             correct_index,
             now,
             now + self.seconds,
+            tick,
+            tick + self.seconds,
         )
         # only players already in the round before this question can close it early
         expected = frozenset(self._participants) if self._participants else NOBODY
@@ -204,23 +210,23 @@ class Round:
         self.rng.shuffle(labels)
         return tuple(labels), labels.index(question.answers[0])
 
-    def _require_open(self, now: float) -> _Open:
+    def _require_open(self, tick: float) -> _Open:
         if self.is_over:
             raise RoundOver()
-        if self._open is None or now > self._open.asked.closes_at:
+        if self._open is None or tick > self._open.asked.deadline:
             raise QuestionClosed()
         return self._open
 
     def elapsed(self) -> float:
         """Seconds since the open question was asked."""
-        return self.clock.now() - self._open.asked.opened_at if self._open else 0.0
+        return self.clock.monotonic() - self._open.asked.started if self._open else 0.0
 
     # -- answering ---------------------------------------------------------
 
     def choose(self, player: Player, index: int, *, number: int | None = None) -> Answer:
         """Lock in a button answer; a second click by the same player is refused."""
-        now = self.clock.now()
-        current = self._require_open(now)
+        tick, now = self.clock.monotonic(), self.clock.now()
+        current = self._require_open(tick)
         if number is not None and number != current.asked.number:
             raise QuestionClosed()
         if self.mode is not Mode.BUTTONS:
@@ -229,7 +235,7 @@ class Round:
             raise AlreadyAnswered()
         if not 0 <= index < len(current.asked.choices):
             raise TriviaError("That is not one of the choices.")
-        elapsed = now - current.asked.opened_at
+        elapsed = tick - current.asked.started
         correct = index == current.asked.correct_index
         streak = self._streaks.get(player.id, 0) + 1 if correct else 0
         points = speed_points(elapsed, self.seconds) + streak_bonus(streak) if correct else 0
@@ -252,8 +258,8 @@ class Round:
 
         Each player has `guesses` tries per question, so typing every option doesn't pay.
         """
-        now = self.clock.now()
-        current = self._require_open(now)
+        tick, now = self.clock.monotonic(), self.clock.now()
+        current = self._require_open(tick)
         if current.solved:
             raise QuestionClosed()
         if player.is_bot or player.id in current.answers:
@@ -261,7 +267,7 @@ class Round:
         missed = current.wrong_guessers.get(player.id)
         if missed is not None and missed[2] >= self.guesses:
             raise OutOfGuesses(self.guesses)
-        elapsed = now - current.asked.opened_at
+        elapsed = tick - current.asked.started
         question = current.asked.question
         if not judge(text, question.answers, count=question.asks_count):
             first, count = (missed[1], missed[2]) if missed else (elapsed, 0)
@@ -319,7 +325,7 @@ class Round:
             return None
         if self._open.solved:
             return CloseReason.SOLVED
-        if self.clock.now() >= self._open.asked.closes_at:
+        if self.clock.monotonic() >= self._open.asked.deadline:
             return CloseReason.TIME
         if (
             self.mode is Mode.BUTTONS

@@ -59,10 +59,10 @@ async def wait_for_close(
         if level > shown:
             shown = level
             await presenter.hint(session, asked, level)
-        now = clock.now()
-        next_at = asked.closes_at
+        now = clock.monotonic()
+        next_at = asked.deadline
         if round_.mode.value == "typed" and shown < 2:
-            next_at = min(next_at, asked.opened_at + round_.seconds * (shown + 1) / 3)
+            next_at = min(next_at, asked.started + round_.seconds * (shown + 1) / 3)
         await sleep_unless_woken(session, max(next_at - now, 0.0) + 0.005)
 
 

@@ -280,3 +280,27 @@ def test_rounds_default_to_three_guesses_and_settings_bound_them():
     assert RoundSettings().guesses == 3
     with pytest.raises(InvalidSetting):
         RoundSettings(guesses=0)
+
+
+@pytest.mark.parametrize("step", [-3600.0, 3600.0])
+def test_a_wall_clock_step_moves_no_deadline_hint_or_speed_points(step):
+    """An NTP step back kept a question open an hour; a step forward closed it at once."""
+    r, clock = typed_round(seconds=30.0)
+    asked = r.ask_next()
+    clock.step_wall(step)
+    assert r.due_to_close() is None and r.hints_shown() == 0
+    clock.advance(10)
+    assert r.hints_shown() == 1  # a third of the way, by the monotonic clock
+    answer = r.guess(ALICE, "answer 0")
+    assert answer is not None and answer.response_time == pytest.approx(10.0)
+    assert answer.answered_at == pytest.approx(asked.opened_at + step + 10)  # stored: wall
+    b, clock = buttons_round(seconds=5.0)
+    b.ask_next()
+    clock.step_wall(step)
+    clock.advance(1)
+    early = b.choose(ALICE, b.current.correct_index)
+    assert early.response_time == pytest.approx(1.0) and early.points > 0
+    clock.advance(4.01)
+    assert b.due_to_close() is CloseReason.TIME
+    with pytest.raises(QuestionClosed):
+        b.choose(BOB, 0)

@@ -197,3 +197,37 @@ async def test_a_round_whose_game_someone_else_ended_is_logged_as_an_error(servi
     errors = [r for r in caplog.records if r.levelname == "ERROR"]
     assert any("no longer running" in r.getMessage() for r in errors), caplog.text
     assert (await repo.get_game(session.game_id)).status is GameStatus.ABANDONED
+
+
+class _Silent(Scripted):
+    """Nobody answers; the wall clock is set back an hour as the first question opens."""
+
+    def __init__(self, clock) -> None:
+        super().__init__()
+        self.clock = clock
+
+    async def question(self, session: Session, asked: AskedQuestion) -> None:
+        self.clock.offset = -3600.0
+
+
+@pytest.mark.slow
+async def test_a_wall_clock_set_back_mid_question_does_not_hold_it_open(repo, fixture_banks):
+    """Reproduced by the review: a 5 s question was still open at 8 s after such a step."""
+    import time
+
+    class Stepping(SystemClock):
+        offset = 0.0
+
+        def now(self) -> float:
+            return time.time() + self.offset
+
+    clock = Stepping()
+    service = TriviaService(repo, Catalog(fixture_banks, repo), clock)
+    try:
+        settings = RoundSettings(questions=1, seconds=5, mode=Mode.BUTTONS)
+        session = await start(service, settings=settings)
+        began = time.monotonic()
+        await asyncio.wait_for(run_round(session, _Silent(clock), pause=0), 10)
+        assert 5 <= time.monotonic() - began < 7
+    finally:
+        await service.shutdown()
