@@ -23,6 +23,8 @@ MAX_ID = 40
 # judge calls that validation makes (one per distractor, each against every answer).
 MAX_ANSWERS = 20
 MAX_DISTRACTORS = 10
+# without distractors validation judges nothing; "name any ..." lists (Red's) run to 34
+MAX_TYPED_ANSWERS = 50
 _MAX_CHOICES = {"answers": MAX_ANSWERS, "distractors": MAX_DISTRACTORS}
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
@@ -178,7 +180,7 @@ def _choices(
     if not isinstance(raw, list):
         c.add((*path, key), f"'{key}' must be a list of texts", qid)
         return []
-    cap = _MAX_CHOICES[key]
+    cap = MAX_TYPED_ANSWERS if key == "answers" and not labels else _MAX_CHOICES[key]
     if len(raw) > cap:
         c.add((*path, key), f"'{key}' lists {len(raw)}; a question may have at most {cap}", qid)
         return []

@@ -178,3 +178,9 @@ def test_unusable_files(text: str, message: str) -> None:
 def test_anchors_aliases_and_tags_are_refused(text: str) -> None:
     with pytest.raises(BankImportError, match=r"line \d+: .*(anchors|tag)"):
         red(text)
+
+
+def test_a_name_any_question_keeps_its_long_answer_list() -> None:
+    answers = "".join(f"  - Game number {i}\n" for i in range(34))
+    report = red(f"Name any game that mentions another?:\n{answers}")
+    assert report.ok and len(report.questions[0].answers) == 34

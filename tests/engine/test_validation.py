@@ -121,3 +121,14 @@ def test_facts_and_modes_are_read_and_written_back():
     assert (q4.fact, q4.modes, q4.fact_key) == (None, ALL_MODES, "b/q4")
     assert question_data(q1)["modes"] == ["buttons"] and question_data(q1)["fact"] == q1.fact
     assert "modes" not in question_data(q3) and "modes" not in question_data(q4)
+
+
+def test_typed_only_questions_may_list_more_answers():
+    many = [f"Game {i}" for i in range(34)]
+    assert messages(bank(questions=[good(answers=many, distractors=[])])) == []
+    refused = messages(bank(questions=[good(answers=many)]))
+    assert any("lists 34; a question may have at most 20" in m for m in refused)
+    too_many = messages(
+        bank(questions=[good(answers=[f"G{i}" for i in range(51)], distractors=[])])
+    )
+    assert any("lists 51; a question may have at most 50" in m for m in too_many)
