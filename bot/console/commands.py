@@ -23,6 +23,7 @@ from bot.engine.rules import (
     MIN_QUESTIONS,
     MIN_SECONDS,
     RoundSettings,
+    parse_difficulty,
 )
 from bot.settings import Settings
 from bot.storage.target import SQLiteTarget
@@ -82,6 +83,18 @@ def register(sub: Any) -> None:
         f"(default: {DEFAULT_GUESSES})",
     )
     play.add_argument(
+        "--difficulty",
+        choices=["easy", "medium", "hard", "mixed"],
+        default="mixed",
+        help="only questions of this difficulty; points are x1, x1.25, x1.5 (default: mixed)",
+    )
+    play.add_argument(
+        "--category",
+        default=None,
+        metavar="NAME",
+        help="only questions whose category is NAME, ignoring case (default: any)",
+    )
+    play.add_argument(
         "--player",
         default=None,
         metavar="NAME",
@@ -120,7 +133,12 @@ async def _play(settings: Settings, args: argparse.Namespace) -> int:
     from bot.game.catalog import LOCAL_GUILD
 
     round_settings = RoundSettings(
-        questions=args.questions, seconds=args.seconds, mode=Mode(args.mode), guesses=args.guesses
+        questions=args.questions,
+        seconds=args.seconds,
+        mode=Mode(args.mode),
+        guesses=args.guesses,
+        difficulty=parse_difficulty(args.difficulty),
+        category=args.category.strip() or None if args.category else None,
     )
     async with open_app(settings, on_problem=_print_problem, recover=False) as app:
         await app.service.recover(guild_id=LOCAL_GUILD)  # not the Discord rounds beside it

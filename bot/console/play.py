@@ -257,8 +257,12 @@ async def play(
         presenter.say(intro)
     mode = "typed answers" if settings.mode is Mode.TYPED else "numbered choices"
     count = len(session.round.questions)
+    picked = " ".join(
+        x for x in (settings.difficulty and settings.difficulty.value, settings.category) if x
+    )
     presenter.say(
-        f"Trivia: {count} question{'s' if count != 1 else ''}, {mode}, "
+        f"Trivia: {count} {picked + ' ' if picked else ''}question{'s' if count != 1 else ''}, "
+        f"{mode}, "
         f"playing as {player.name}. Ctrl-C stops the round."
     )
     runner = asyncio.create_task(

@@ -19,7 +19,7 @@ from bot.engine.hints import hint_text
 from bot.engine.judge import judge
 from bot.engine.models import Mode, Player, Question
 from bot.engine.rules import DEFAULT_GUESSES
-from bot.engine.scoring import speed_points, streak_bonus, typed_points
+from bot.engine.scoring import speed_points, streak_bonus, typed_points, weighted
 
 CHOICES = 4
 NOBODY: frozenset[int] = frozenset()  # shared: an empty frozenset is 216 B per round (bench B5)
@@ -238,7 +238,14 @@ class Round:
         elapsed = tick - current.asked.started
         correct = index == current.asked.correct_index
         streak = self._streaks.get(player.id, 0) + 1 if correct else 0
-        points = speed_points(elapsed, self.seconds) + streak_bonus(streak) if correct else 0
+        question = current.asked.question
+        points = (
+            weighted(
+                speed_points(elapsed, self.seconds) + streak_bonus(streak), question.difficulty
+            )
+            if correct
+            else 0
+        )
         answer = Answer(
             current.asked.number,
             current.asked.question,
@@ -280,7 +287,7 @@ class Round:
             current.asked.question,
             player,
             True,
-            typed_points(self.hints_shown()),
+            weighted(typed_points(self.hints_shown()), question.difficulty),
             elapsed,
             now,
             streak,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.engine.errors import InvalidSetting
-from bot.engine.models import Mode
+from bot.engine.models import Difficulty, Mode
 
 MIN_QUESTIONS, MAX_QUESTIONS = 1, 50
 MIN_SECONDS, MAX_SECONDS = 5.0, 120.0
@@ -21,6 +21,8 @@ class RoundSettings:
     seconds: float = 20.0
     mode: Mode = Mode.BUTTONS
     guesses: int = DEFAULT_GUESSES  # typed rounds: wrong guesses a player may make on one question
+    difficulty: Difficulty | None = None  # None: mixed, every difficulty
+    category: str | None = None  # a question's `category:`, matched ignoring case; None: any
 
     def __post_init__(self) -> None:
         if not MIN_QUESTIONS <= self.questions <= MAX_QUESTIONS:
@@ -45,3 +47,19 @@ def parse_mode(value: str) -> Mode:
         return Mode(value.strip().lower())
     except ValueError:
         raise InvalidSetting(f"mode must be 'buttons' or 'typed', not '{value}'.") from None
+
+
+MIXED = "mixed"
+
+
+def parse_difficulty(value: str) -> Difficulty | None:
+    """Easy, medium or hard; "mixed" (no filter) is None."""
+    text = value.strip().lower()
+    if text == MIXED:
+        return None
+    try:
+        return Difficulty(text)
+    except ValueError:
+        raise InvalidSetting(
+            f"difficulty must be easy, medium, hard or mixed, not '{value}'."
+        ) from None

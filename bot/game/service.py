@@ -112,7 +112,13 @@ class TriviaService:
             recent = await self.repo.recent_facts(channel_id)
             rng = self._rng
             questions = draw_questions(
-                banks, settings.questions, mode=settings.mode, recent=recent, rng=rng
+                banks,
+                settings.questions,
+                mode=settings.mode,
+                recent=recent,
+                rng=rng,
+                difficulty=settings.difficulty,
+                category=settings.category,
             )
             try:
                 game_id = await self.repo.create_game(

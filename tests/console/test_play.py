@@ -75,6 +75,8 @@ def test_piped_typed_round_takes_the_first_right_answer(tmp_path):
         "typed",
         "--guesses",
         "10",
+        "--difficulty",
+        "easy",  # easy questions score x1: 1000 for an answer before the first hint
         "--player",
         "Ann",
         stdin=guesses,
@@ -85,6 +87,37 @@ def test_piped_typed_round_takes_the_first_right_answer(tmp_path):
     assert query(tmp_path, "SELECT correct, points FROM answers ORDER BY number") == [
         (1, 1000),
         (1, 1000),
+    ]
+
+
+def test_difficulty_and_category_filter_the_round_and_weight_its_points(tmp_path):
+    medium = "Nile\nWestminster Bridge\n" * 2
+    done = trivia(
+        tmp_path, "play", "--bank", "geo", "--questions", "2", "--mode", "typed",
+        "--guesses", "10", "--difficulty", "medium", stdin=medium,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Trivia: 2 medium questions" in done.stdout and done.stdout.count("· medium") == 2
+    assert done.stdout.count("Right! +1250 points") == 2  # 1000 x1.25
+    assert query(tmp_path, "SELECT correct, points FROM answers") == [(1, 1250), (1, 1250)]
+    one = trivia(
+        tmp_path, "play", "--bank", "geo", "--questions", "1", "--category", "CAPITALS",
+        stdin="1\n",
+    )  # fmt: skip
+    assert one.returncode == 0, one.stderr
+    assert "Which city is the capital of Italy?" in one.stdout
+
+
+def test_a_filter_leaving_too_few_questions_is_one_line(tmp_path):
+    done = trivia(
+        tmp_path, "play", "--bank", "geo", "--questions", "3", "--difficulty", "hard",
+        "--category", "capitals",
+    )  # fmt: skip
+    assert done.returncode != 0 and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [
+        "trivia-bot: Only 0 hard 'capitals' questions can be played in buttons mode, and the "
+        "round needs 3: widen the filter. Available in buttons mode: easy 3, medium 2, hard 0; "
+        "categories: Capitals 1."
     ]
 
 

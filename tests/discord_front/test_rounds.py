@@ -111,7 +111,8 @@ async def test_typed_round_first_right_answer_wins_and_bots_are_ignored(fake, tm
             s.channel,
             alice,
             "trivia start",
-            {"bank": "geo", "questions": 1, "mode": "typed", "seconds": 6},
+            # easy: the points below are before any difficulty weight
+            {"bank": "geo", "questions": 1, "mode": "typed", "seconds": 6, "difficulty": "easy"},
         )
         await start.response()
         msg = await question(fake, s.channel, 1, 1)
@@ -131,6 +132,50 @@ async def test_typed_round_first_right_answer_wins_and_bots_are_ignored(fake, tm
     assert [(c, p) for _, c, p in rows] == [(1, 750), (0, 0)]
     assert robot.id not in {pid for pid, *_ in rows}
     assert len([m for m in fake.bot_messages(s.channel) if m.interaction is None]) == 2
+    fake.assert_no_violations()
+
+
+MEDIUM = {q.text for r in load_banks([FIXTURES]) if r.bank for q in r.bank.questions
+          if q.difficulty.value == "medium"}  # fmt: skip
+
+
+async def test_difficulty_and_category_filter_the_round_and_weight_its_points(fake, tmp_path):
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        typing = await fake.autocomplete(
+            s.channel, alice, "trivia start", {"bank": "geo", "category": "cap"}, "category"
+        )
+        assert (await typing.response()).choices == [{"name": "Capitals (1)", "value": "Capitals"}]
+        start = await fake.invoke_slash(
+            s.channel,
+            alice,
+            "trivia start",
+            {"bank": "geo", "questions": 2, "seconds": 5, "difficulty": "medium"},
+        )
+        assert "started a round: 2 medium questions" in (await start.reply()).text
+        for number in (1, 2):
+            msg = await question(fake, s.channel, number, 2)
+            assert msg.embeds[0]["description"] in MEDIUM
+            await (await fake.click_button(msg, None, alice, label=right_label(msg))).response()
+            await fake.wait_for(lambda m=msg: "answer" in title(m), timeout=10)
+        # a filter that leaves too few: refused privately, saying what there is
+        refused = await fake.invoke_slash(
+            s.other_channel, bob, "trivia start", {"bank": "geo", "difficulty": "hard"}
+        )
+        reply = await refused.reply()
+        assert reply.ephemeral and "Only 0 hard questions" in reply.content
+        assert "Available in buttons mode: easy 3, medium 2, hard 0" in reply.content
+        capitals = await fake.invoke_slash(
+            s.other_channel, bob, "trivia start", {"questions": 1, "category": "Capitals"}
+        )
+        assert "1 Capitals questions" in (await capitals.reply()).text
+        italy = await question(fake, s.other_channel, 1, 1)
+        assert "capital of Italy" in italy.embeds[0]["description"]
+    points = [
+        p for (p,) in db(tmp_path, f"SELECT points FROM answers WHERE player_id = {alice.id}")
+    ]
+    assert len(points) == 2 and all(625 <= p <= 1250 + 125 for p in points)  # x1.25, streak too
     fake.assert_no_violations()
 
 

@@ -1,10 +1,11 @@
 import random
+from dataclasses import replace
 
 import pytest
 
-from bot.engine.draw import draw_questions
+from bot.engine.draw import categories, draw_questions, matches
 from bot.engine.errors import NotEnoughQuestions
-from bot.engine.models import Bank, Mode, Question
+from bot.engine.models import Bank, Difficulty, Mode, Question
 from tests.engine.helpers import make_bank
 
 
@@ -95,3 +96,58 @@ def test_modes_and_true_false_decide_what_typed_rounds_draw():
     button_ids = {q.id for q in draw_questions([bank], 9, mode=Mode.BUTTONS, recent={}, rng=rng)}
     assert typed_ids == {"both", "typed"}
     assert button_ids == {"both", "buttons", "tf"}
+
+
+def _graded_bank() -> Bank:
+    levels = [Difficulty.EASY, Difficulty.MEDIUM, Difficulty.HARD]
+    return Bank(
+        id="g",
+        title="G",
+        questions=tuple(
+            replace(q, difficulty=levels[i % 3], category=("Cast", "Plot", None)[i % 3])
+            for i, q in enumerate(make_bank(9, "g").questions)
+        ),
+    )
+
+
+def test_difficulty_and_category_filter_the_draw():
+    bank = _graded_bank()
+    hard = draw_questions(
+        [bank], 3, mode=Mode.BUTTONS, recent={}, rng=random.Random(4), difficulty=Difficulty.HARD
+    )
+    assert {q.difficulty for q in hard} == {Difficulty.HARD} and len(hard) == 3
+    cast = draw_questions(
+        [bank], 2, mode=Mode.BUTTONS, recent={}, rng=random.Random(5), category=" cAST "
+    )
+    assert {q.category for q in cast} == {"Cast"}
+
+
+def test_a_filter_leaving_too_few_says_what_is_available():
+    bank = _graded_bank()
+    with pytest.raises(NotEnoughQuestions) as caught:
+        draw_questions(
+            [bank],
+            5,
+            mode=Mode.BUTTONS,
+            recent={},
+            rng=random.Random(6),
+            difficulty=Difficulty.EASY,
+            category="cast",
+        )
+    text = str(caught.value)
+    found = sum(matches(q, Difficulty.EASY, "cast") for q in bank.questions)
+    assert f"Only {found} easy 'cast' question" in text and f"ask for {found} or fewer" in text
+    assert "easy 3, medium 3, hard 3" in text
+    counts = categories(bank.questions)
+    assert f"Cast {counts['Cast']}" in text and f"Plot {counts['Plot']}" in text
+    with pytest.raises(NotEnoughQuestions, match=r"Only 0 .*'Songs'.*widen the filter"):
+        draw_questions(
+            [bank], 1, mode=Mode.BUTTONS, recent={}, rng=random.Random(7), category="Songs"
+        )
+
+
+def test_categories_count_facts_and_ignore_case():
+    a = Question(id="a", text="?", answers=("x",), category="Cast", fact="f", bank_id="b")
+    b = replace(a, id="b", category="cast")
+    c = replace(a, id="c", fact="g", category="CAST")
+    assert categories([a, b, c]) == {"Cast": 2}

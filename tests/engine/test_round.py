@@ -1,4 +1,5 @@
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -11,7 +12,7 @@ from bot.engine.errors import (
     RoundOver,
 )
 from bot.engine.hints import mask_answer
-from bot.engine.models import Mode, Question
+from bot.engine.models import Difficulty, Mode, Question
 from bot.engine.round import CloseReason, Round, RoundStatus
 from bot.engine.rules import RoundSettings
 from tests.engine.helpers import ALICE, BOB, CAROL, ROBOT, make_question
@@ -53,6 +54,24 @@ def test_speed_points_fall_from_1000_to_500_over_the_time_limit():
     assert r.choose(BOB, asked.correct_index).points == 750
     clock.advance(10)
     assert r.choose(CAROL, asked.correct_index).points == 500
+
+
+def test_harder_questions_pay_more_streak_included():
+    clock = FakeClock()
+    qs = [
+        replace(make_question(0), difficulty=Difficulty.MEDIUM),
+        replace(make_question(1), difficulty=Difficulty.HARD),
+    ]
+    r = Round(qs, mode=Mode.BUTTONS, seconds=20, clock=clock, rng=random.Random(1))
+    asked = r.ask_next()
+    assert r.choose(ALICE, asked.correct_index).points == 1250
+    r.close()
+    asked = r.ask_next()
+    assert r.choose(ALICE, asked.correct_index).points == round((1000 + 100) * 1.5)
+    typed = Round(qs[1:], mode=Mode.TYPED, seconds=30, clock=clock)
+    typed.ask_next()
+    clock.advance(10)  # one hint shown: 750 before the weight
+    assert typed.guess(BOB, "answer 1").points == 1125
 
 
 def test_wrong_answer_scores_nothing():

@@ -1,4 +1,5 @@
-from bot.engine.scoring import speed_points, streak_bonus, typed_points
+from bot.engine.models import Difficulty
+from bot.engine.scoring import speed_points, streak_bonus, typed_points, weighted
 
 
 def test_speed_points_formula():
@@ -14,3 +15,8 @@ def test_streak_bonus_caps():
 
 def test_typed_points_by_hints():
     assert [typed_points(h) for h in range(4)] == [1000, 750, 500, 500]
+
+
+def test_difficulty_weights_a_right_answer():
+    assert [weighted(1000, d) for d in Difficulty] == [1000, 1250, 1500]
+    assert weighted(875, Difficulty.MEDIUM) == 1094  # rounded to whole points

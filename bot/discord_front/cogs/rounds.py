@@ -16,6 +16,7 @@ from bot.discord_front import groups, limits, render
 from bot.discord_front.cogs.reports import ReportButton
 from bot.discord_front.permissions import guild_of, is_admin
 from bot.discord_front.replies import private
+from bot.engine.draw import categories, playable
 from bot.engine.errors import (
     OutOfGuesses,
     QuestionClosed,
@@ -25,7 +26,7 @@ from bot.engine.errors import (
 )
 from bot.engine.models import Mode, Player
 from bot.engine.round import AskedQuestion, QuestionResult, Standing
-from bot.engine.rules import RoundSettings
+from bot.engine.rules import RoundSettings, parse_difficulty
 from bot.game.runner import run_round
 from bot.game.session import Session
 
@@ -269,20 +270,47 @@ async def bank_autocomplete(
     ][:25]
 
 
+async def category_autocomplete(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[str]]:
+    """The categories of the chosen bank (or every shipped bank), with their fact counts."""
+    bot: TriviaBot = interaction.client
+    if interaction.guild_id is None:
+        return []
+    chosen = getattr(interaction.namespace, "bank", None)
+    try:
+        banks = await bot.catalog.resolve(interaction.guild_id, [chosen] if chosen else [])
+    except TriviaError:
+        return []
+    mode = getattr(interaction.namespace, "mode", None)
+    kind = Mode(mode) if mode in ("buttons", "typed") else Mode.BUTTONS
+    counts = categories(q for b in banks for q in b.questions if playable(q, kind))
+    needle = current.casefold()
+    return [
+        app_commands.Choice(name=limits.cut(f"{name} ({n})", 100), value=limits.cut(name, 100))
+        for name, n in sorted(counts.items(), key=lambda item: item[0].casefold())
+        if needle in name.casefold()
+    ][:25]
+
+
 @groups.trivia.command(name="start", description="Start a trivia round in this channel.")
 @app_commands.describe(
     bank="Question bank (default: every shipped bank)",
     questions="How many questions (1-50)",
     mode="Answer with buttons, or by typing",
     seconds="Seconds per question (5-120)",
+    difficulty="Only easy (x1 points), medium (x1.25) or hard (x1.5) questions; mixed: all",
+    category="Only questions of this category",
 )
-@app_commands.autocomplete(bank=bank_autocomplete)
+@app_commands.autocomplete(bank=bank_autocomplete, category=category_autocomplete)
 async def start(
     interaction: discord.Interaction[Any],
     bank: str | None = None,
     questions: app_commands.Range[int, 1, 50] | None = None,
     mode: Literal["buttons", "typed"] | None = None,
     seconds: app_commands.Range[int, 5, 120] | None = None,
+    difficulty: Literal["easy", "medium", "hard", "mixed"] | None = None,
+    category: app_commands.Range[str, 1, 100] | None = None,
 ) -> None:
     """Checks that need no await first, then the reply is deferred before anything can stall.
 
@@ -310,7 +338,9 @@ async def start(
     await bot.cooldowns.use("start", guild_id, interaction.user.id)
     await interaction.response.defer(thinking=True)
     try:
-        session = await _start_session(bot, interaction, guild_id, bank, questions, mode, seconds)
+        session = await _start_session(
+            bot, interaction, guild_id, bank, questions, mode, seconds, difficulty, category
+        )
     except Exception as exc:
         await drop_deferral(interaction)  # a refusal or an apology is private, not public
         if not isinstance(exc, TriviaError):
@@ -320,10 +350,12 @@ async def start(
     try:
         round_ = session.round
         names = ", ".join(b.title for b in session.banks_by_id.values())
+        picked = " ".join(x for x in (difficulty if difficulty != "mixed" else None, category) if x)
         await interaction.followup.send(
             limits.cut(
                 f"{limits.safe(interaction.user.display_name, 64)} started a round: "
-                f"{len(round_.questions)} questions from {limits.safe(names, 300)}, "
+                f"{len(round_.questions)} {limits.safe(picked, 120) + ' ' if picked else ''}"
+                f"questions from {limits.safe(names, 300)}, "
                 f"{round_.mode.value}, {round_.seconds:g} s each.",
                 limits.CONTENT,
             )
@@ -351,6 +383,8 @@ async def _start_session(
     questions: int | None,
     mode: str | None,
     seconds: int | None,
+    difficulty: str | None = None,
+    category: str | None = None,
 ) -> Session:
     defaults = await bot.service.settings_for(guild_id)
     chosen_mode = Mode(mode) if mode else defaults.mode
@@ -365,6 +399,8 @@ async def _start_session(
         seconds=float(seconds) if seconds else defaults.seconds,
         mode=chosen_mode,
         guesses=defaults.guesses,
+        difficulty=parse_difficulty(difficulty) if difficulty else None,
+        category=category.strip() or None if category else None,
     )
     return await bot.service.start(
         guild_id=guild_id,
