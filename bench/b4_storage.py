@@ -9,19 +9,30 @@ import random
 import sqlite3
 import tempfile
 import time
+import uuid
 from bisect import bisect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import aiosqlite
+import asyncpg
 
 from bench.common import Outcome, Row, pct
 from bot.storage import board_sql, portable
+from bot.storage.copy import copy_sqlite_to_postgres
+from bot.storage.postgres import PostgresRepository
 from bot.storage.records import AnswerRow, NewGame, Period, iso_week
+from bot.storage.repository import Repository
 from bot.storage.sqlite import SQLiteRepository
+from bot.storage.target import PostgresTarget, parse_target
 
+# the server B4 also runs on: a database of its own is created there and dropped afterwards
+BENCH_POSTGRES = os.environ.get(
+    "TRIVIA_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
+)
 READ_TARGET_MS = 5.0
 WRITE_TARGET_MS = 10.0
 _CHANNELS = itertools.count()  # a new channel per game: one running game per channel
@@ -318,8 +329,6 @@ def _consistent_sample(path: Path, world: World, rng: random.Random) -> bool:
 
 
 async def _measure(path: Path, world: World, quick: bool, out: Outcome) -> None:
-    calls = 60 if quick else 400
-    rng = random.Random(11)
     repo = await SQLiteRepository.open(path, synchronous=os.environ.get("B4_SYNC", "FULL"))
     floor_conn = await aiosqlite.connect(path)
     try:
@@ -328,95 +337,113 @@ async def _measure(path: Path, world: World, quick: bool, out: Outcome) -> None:
             async with floor_conn.execute("SELECT 1") as cur:
                 await cur.fetchone()
 
-        await _latencies(50, select_one)
-        floor = pct(await _latencies(calls, select_one), 0.99)
-        largest = world.guilds[0]
-        week_note = f"week {iso_week(world.now)}"
-
-        async def board(period: Period, guild_of: Callable[[], int]) -> list[float]:
-            async def op(_: int) -> None:
-                await repo.leaderboard(guild_of(), period=period, now=world.now, limit=10)
-
-            await _latencies(20, op)  # warm the page cache, as a running bot's is
-            return await _latencies(calls, op)
-
-        def weighted() -> int:
-            return world.pick_guild(rng)
-
-        def biggest() -> int:
-            return largest
-
-        for period, label in ((Period.ALL_TIME, "all-time"), (Period.WEEK, "this week")):
-            mixed = await board(period, weighted)
-            top = await board(period, biggest)
-            out.add(
-                _read_row(
-                    f"leaderboard top 10, {label}",
-                    mixed,
-                    floor,
-                    f"guilds drawn by activity; p50 {pct(mixed, 0.5):.2f} ms; largest "
-                    f"guild ({len(world.members[largest]):,} members) p99 "
-                    f"{pct(top, 0.99):.2f} ms"
-                    + (f"; {week_note}" if period is Period.WEEK else "")
-                    + "; floor = aiosqlite SELECT 1 round trip",
-                )
-            )
-
-        async def rank(period: Period, guild_of: Callable[[], int]) -> list[float]:
-            async def op(_: int) -> None:
-                guild = guild_of()
-                player = rng.choice(world.members[guild])
-                await repo.player_stats(guild, player, period=period, now=world.now)
-
-            await _latencies(20, op)
-            return await _latencies(calls, op)
-
-        for period, label in ((Period.ALL_TIME, "all-time"), (Period.WEEK, "this week")):
-            mixed = await rank(period, weighted)
-            top = await rank(period, biggest)
-            out.add(
-                _read_row(
-                    f"player_stats (rank), {label}",
-                    mixed,
-                    floor,
-                    f"any member of a guild drawn by activity (3-4 queries); p50 "
-                    f"{pct(mixed, 0.5):.2f} ms; largest guild p99 {pct(top, 0.99):.2f} ms",
-                )
-            )
-
-        await _all_servers(repo, world, rng, quick, floor, out)
-
-        calls = 40 if quick else 200
-        for label, gap_s in (
-            ("back to back", 0.0),
-            (f"one every {PACED_GAP_S * 1000:g} ms", PACED_GAP_S),
-        ):
-            writes = await _writes(repo, world, rng, calls, gap_s)
-            p99 = pct(writes, 0.99)
-            out.add(
-                Row(
-                    "B4",
-                    f"record_answers, 50 rows (one closed question), {label}",
-                    "p99 ms",
-                    p99,
-                    floor,
-                    p99 / floor,
-                    f"<= {WRITE_TARGET_MS:g} ms",
-                    p99 <= WRITE_TARGET_MS,
-                    note=f"p50 {pct(writes, 0.5):.2f} ms, max {max(writes):.2f} ms; players "
-                    "upserted, answers inserted, totals kept by the trigger, one commit"
-                    + (f"; {1 / gap_s:.0f} closed questions a second" if gap_s else "; no pause")
-                    + "; the log is folded in by the repository's checkpoint thread beside the "
-                    "commits, never inside one (wal_autocheckpoint = 0)",
-                )
-            )
+        await _measure_repo(repo, select_one, "aiosqlite SELECT 1 round trip", world, quick, out)
     finally:
         await floor_conn.close()
         await repo.close()
 
 
+async def _measure_repo(
+    repo: Repository,
+    select_one: Callable[[int], Awaitable[None]],
+    floor_name: str,
+    world: World,
+    quick: bool,
+    out: Outcome,
+) -> None:
+    """The same calls on either backend; the floor is that backend's SELECT 1 round trip."""
+    calls = 60 if quick else 400
+    rng = random.Random(11)
+    await _latencies(50, select_one)
+    floor = pct(await _latencies(calls, select_one), 0.99)
+    largest = world.guilds[0]
+    week_note = f"week {iso_week(world.now)}"
+
+    async def board(period: Period, guild_of: Callable[[], int]) -> list[float]:
+        async def op(_: int) -> None:
+            await repo.leaderboard(guild_of(), period=period, now=world.now, limit=10)
+
+        await _latencies(20, op)  # warm the page cache, as a running bot's is
+        return await _latencies(calls, op)
+
+    def weighted() -> int:
+        return world.pick_guild(rng)
+
+    def biggest() -> int:
+        return largest
+
+    for period, label in ((Period.ALL_TIME, "all-time"), (Period.WEEK, "this week")):
+        mixed = await board(period, weighted)
+        top = await board(period, biggest)
+        out.add(
+            _read_row(
+                f"leaderboard top 10, {label}",
+                mixed,
+                floor,
+                f"guilds drawn by activity; p50 {pct(mixed, 0.5):.2f} ms; largest "
+                f"guild ({len(world.members[largest]):,} members) p99 "
+                f"{pct(top, 0.99):.2f} ms"
+                + (f"; {week_note}" if period is Period.WEEK else "")
+                + f"; floor = {floor_name}",
+            )
+        )
+
+    async def rank(period: Period, guild_of: Callable[[], int]) -> list[float]:
+        async def op(_: int) -> None:
+            guild = guild_of()
+            player = rng.choice(world.members[guild])
+            await repo.player_stats(guild, player, period=period, now=world.now)
+
+        await _latencies(20, op)
+        return await _latencies(calls, op)
+
+    for period, label in ((Period.ALL_TIME, "all-time"), (Period.WEEK, "this week")):
+        mixed = await rank(period, weighted)
+        top = await rank(period, biggest)
+        out.add(
+            _read_row(
+                f"player_stats (rank), {label}",
+                mixed,
+                floor,
+                f"any member of a guild drawn by activity (3-4 queries); p50 "
+                f"{pct(mixed, 0.5):.2f} ms; largest guild p99 {pct(top, 0.99):.2f} ms",
+            )
+        )
+
+    await _all_servers(repo, world, rng, quick, floor, out)
+
+    calls = 40 if quick else 200
+    for label, gap_s in (
+        ("back to back", 0.0),
+        (f"one every {PACED_GAP_S * 1000:g} ms", PACED_GAP_S),
+    ):
+        writes = await _writes(repo, world, rng, calls, gap_s)
+        p99 = pct(writes, 0.99)
+        out.add(
+            Row(
+                "B4",
+                f"record_answers, 50 rows (one closed question), {label}",
+                "p99 ms",
+                p99,
+                floor,
+                p99 / floor,
+                f"<= {WRITE_TARGET_MS:g} ms",
+                p99 <= WRITE_TARGET_MS,
+                note=f"p50 {pct(writes, 0.5):.2f} ms, max {max(writes):.2f} ms; players "
+                "upserted, answers inserted, totals kept by the trigger, one commit"
+                + (f"; {1 / gap_s:.0f} closed questions a second" if gap_s else "; no pause")
+                + (
+                    "; the log is folded in by the repository's checkpoint thread beside "
+                    "the commits, never inside one (wal_autocheckpoint = 0)"
+                    if isinstance(repo, SQLiteRepository)
+                    else "; one statement: answers, names and every total upserted"
+                ),
+            )
+        )
+
+
 async def _all_servers(
-    repo: SQLiteRepository,
+    repo: Repository,
     world: World,
     rng: random.Random,
     quick: bool,
@@ -475,20 +502,22 @@ async def _all_servers(
     )
 
     async def old_page(_: int) -> None:
+        assert isinstance(repo, SQLiteRepository)
         async with repo._reader.execute(old) as cur:
             await cur.fetchall()
 
-    before = await _latencies(3, old_page)
-    out.add(
-        Row(
-            "B4",
-            "all-servers top 10 summed from per-server totals (the SQL before)",
-            "median ms",
-            sorted(before)[1],
-            note="what every all-servers page and Next click cost before migration 0005 "
-            "(without the size and rank queries that came with it); 3 runs",
+    if isinstance(repo, SQLiteRepository):
+        before = await _latencies(3, old_page)
+        out.add(
+            Row(
+                "B4",
+                "all-servers top 10 summed from per-server totals (the SQL before)",
+                "median ms",
+                sorted(before)[1],
+                note="what every all-servers page and Next click cost before migration 0005 "
+                "(without the size and rank queries that came with it); 3 runs",
+            )
         )
-    )
 
     gap_calls = 40 if quick else 200
     alone = await _writes(repo, world, rng, gap_calls, PACED_GAP_S)
@@ -530,7 +559,7 @@ async def _all_servers(
 
 
 async def _writes(
-    repo: SQLiteRepository, world: World, rng: random.Random, calls: int, gap_s: float = 0.0
+    repo: Repository, world: World, rng: random.Random, calls: int, gap_s: float = 0.0
 ) -> list[float]:
     """One running game per 50 questions in the largest guild; 50 players answer each one."""
     guild = world.guilds[0]
@@ -638,6 +667,61 @@ def _bytes_per_answer(path: Path, answers: int) -> tuple[float, str]:
     return total / answers, detail
 
 
+async def _measure_postgres(path: Path, world: World, quick: bool, out: Outcome) -> None:
+    """The same history copied into PostgreSQL (db copy), then the same calls timed there.
+
+    Each PostgreSQL row's floor/peer is the SQLite row of the same name from this run, so
+    its ratio reads PostgreSQL / SQLite; its own SELECT 1 floor is in the note.
+    """
+    try:
+        admin = await asyncpg.connect(BENCH_POSTGRES, timeout=5)
+    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
+        out.add(Row("B4", "PostgreSQL rows", "", None, note=f"skipped: no server ({exc})"))
+        return
+    name = f"bench_b4_{uuid.uuid4().hex[:10]}"
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        parts = urlsplit(BENCH_POSTGRES)
+        target = parse_target(urlunsplit((parts.scheme, parts.netloc, "/" + name, "", "")))
+        assert isinstance(target, PostgresTarget)
+        began = time.perf_counter()
+        report = await copy_sqlite_to_postgres(path, target)
+        out.add(
+            Row(
+                "B4",
+                "db copy of the whole history into PostgreSQL",
+                "s",
+                time.perf_counter() - began,
+                note=f"{report.rows['answers']:,} answers, {sum(report.rows.values()):,} rows "
+                f"in {len(report.rows)} tables, counts and totals compared before commit, "
+                f"db check after: {len(report.problems)} problems",
+            )
+        )
+        sqlite_p99 = {r.name: r.ours for r in out.rows if r.metric == "p99 ms"}
+        repo = await PostgresRepository.open(target, pool_size=4)
+        try:
+
+            async def select_one(_: int) -> None:
+                async with repo._connection() as conn:
+                    await conn.fetchval("SELECT 1")
+
+            ours = Outcome()
+            floor_name = "asyncpg SELECT 1 round trip from the pool"
+            await _measure_repo(repo, select_one, floor_name, world, quick, ours)
+        finally:
+            await repo.close()
+        for row in ours.rows:
+            peer = sqlite_p99.get(row.name)
+            row.name += " (PostgreSQL)"
+            if row.metric == "p99 ms" and peer:
+                row.note = f"floor/peer = SQLite's p99 for the same row; {row.note}"
+                row.floor, row.ratio = peer, (row.ours or 0) / peer
+            out.add(row)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
 def run(quick: bool) -> Outcome:
     """Build the database, then time the real repository's calls against it."""
     scale = QUICK if quick else FULL
@@ -649,6 +733,7 @@ def run(quick: bool) -> Outcome:
         per_answer, detail = _bytes_per_answer(path, world.answers)
         out.details["B4 query plans (EXPLAIN QUERY PLAN, largest guild)"] = _plans(path, world)
         asyncio.run(_measure(path, world, quick, out))
+        asyncio.run(_measure_postgres(path, world, quick, out))
         out.add(
             Row(
                 "B4",

@@ -132,6 +132,8 @@ async def copy_sqlite_to_postgres(
             report = await _copy(src, repo)
         finally:
             src.close()
+        async with repo._connection() as conn:
+            await conn.execute("ANALYZE")  # the planner's statistics, before the first board
         report.problems = await repo.check_consistency()
     finally:
         await repo.close()
