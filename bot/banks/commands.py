@@ -53,6 +53,9 @@ def register(sub: Any) -> None:
     )
     _add_import(sub)
     _add_export(sub)
+    from bot.banks.draft import command as draft_command
+
+    draft_command.register(sub)
 
 
 def _add_paths(parser: argparse.ArgumentParser) -> None:
@@ -138,6 +141,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return export_bank(
             args.bank, args.out, fmt=args.format, force=args.force, banks_dir=settings.banks_dir
         )
+    if args.banks_command == "draft":
+        from bot.banks.draft import command as draft_command
+
+        return draft_command.run(args, banks_folder(settings))
     raise AssertionError(args.banks_command)
 
 

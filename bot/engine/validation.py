@@ -44,8 +44,11 @@ QUESTION_KEYS = frozenset(
         "hint",
         "fact",
         "modes",
+        "status",
     }
 )
+# `status` marks drafts under review (`banks draft`, `banks promote`); play ignores it
+STATUSES = frozenset({"draft", "keep", "drop"})
 
 Path = tuple[str | int, ...]
 LineOf = Callable[[Path], int]
@@ -288,6 +291,9 @@ def _question(
     if hint and answers and (leak := _hint_leak(hint, answers)):
         c.add((*path, "hint"), f"hint gives the answer away: it contains '{leak}'", qid)
     fact = _fact(c, data, path, qid)
+    status = data.get("status")
+    if status is not None and str(status) not in STATUSES:
+        c.add((*path, "status"), f"status '{status}' must be draft, keep or drop", qid)
     true_false = _is_true_false(answers, distractors)
     modes = _modes(c, data, path, qid, true_false=true_false)
     if len(c.problems) > before or not raw_id or text is None:

@@ -74,7 +74,7 @@ questions:
     assert [str(p) for p in report.problems] == [
         "line 4: unknown key 'author' was ignored",
         "entry 2 (line 13): unknown key 'colour' (allowed: answers, category, difficulty, "
-        "distractors, evidence, explanation, fact, hint, id, modes, question, source)",
+        "distractors, evidence, explanation, fact, hint, id, modes, question, source, status)",
         "line 6: 'title' is missing",
         "entry 1 (line 10): source 's1' is not listed in the bank's sources",
     ]

@@ -1,0 +1,1 @@
+"""Draft questions from a plain-text article: every draft carries its own evidence."""

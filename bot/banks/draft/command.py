@@ -1,0 +1,99 @@
+"""`trivia-bot banks draft`: an article in, a reviewable draft bank out (or one clear line)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.banks.draft.article import ArticleError, read_article
+from bot.banks.draft.build import DEFAULT_MAX, draft_article
+from bot.banks.draft.mentions import known_people
+from bot.banks.loader import BankPathError, load_banks
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("draft", help="draft questions with evidence from a plain-text article")
+    p.add_argument("article", metavar="ARTICLE.txt")
+    p.add_argument("--out", required=True, metavar="FILE", help="where to write the draft bank")
+    p.add_argument("--source-id", default=None, metavar="ID", help="default: the file name")
+    p.add_argument("--title", default=None, metavar="T", help="default: the first line")
+    p.add_argument("--outlet", default=None, metavar="O")
+    p.add_argument(
+        "--published", default=None, metavar="YYYY-MM-DD", type=_day, help="resolves 'last year'"
+    )
+    p.add_argument("--bank", default=None, metavar="BANK", help="bank id of the drafts")
+    p.add_argument("--max", type=int, default=DEFAULT_MAX, metavar="N", dest="max_drafts")
+    p.add_argument("--explain", action="store_true", help="say why each sentence was used")
+    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2024-03-01") from None
+
+
+def run(args: argparse.Namespace, banks_dir: Path) -> int:
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise ArticleError(f"{out} already exists; use --force to overwrite it")
+    if not out.parent.is_dir():
+        raise ArticleError(f"{out.parent}: no such folder; create it first")
+    article = read_article(
+        args.article,
+        source_id=args.source_id,
+        title=args.title,
+        published=args.published,
+        outlet=args.outlet,
+    )
+    people, titles = _from_banks(banks_dir)
+    result = draft_article(
+        article,
+        bank_id=args.bank,
+        max_drafts=max(1, args.max_drafts),
+        other_people=people,
+        other_titles=titles,
+    )
+    if args.explain:
+        for line in result.explain:
+            print(line, file=sys.stderr)
+    text = dump(result.bank)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+    kinds: dict[str, int] = {}
+    for q in result.questions:
+        kinds[q["category"]] = kinds.get(q["category"], 0) + 1
+    shown = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    print(f"Wrote {len(result.questions)} drafts ({shown}) to {out}; all status: draft.")
+    return 0
+
+
+def dump(bank: dict[str, Any]) -> str:
+    return yaml.safe_dump(bank, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+def _from_banks(banks_dir: Path) -> tuple[list[str], list[str]]:
+    """People and titles answered in the other banks, as distractors of the same kind."""
+    try:
+        reports = load_banks([banks_dir])
+    except BankPathError:
+        return [], []
+    people: list[str] = []
+    titles: list[str] = []
+    for report in reports:
+        for q in report.bank.questions if report.bank else ():
+            answer = q.answers[0]
+            words = [w for w in answer.split() if len(w) > 3]
+            fits = words and all(w[0].isupper() for w in words) and " and " not in answer
+            if q.category == "Films" and fits:
+                titles.append(answer)
+            elif known_people(f"It was {answer} there.").get(answer.split()[-1]) == answer:
+                people.append(answer)
+    return people, titles
