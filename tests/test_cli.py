@@ -75,6 +75,10 @@ def table(work: Path) -> dict[str, Case]:
             ("banks", "import", str(work / "none.csv"), "--id", "x", "--out", "-"),
             "cannot read",
         ),
+        "banks draft, no file": Case(
+            ("banks", "draft", str(work / "none.txt"), "--out", str(work / "d.yaml")),
+            "cannot read",
+        ),
         "banks export, unknown bank": Case(
             ("banks", "export", "nope"), "neither a bank file nor a bank id"
         ),

@@ -75,7 +75,11 @@ def draft_article(
         for draft in candidates:
             if not draft.distractors:
                 draft.distractors = distractors(
-                    draft.mention, pool, draft.answers, seed=draft.fact_key, shown=draft.question
+                    draft.mention,
+                    pool,
+                    draft.answers,
+                    seed=draft.fact_key,
+                    shown=sentence.text + draft.question,
                 )
             reason = _problem(draft, source, folded_article)
             if reason is None:

@@ -19,15 +19,30 @@ from bot.banks.loader import BankPathError, load_banks
 def register(sub: Any) -> None:
     p = sub.add_parser("draft", help="draft questions with evidence from a plain-text article")
     p.add_argument("article", metavar="ARTICLE.txt")
-    p.add_argument("--out", required=True, metavar="FILE", help="where to write the draft bank")
+    p.add_argument(
+        "--out", required=True, metavar="FILE", help="where to write the draft bank (required)"
+    )
     p.add_argument("--source-id", default=None, metavar="ID", help="default: the file name")
     p.add_argument("--title", default=None, metavar="T", help="default: the first line")
-    p.add_argument("--outlet", default=None, metavar="O")
+    p.add_argument("--outlet", default=None, metavar="O", help="the publication (default: none)")
     p.add_argument(
-        "--published", default=None, metavar="YYYY-MM-DD", type=_day, help="resolves 'last year'"
+        "--published",
+        default=None,
+        metavar="YYYY-MM-DD",
+        type=_day,
+        help="the article's date, for 'last year' (default: a 'date' line in the text)",
     )
-    p.add_argument("--bank", default=None, metavar="BANK", help="bank id of the drafts")
-    p.add_argument("--max", type=int, default=DEFAULT_MAX, metavar="N", dest="max_drafts")
+    p.add_argument(
+        "--bank", default=None, metavar="BANK", help="bank id (default: draft-<source id>)"
+    )
+    p.add_argument(
+        "--max",
+        type=int,
+        default=DEFAULT_MAX,
+        metavar="N",
+        dest="max_drafts",
+        help=f"at most N drafts (default: {DEFAULT_MAX})",
+    )
     p.add_argument("--explain", action="store_true", help="say why each sentence was used")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
 
