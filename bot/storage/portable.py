@@ -404,7 +404,9 @@ class PortableSql(ReportsSql):
 
     async def reset_leaderboard(self, guild_id: int) -> int:
         """Clear a server's boards and the answers they are summed from."""
-        counts = await self._execute([(sql, (guild_id,)) for sql in _RESET])
+        counts = await self._execute(
+            [*((sql, (guild_id,)) for sql in _RESET), *((sql, ()) for sql in board_sql.PRUNE)]
+        )
         return counts[0]
 
     async def forget_member(self, guild_id: int, player_id: int) -> int:
@@ -414,6 +416,7 @@ class PortableSql(ReportsSql):
                 *((sql, (guild_id, player_id)) for sql in board_sql.UNCOUNT["member"]),
                 *((sql, (guild_id, player_id)) for sql in _FORGET),
                 (_FORGET_NAME, (player_id,) * 2),
+                *((sql, ()) for sql in board_sql.PRUNE),
             ]
         )
         return counts[len(board_sql.UNCOUNT["member"])]
@@ -514,6 +517,7 @@ class PortableSql(ReportsSql):
                 # out of the all-servers totals before its answers go
                 *((sql, (guild_id,)) for sql in board_sql.UNCOUNT["guild"]),
                 *((sql, (guild_id,)) for sql in _PURGE),
+                *((sql, ()) for sql in board_sql.PRUNE),
             ]
         )
 

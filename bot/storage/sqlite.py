@@ -46,6 +46,9 @@ async def _configure(conn: aiosqlite.Connection, synchronous: str) -> None:
         _SYNCHRONOUS[synchronous],
         "PRAGMA foreign_keys = ON",
         "PRAGMA wal_autocheckpoint = 0",  # the Checkpointer's thread does it, not a commit
+        # 32 MiB of pages per connection, not SQLite's 2 MiB: an answer's commit touches six
+        # totals tables and their rank indexes, which at 2M answers no longer fitted
+        "PRAGMA cache_size = -32768",
     ):
         await conn.execute(pragma)
 
