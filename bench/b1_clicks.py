@@ -14,16 +14,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-import sqlite3
 import sys
 import tempfile
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import Outcome, Row, cpu_seconds, lift_limits, median, pct
+from bench.common import Outcome, Row, cpu_seconds, lift_limits, median, pct, postgres_database
+from bot.storage.target import PostgresTarget
 from tests.fakediscord import FakeChannel, FakeDiscord, FakeInteraction, FakeMessage, FakeUser
-from tests.faults.conftest import BotProcess, Server, add_server, child_env, title
+from tests.faults.conftest import BotProcess, Server, add_server, child_env, db_rows, title
 
 DEADLINE_S = 3.0
 RATIO_TARGET = 1.5
@@ -162,36 +162,42 @@ class Rig:
     server: Server
     channels: list[FakeChannel]
     pid: int
-    db: Path | None = None
+    db: Path | PostgresTarget | None = None
 
 
 class ProductionBot(BotProcess):
     """`trivia-bot run` as deployed: INFO logging, not the fault rig's DEBUG."""
 
     synchronous = "FULL"
+    database: PostgresTarget | None = None  # instead of the SQLite file
 
     def env(self) -> dict[str, str]:
-        return {
-            **super().env(),
-            "LOG_LEVEL": "INFO",
-            "TRIVIA_SQLITE_SYNCHRONOUS": self.synchronous,
-        }
+        env = {**super().env(), "LOG_LEVEL": "INFO", "TRIVIA_SQLITE_SYNCHRONOUS": self.synchronous}
+        if self.database is not None:
+            env["TRIVIA_DB"] = self.database.dsn
+        return env
 
 
 @contextlib.asynccontextmanager
 async def our_rig(
-    players: int, channels: int, tmp: Path, synchronous: str = "FULL"
+    players: int,
+    channels: int,
+    tmp: Path,
+    synchronous: str = "FULL",
+    database: PostgresTarget | None = None,
 ) -> AsyncIterator[Rig]:
-    """The real bot on a fresh database, buttons only (no privileged intent)."""
+    """The real bot on a fresh database (SQLite, or `database`), buttons only."""
     async with FakeDiscord(channel_rate_limit=None) as fake:
         server, chans = build_world(fake, players, channels)
         bot = ProductionBot(fake, tmp, server.guild)
         bot.synchronous = synchronous
-        await lift_limits(bot.db, [server.guild.id])
+        bot.database = database
+        db = database or bot.db
+        await lift_limits(db, [server.guild.id])
         await bot.start()
         assert bot.proc is not None
         try:
-            yield Rig(fake, server, chans, bot.proc.pid, bot.db)
+            yield Rig(fake, server, chans, bot.proc.pid, db)
         finally:
             if await bot.stop() != 0:
                 print(bot.log_text()[-4000:], file=sys.stderr)
@@ -287,19 +293,15 @@ async def stop_rounds(rig: Rig, channels: int) -> None:
     await rig.fake.wait_for(standings_posted, timeout=30, what="the rounds to end")
 
 
-def db_answers(path: Path, games: dict[int, int]) -> set[tuple[int, int]]:
+def db_answers(db: Path | PostgresTarget, games: dict[int, int]) -> set[tuple[int, int]]:
     """(channel, player) of every stored answer to question 1, read as an operator would."""
-    con = sqlite3.connect(path)
-    try:
-        return {
-            (channel, player)
-            for channel, game in games.items()
-            for (player,) in con.execute(
-                "SELECT player_id FROM answers WHERE game_id = ? AND number = 1", (game,)
-            )
-        }
-    finally:
-        con.close()
+    return {
+        (channel, player)
+        for channel, game in games.items()
+        for (player,) in db_rows(
+            db, "SELECT player_id FROM answers WHERE game_id = ? AND number = 1", (game,)
+        )
+    }
 
 
 def game_of(message: FakeMessage) -> int:
@@ -466,31 +468,49 @@ async def measure(chosen: Sequence[Scenario], reps: int, tmp: Path) -> list[Row]
     """
     players = max(s.total for s in chosen)
     channels = max(s.channels for s in chosen)
-    (tmp / "ours").mkdir()
-    (tmp / "ours-normal").mkdir()
+    for name in ("ours", "ours-normal", "ours-pg"):
+        (tmp / name).mkdir()
     rows: list[Row] = []
-    async with (
-        floor_rig(players, channels, tmp) as floor,
-        our_rig(players, channels, tmp / "ours", "FULL") as ours,
-        our_rig(players, channels, tmp / "ours-normal", "NORMAL") as normal,
-    ):
+    async with contextlib.AsyncExitStack() as stack:
+        floor = await stack.enter_async_context(floor_rig(players, channels, tmp))
+        ours = await stack.enter_async_context(our_rig(players, channels, tmp / "ours", "FULL"))
+        normal = await stack.enter_async_context(
+            our_rig(players, channels, tmp / "ours-normal", "NORMAL")
+        )
+        # the same bot on PostgreSQL, its peer the same bare bot
+        target = await stack.enter_async_context(postgres_database("bench_b1"))
+        pg = None
+        if isinstance(target, PostgresTarget):
+            pg = await stack.enter_async_context(
+                our_rig(players, channels, tmp / "ours-pg", database=target)
+            )
         # one unmeasured burst each, so all start with warm connection pools and caches
         warm_up = Scenario("warm-up", 1, min(players, 200), 1_000)
-        for rig in (floor, ours, normal):
-            await burst(rig, warm_up, seed=99)
+        for rig in (floor, ours, normal, pg):
+            if rig is not None:
+                await burst(rig, warm_up, seed=99)
         for n, scenario in enumerate(chosen):
             floor_bursts: list[Burst] = []
             our_bursts: list[Burst] = []
             normal_bursts: list[Burst] = []
+            pg_bursts: list[Burst] = []
             for rep in range(reps):
                 floor_bursts.append(await burst(floor, scenario, seed=n * 100 + rep))
                 our_bursts.append(await burst(ours, scenario, seed=n * 100 + rep))
                 if scenario.also_normal:
                     normal_bursts.append(await burst(normal, scenario, seed=n * 100 + rep))
+                if pg is not None:
+                    pg_bursts.append(await burst(pg, scenario, seed=n * 100 + rep))
             rows += rows_for(scenario, our_bursts, floor_bursts)
             if scenario.also_normal:
                 rows += cost_rows(scenario, "FULL", our_bursts, floor_bursts)
                 rows += cost_rows(scenario, "NORMAL", normal_bursts, floor_bursts)
+            pg_rows = rows_for(scenario, pg_bursts, floor_bursts) if pg is not None else []
+            for row in pg_rows:
+                row.name += " (PostgreSQL)"
+            rows += pg_rows
+        if pg is None:
+            rows.append(Row("B1", "PostgreSQL rows", "", None, note=str(target)))
     return rows
 
 

@@ -9,25 +9,21 @@ import random
 import sqlite3
 import tempfile
 import time
-import uuid
 from bisect import bisect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import aiosqlite
-import asyncpg
 
-from bench.common import Outcome, Row, pct
+from bench.common import Outcome, Row, pct, postgres_database
 from bot.storage import board_sql, portable
 from bot.storage.copy import copy_sqlite_to_postgres
 from bot.storage.postgres import PostgresRepository
 from bot.storage.records import AnswerRow, NewGame, Period, iso_week
 from bot.storage.repository import Repository
 from bot.storage.sqlite import SQLiteRepository
-from bot.storage.target import PostgresTarget, parse_target
 
 # the server B4 also runs on: a database of its own is created there and dropped afterwards
 BENCH_POSTGRES = os.environ.get(
@@ -673,17 +669,10 @@ async def _measure_postgres(path: Path, world: World, quick: bool, out: Outcome)
     Each PostgreSQL row's floor/peer is the SQLite row of the same name from this run, so
     its ratio reads PostgreSQL / SQLite; its own SELECT 1 floor is in the note.
     """
-    try:
-        admin = await asyncpg.connect(BENCH_POSTGRES, timeout=5)
-    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
-        out.add(Row("B4", "PostgreSQL rows", "", None, note=f"skipped: no server ({exc})"))
-        return
-    name = f"bench_b4_{uuid.uuid4().hex[:10]}"
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        parts = urlsplit(BENCH_POSTGRES)
-        target = parse_target(urlunsplit((parts.scheme, parts.netloc, "/" + name, "", "")))
-        assert isinstance(target, PostgresTarget)
+    async with postgres_database("bench_b4") as target:
+        if isinstance(target, str):
+            out.add(Row("B4", "PostgreSQL rows", "", None, note=target))
+            return
         began = time.perf_counter()
         report = await copy_sqlite_to_postgres(path, target)
         out.add(
@@ -717,9 +706,6 @@ async def _measure_postgres(path: Path, world: World, quick: bool, out: Outcome)
                 row.note = f"floor/peer = SQLite's p99 for the same row; {row.note}"
                 row.floor, row.ratio = peer, (row.ours or 0) / peer
             out.add(row)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 def run(quick: bool) -> Outcome:

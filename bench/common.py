@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import platform
 import statistics
 import sys
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from bot.storage.target import PostgresTarget, SQLiteTarget, parse_target
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -154,13 +159,13 @@ def markdown_table(rows: Sequence[Row]) -> str:
     return "\n".join(out)
 
 
-async def lift_limits(db: Path, guild_ids: Iterable[int]) -> None:
+async def lift_limits(db: Path | PostgresTarget, guild_ids: Iterable[int]) -> None:
     """Benchmarks start rounds in hundreds of channels of one server, by one member: its
     admins lift the abuse limits first, as /trivia-admin settings would."""
     from bot.discord_front.cooldowns import DEFAULTS, ROUNDS
-    from bot.storage.sqlite import SQLiteRepository
+    from bot.storage.open import open_repository
 
-    repo = await SQLiteRepository.open(db)
+    repo = await open_repository(db if isinstance(db, PostgresTarget) else SQLiteTarget(db))
     try:
         for guild_id in guild_ids:
             for action in DEFAULTS:
@@ -169,3 +174,31 @@ async def lift_limits(db: Path, guild_ids: Iterable[int]) -> None:
             await repo.save_guild_limit(guild_id, ROUNDS, 100_000)
     finally:
         await repo.close()
+
+
+# the server B1 and B4 also run on: a database of their own there, dropped afterwards
+BENCH_POSTGRES = os.environ.get(
+    "TRIVIA_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+@contextlib.asynccontextmanager
+async def postgres_database(prefix: str) -> AsyncIterator[PostgresTarget | str]:
+    """A fresh database on BENCH_POSTGRES, or (no server) the reason, for a note."""
+    import asyncpg
+
+    try:
+        admin = await asyncpg.connect(BENCH_POSTGRES, timeout=5)
+    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
+        yield f"skipped: no PostgreSQL server at BENCH_POSTGRES ({exc})"
+        return
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        parts = urlsplit(BENCH_POSTGRES)
+        target = parse_target(urlunsplit((parts.scheme, parts.netloc, "/" + name, "", "")))
+        assert isinstance(target, PostgresTarget)
+        yield target
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
