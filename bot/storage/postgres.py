@@ -46,6 +46,8 @@ _LOST = (
     asyncpg.exceptions.TransactionRollbackError,  # deadlock, serialization failure
     asyncpg.exceptions.InsufficientResourcesError,  # disk full, too many connections
     asyncpg.InterfaceError,
+    # a pooled link the server dropped mid-statement is left in a state no call can use
+    asyncpg.InternalClientError,
     OSError,
     TimeoutError,
 )
