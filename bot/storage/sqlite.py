@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -40,9 +41,9 @@ SYNCHRONOUS = tuple(_SYNCHRONOUS)
 
 async def _configure(conn: aiosqlite.Connection, synchronous: str) -> None:
     # busy_timeout first: a second process switching a fresh file to WAL must wait, not fail
+    await conn.execute("PRAGMA busy_timeout = 5000")
+    await _switch_to_wal(conn)
     for pragma in (
-        "PRAGMA busy_timeout = 5000",
-        "PRAGMA journal_mode = WAL",
         _SYNCHRONOUS[synchronous],
         "PRAGMA foreign_keys = ON",
         "PRAGMA wal_autocheckpoint = 0",  # the Checkpointer's thread does it, not a commit
@@ -51,6 +52,19 @@ async def _configure(conn: aiosqlite.Connection, synchronous: str) -> None:
         "PRAGMA cache_size = -32768",
     ):
         await conn.execute(pragma)
+
+
+async def _switch_to_wal(conn: aiosqlite.Connection, patience: float = 5.0) -> None:
+    """Retry the switch: SQLite skips the busy handler when two fresh opens race for it."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.01)
 
 
 async def _close_all(*conns: aiosqlite.Connection | None) -> None:
