@@ -18,6 +18,7 @@ from bot.discord_front.cogs.reports import REPORT_PREFIX, report_click
 from bot.discord_front.components import Dialogs, shows_custom_id
 from bot.discord_front.cooldowns import Cooldowns
 from bot.discord_front.pacing import Pacer
+from bot.discord_front.places import Places
 from bot.discord_front.replies import private
 from bot.engine.errors import TriviaError
 from bot.game.service import TriviaService
@@ -74,6 +75,7 @@ class TriviaBot(commands.AutoShardedBot):
         self.identify_turn: Callable[[int], Awaitable[None]] | None = None
         self.dialogs = Dialogs()
         self.cooldowns = Cooldowns(self.repo)
+        self.places = Places(self.repo)
         self.checker = Checker()  # import files are checked in a child process
         self.pacer = Pacer(settings.rest_rate)
         self.http.request = self.pacer.wrap(self.http.request)  # type: ignore[method-assign]

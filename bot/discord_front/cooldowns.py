@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Limit] = {
 }
 MAX_ROUNDS = 10  # simultaneous rounds per server
 ROUNDS = "rounds.max"
+GAP = "rounds.gap"  # seconds a channel waits after a round ends before the next starts
 MAX_TRACKED = 50_000  # last uses kept before the ones past any cooldown are swept
 MAX_COOLDOWN = 3600  # seconds; what /trivia-admin settings accepts
 # for tests and benchmarks that play many rounds quickly; a server can also set these itself
@@ -70,6 +71,20 @@ class Cooldowns:
 
     async def max_rounds(self, guild_id: int) -> int:
         return int((await self.overrides(guild_id)).get(ROUNDS, self._max_rounds))
+
+    async def round_gap(self, guild_id: int) -> float:
+        return (await self.overrides(guild_id)).get(GAP, 0.0)
+
+    def round_ended(self, guild_id: int, channel_id: int) -> None:
+        """The channel's pause between rounds counts from here."""
+        self._last[(GAP, guild_id, channel_id)] = self._clock()
+
+    async def gap_left(self, guild_id: int, channel_id: int) -> float:
+        """Seconds until a round may start in this channel again; 0 when it may now."""
+        ended = self._last.get((GAP, guild_id, channel_id))
+        if ended is None:
+            return 0.0
+        return max(ended + await self.round_gap(guild_id) - self._clock(), 0.0)
 
     async def save(self, guild_id: int, name: str, value: float | None) -> None:
         await self._repo.save_guild_limit(guild_id, name, value)

@@ -39,6 +39,7 @@ TABLES = (
     "bank_week_totals",
     "question_reports",
     "disabled_questions",
+    "round_channels",
 )
 # coordination of shard processes (bot/storage/shard_locks.py), no data: nothing to copy
 POSTGRES_ONLY = ("identify_turns",)

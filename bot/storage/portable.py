@@ -76,8 +76,8 @@ _MEMBER_NAME = (
     "ON m.guild_id = ? AND m.player_id = p.id WHERE p.id = ?"
 )
 _GUILD_SETTINGS = (
-    "SELECT questions, seconds, mode, manager_role_id, guesses FROM guild_settings "
-    "WHERE guild_id = ?"
+    "SELECT questions, seconds, mode, manager_role_id, guesses, starter_role_id "
+    "FROM guild_settings WHERE guild_id = ?"
 )
 _CUSTOM = (
     "SELECT guild_id, bank_id, question_id, data, created_by, created_at "
@@ -114,11 +114,19 @@ _FORGET_NAME = (
 )
 _SAVE_SETTINGS = (
     "INSERT INTO guild_settings (guild_id, questions, seconds, mode, manager_role_id, guesses, "
-    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
-    "questions = excluded.questions, seconds = excluded.seconds, mode = excluded.mode, "
-    "manager_role_id = excluded.manager_role_id, guesses = excluded.guesses, "
+    "starter_role_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id) "
+    "DO UPDATE SET questions = excluded.questions, seconds = excluded.seconds, "
+    "mode = excluded.mode, manager_role_id = excluded.manager_role_id, "
+    "guesses = excluded.guesses, starter_role_id = excluded.starter_role_id, "
     "updated_at = excluded.updated_at"
 )
+_ROUND_CHANNELS = "SELECT channel_id FROM round_channels WHERE guild_id = ? ORDER BY channel_id"
+_ALLOW_CHANNEL = (
+    "INSERT INTO round_channels (guild_id, channel_id) VALUES (?, ?) "
+    "ON CONFLICT (guild_id, channel_id) DO NOTHING"
+)
+_DISALLOW_CHANNEL = "DELETE FROM round_channels WHERE guild_id = ? AND channel_id = ?"
+_CLEAR_CHANNELS = "DELETE FROM round_channels WHERE guild_id = ?"
 _ADD_CUSTOM = (
     "INSERT INTO custom_questions (guild_id, bank_id, question_id, data, created_by, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?)"
@@ -156,6 +164,7 @@ _PURGE = tuple(
         "games",
         "guild_settings",
         "guild_limits",
+        "round_channels",
         "custom_questions",
         "audit_log",
         "question_reports",
@@ -432,7 +441,7 @@ class PortableSql(ReportsSql):
         row = await self._one(_GUILD_SETTINGS, (guild_id,))
         if row is None:
             return GuildSettingsRow(guild_id)
-        return GuildSettingsRow(guild_id, row[0], row[1], row[2], row[3], row[4])
+        return GuildSettingsRow(guild_id, row[0], row[1], row[2], row[3], row[4], row[5])
 
     async def save_guild_settings(self, row: GuildSettingsRow, now: float) -> None:
         await self._execute(
@@ -446,11 +455,26 @@ class PortableSql(ReportsSql):
                         row.mode,
                         row.manager_role_id,
                         row.guesses,
+                        row.starter_role_id,
                         now,
                     ),
                 )
             ]
         )
+
+    async def round_channels(self, guild_id: int) -> frozenset[int]:
+        return frozenset(int(r[0]) for r in await self._all(_ROUND_CHANNELS, (guild_id,)))
+
+    async def set_round_channel(self, guild_id: int, channel_id: int, *, allowed: bool) -> bool:
+        """Whether the list changed: a channel added twice, or removed unlisted, is not."""
+        sql = _ALLOW_CHANNEL if allowed else _DISALLOW_CHANNEL
+        (changed,) = await self._execute([(sql, (guild_id, channel_id))])
+        return changed == 1
+
+    async def clear_round_channels(self, guild_id: int) -> int:
+        """Rounds may start anywhere again; how many channels were listed."""
+        (cleared,) = await self._execute([(_CLEAR_CHANNELS, (guild_id,))])
+        return cleared
 
     async def custom_questions(
         self, guild_id: int, bank_id: str | None = None

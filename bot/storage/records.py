@@ -127,6 +127,7 @@ class GuildSettingsRow:
     mode: str | None = None
     manager_role_id: int | None = None
     guesses: int | None = None
+    starter_role_id: int | None = None  # the role that may start rounds; None: everyone
 
 
 @dataclass(frozen=True, slots=True)

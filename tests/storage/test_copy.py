@@ -76,7 +76,10 @@ async def _fill(path: Path) -> SQLiteRepository:
         g1, GameStatus.FINISHED, NOW, [Participant(1, 2, True), Participant(2, 0, False)]
     )
     await repo.create_game(game(guild=20, channel=3))  # still running when copied
-    await repo.save_guild_settings(GuildSettingsRow(10, 12, 25.5, "typed", 2**61), NOW)
+    await repo.save_guild_settings(
+        GuildSettingsRow(10, 12, 25.5, "typed", 2**61, starter_role_id=2**60 + 3), NOW
+    )
+    await repo.set_round_channel(10, 2**62 + 7, allowed=True)
     await repo.add_custom_questions([CustomQuestionRow(10, "ours", "q1", '{"q": 1}', 1, NOW)])
     await repo.audit(AuditEntry(10, 1, "add-question", "ours/q1", NOW))
     await repo.save_guild_limit(10, "board_cooldown", 2.5)
@@ -104,7 +107,10 @@ async def test_copy_keeps_every_row_and_total(tmp_path, pg_target):
                 ) == await source.player_stats(guild, 1, period=period, now=NOW)
         assert await copy.get_game(1) == await source.get_game(1)
         assert await copy.running_game(3) == await source.running_game(3)
-        assert await copy.guild_settings(10) == GuildSettingsRow(10, 12, 25.5, "typed", 2**61)
+        assert await copy.guild_settings(10) == GuildSettingsRow(
+            10, 12, 25.5, "typed", 2**61, starter_role_id=2**60 + 3
+        )
+        assert await copy.round_channels(10) == frozenset({2**62 + 7})
         assert await copy.custom_questions(10) == await source.custom_questions(10)
         assert await copy.audit_log(10) == await source.audit_log(10)
         assert await copy.recent_facts(1) == {"geo/q1": NOW}

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_front import groups, limits
+from bot.discord_front import groups, limits, places
 from bot.discord_front.components import Dialog
 from bot.discord_front.cooldowns import DEFAULTS, ROUNDS
 from bot.discord_front.permissions import guild_of, require_admin
 from bot.discord_front.replies import private
 from bot.engine.errors import NotAllowed, TriviaError
 from bot.engine.rules import parse_mode
-from bot.storage.records import AuditEntry, GuildSettingsRow
+from bot.storage.records import AuditEntry
 
 if TYPE_CHECKING:
     from bot.discord_front.client import TriviaBot
@@ -97,6 +98,11 @@ class Admin(commands.Cog):
     server_seconds="Seconds the whole server waits between two uses of it (0: none)",
     max_rounds="Rounds that may run at once in this server",
     guesses="Wrong guesses a player may make on one typed question (1-10)",
+    add_channel="Let rounds start in this channel (once any is listed, only in those)",
+    remove_channel="Take this channel off the list of channels rounds may start in",
+    clear_channels="Let rounds start in any channel again",
+    start_role="Role a member needs to start rounds (admins always may); @everyone: anyone",
+    round_gap="Seconds a channel waits after a round ends before the next may start (0: none)",
 )
 async def settings(
     interaction: discord.Interaction[Any],
@@ -109,6 +115,11 @@ async def settings(
     server_seconds: app_commands.Range[int, 0, 3600] | None = None,
     max_rounds: app_commands.Range[int, 1, 500] | None = None,
     guesses: app_commands.Range[int, 1, 10] | None = None,
+    add_channel: discord.TextChannel | discord.VoiceChannel | None = None,
+    remove_channel: discord.TextChannel | discord.VoiceChannel | None = None,
+    clear_channels: bool = False,
+    start_role: discord.Role | None = None,
+    round_gap: app_commands.Range[int, 0, 3600] | None = None,
 ) -> None:
     bot: TriviaBot = interaction.client
     await require_admin(interaction, bot.repo)
@@ -128,13 +139,13 @@ async def settings(
         if v is not None
     }
     if changes:
-        row = GuildSettingsRow(
-            guild_id,
-            questions if questions is not None else row.questions,
-            float(seconds) if seconds is not None else row.seconds,
-            parse_mode(mode).value if mode is not None else row.mode,
-            manager_role.id if manager_role is not None else row.manager_role_id,
-            guesses if guesses is not None else row.guesses,
+        row = dataclasses.replace(
+            row,
+            questions=questions if questions is not None else row.questions,
+            seconds=float(seconds) if seconds is not None else row.seconds,
+            mode=parse_mode(mode).value if mode is not None else row.mode,
+            manager_role_id=manager_role.id if manager_role is not None else row.manager_role_id,
+            guesses=guesses if guesses is not None else row.guesses,
         )
         await bot.repo.save_guild_settings(row, bot.service.clock.now())
         detail = ", ".join(f"{k}={getattr(v, 'id', v)}" for k, v in changes.items())
@@ -144,15 +155,25 @@ async def settings(
     limits_changed = await save_limits(
         bot, interaction, cooldown, member_seconds, server_seconds, max_rounds
     )
+    places_changed = await places.save_places(
+        bot,
+        interaction,
+        add_channel=add_channel,
+        remove_channel=remove_channel,
+        clear_channels=clear_channels,
+        start_role=start_role,
+        round_gap=round_gap,
+    )
     effective = await bot.service.settings_for(guild_id)
     role = f"<@&{row.manager_role_id}>" if row.manager_role_id else "none (Manage Server only)"
     text = (
-        ("Saved. " if changes or limits_changed else "")
+        ("Saved. " if changes or limits_changed or places_changed else "")
         + f"Questions per round: {effective.questions}\n"
         f"Seconds per question: {effective.seconds:g}\nMode: {effective.mode.value}\n"
         f"Manager role: {role}\n"
         + await limits_text(bot, guild_id)
-        + f"\nGuesses per typed question: {effective.guesses}"
+        + f"\nGuesses per typed question: {effective.guesses}\n"
+        + await places.places_text(bot, interaction)
     )
     await private(interaction, limits.cut(text, limits.CONTENT))
 

@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_front import groups, limits, render
+from bot.discord_front import groups, limits, places, render
 from bot.discord_front.cogs.reports import ReportButton
 from bot.discord_front.permissions import guild_of, is_admin
 from bot.discord_front.replies import private
@@ -213,6 +213,7 @@ class Rounds(commands.Cog):
 
     def _ended(self, session: Session, _task: asyncio.Task[None]) -> None:
         self.bot.service.forget(session)
+        self.bot.cooldowns.round_ended(session.guild_id, session.channel_id)
         self.tasks.pop(session.channel_id, None)
         log.info(
             "guild %d channel %d: game %d ended (%s)",
@@ -330,6 +331,7 @@ async def start(
         )
     if bot.service.session(channel.id) is not None:
         raise RoundAlreadyRunning()
+    await places.check_start(bot, interaction, channel)
     cap = await bot.cooldowns.max_rounds(guild_id)
     if sum(s.guild_id == guild_id for s in bot.service.sessions()) >= cap:
         raise TriviaError(

@@ -68,6 +68,7 @@ class Servers(commands.Cog):
                 session.request_stop("the bot was removed from this server")
         bot.catalog.invalidate(guild.id)
         bot.cooldowns.forget_guild(guild.id)
+        bot.places.forget_guild(guild.id)
         await bot.repo.mark_guild_departed(guild.id, bot.service.clock.now())
         log.info("guild %d removed the bot; its data is deleted in %d days", guild.id, GRACE_DAYS)
 
