@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.banks.cache import BankCache
@@ -64,8 +64,12 @@ def load_shipped_banks(
     for report in load_banks([banks_folder(settings)], bank_cache(settings)):
         for problem in report.problems:
             on_problem(str(problem))
-        if report.bank is not None and report.bank.questions:
-            banks.append(report.bank)
+        bank = report.bank
+        if bank is not None and not all(q.playable for q in bank.questions):
+            # drafts under review sit beside finished banks; they are checked, never asked
+            bank = replace(bank, questions=tuple(q for q in bank.questions if q.playable))
+        if bank is not None and bank.questions:
+            banks.append(bank)
     return banks
 
 

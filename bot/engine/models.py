@@ -56,6 +56,7 @@ class Question:
     hint: str | None = None
     fact: str | None = None
     modes: frozenset[Mode] = ALL_MODES
+    status: str | None = None  # a draft under review: draft, keep or drop
     bank_id: str = ""
     line: int = 0
 
@@ -63,6 +64,11 @@ class Question:
     def key(self) -> str:
         """Globally unique handle, used for stored answers."""
         return f"{self.bank_id}/{self.id}"
+
+    @property
+    def playable(self) -> bool:
+        """Drafts still under review (draft, drop) are never asked; kept ones and finals are."""
+        return self.status in (None, "keep")
 
     @property
     def fact_key(self) -> str:

@@ -47,7 +47,7 @@ QUESTION_KEYS = frozenset(
         "status",
     }
 )
-# `status` marks drafts under review (`banks draft`, `banks promote`); play ignores it
+# `status` marks drafts under review (`banks draft`, `banks promote`): only kept ones are played
 STATUSES = frozenset({"draft", "keep", "drop"})
 
 Path = tuple[str | int, ...]
@@ -294,6 +294,7 @@ def _question(
     status = data.get("status")
     if status is not None and str(status) not in STATUSES:
         c.add((*path, "status"), f"status '{status}' must be draft, keep or drop", qid)
+    status = None if status is None else str(status)
     true_false = _is_true_false(answers, distractors)
     modes = _modes(c, data, path, qid, true_false=true_false)
     if len(c.problems) > before or not raw_id or text is None:
@@ -311,6 +312,7 @@ def _question(
         hint=hint,
         fact=fact,
         modes=modes,
+        status=status,
         bank_id=bank_id,
         line=c.line_of(path),
     )
@@ -391,6 +393,7 @@ def question_data(q: Question) -> dict[str, Any]:
         "hint": q.hint,
         "fact": q.fact,
         "modes": _modes_data(q),
+        "status": q.status,
     }
     return {k: v for k, v in fields.items() if v is not None}
 

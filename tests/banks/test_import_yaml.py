@@ -94,3 +94,19 @@ questions:
 def test_unusable_yaml(text: str, message: str) -> None:
     with pytest.raises(BankImportError, match=message):
         ours(text)
+
+
+def test_drafts_under_review_are_skipped_and_kept_ones_imported_as_final() -> None:
+    report = ours(
+        "id: d\ntitle: Drafts\nquestions:\n"
+        "  - {id: a, status: draft, question: One?, answers: [x]}\n"
+        "  - {id: b, status: keep, question: Two?, answers: [y]}\n"
+        "  - {id: c, status: drop, question: Three?, answers: [z]}\n"
+    )
+    assert report.bank is not None
+    assert [(q.id, q.status, q.playable) for q in report.bank.questions] == [("b", None, True)]
+    assert [str(p) for p in report.problems] == [
+        f"entry {n} (line {n + 3}): a draft still under review (status: draft or drop); "
+        "mark it 'status: keep' to import it"
+        for n in (1, 3)
+    ]

@@ -233,3 +233,42 @@ def test_play_leaves_a_discord_round_running_beside_it(tmp_path):
         (0, "abandoned"),
         (1_150_000_000_000_000_000, "running"),
     ]
+
+
+DRAFTED = """\
+id: drafted
+title: Drafted
+questions:
+  - {id: final, question: Which colour is the sky?, answers: [Blue], distractors: [Red, Lime, Pink]}
+  - id: kept
+    status: keep
+    question: Which colour is grass?
+    answers: [Green]
+    distractors: [Red, Blue, Pink]
+  - {id: final-two, question: Which colour is snow?, answers: [White], distractors: [Red, Tan, Ink]}
+  - {id: unread, status: draft, question: DRAFT one?, answers: [Red], distractors: [Tan, Ink, Sky]}
+  - {id: dropped, status: drop, question: DRAFT two?, answers: [Red], distractors: [Tan, Ink, Sky]}
+"""
+ONLY_DRAFTS = """\
+id: only-drafts
+title: Only drafts
+questions:
+  - {id: a, status: draft, question: DRAFT three?, answers: [Red], distractors: [Blue, Lime, Pink]}
+"""
+
+
+def test_drafts_under_review_are_never_asked(tmp_path):
+    banks = tmp_path / "banks"
+    banks.mkdir()
+    (banks / "drafted.yaml").write_text(DRAFTED, "utf-8")
+    (banks / "only-drafts.yaml").write_text(ONLY_DRAFTS, "utf-8")
+    done = trivia(tmp_path, "play", "--questions", "3", stdin="1\n1\n1\n", banks=banks)
+    assert done.returncode == 0, done.stderr
+    asked = {"the sky", "grass", "snow"}
+    assert {w for w in asked if f"colour is {w}?" in done.stdout} == asked
+    assert "DRAFT" not in done.stdout
+    # asking for more than the three playable ones still asks no draft
+    more = trivia(tmp_path, "play", "--questions", "4", stdin="1\n" * 4, banks=banks)
+    assert "DRAFT" not in more.stdout
+    alone = trivia(tmp_path, "play", "--bank", "only-drafts", banks=banks)
+    assert alone.returncode != 0 and "only-drafts" in alone.stderr

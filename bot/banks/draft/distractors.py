@@ -7,11 +7,12 @@ import re
 from collections.abc import Iterable, Sequence
 
 from bot.banks.draft.mentions import MONTHS, ORDINALS, Mention
-from bot.banks.draft.vocabulary import vocabulary
+from bot.banks.draft.vocabulary import RENAMED, film_of, films, vocabulary
 from bot.engine.judge import judge
 from bot.engine.validation import MAX_CHOICE
 
 WANTED = 3
+SERIES = "Mission: Impossible"
 _WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
 
 
@@ -47,9 +48,11 @@ def distractors(
     elif mention.kind == "title" and answers[0] in vocabulary()["franchises"]:
         candidates = list(vocabulary()["franchises"])
         rng.shuffle(candidates)
+    elif mention.kind == "title" and answers[0].startswith(SERIES):
+        candidates = _other_films(answers[0])
+        rng.shuffle(candidates)
     elif mention.kind == "title":
-        series = answers[0].startswith("Mission: Impossible")
-        candidates = [t for t in pool.titles if t.startswith("Mission: Impossible") == series]
+        candidates = [t for t in pool.titles if not t.startswith(SERIES)]
         rng.shuffle(candidates)
     elif mention.kind == "place":
         candidates = list(pool.places)
@@ -72,6 +75,17 @@ def distractors(
         candidates = []
     candidates = [c for c in candidates if c not in shown]
     return _fitting(candidates, answers, person=mention.kind == "person")
+
+
+def _other_films(title: str) -> list[str]:
+    """Films of the series other than the one asked, each by its shown name.
+
+    A title the vocabulary does not know might be any film, so the two that changed names
+    are left out for it: 'Mission: Impossible 8' is 'The Final Reckoning'.
+    """
+    own = film_of(title)
+    skip = RENAMED if own is None else {own}
+    return [names[0] for i, names in enumerate(films()) if i not in skip]
 
 
 def _fitting(candidates: Iterable[str], answers: Sequence[str], *, person: bool) -> list[str]:

@@ -174,6 +174,10 @@ def _build(
         if question is None:
             problems.extend(ImportProblem(entry.number, p.line, p.message) for p in found)
             continue
+        if not question.playable:
+            problems.append(ImportProblem(entry.number, entry.line, _UNREVIEWED))
+            continue
+        question = replace(question, status=None)  # a kept draft is a question like any other
         text_key = normalise(question.text).casefold()
         clash = _clash(entry, question, by_text.get(text_key), by_id)
         if clash:
@@ -186,6 +190,11 @@ def _build(
     problems.sort(key=lambda p: p.entry or 0)  # stable: keeps each entry's own order
     bank, more = _bank(parsed, kept, bank_id=bank_id, title=title, origin=origin)
     return ImportReport(fmt, bank, (*problems, *more), _entry_count(parsed))
+
+
+_UNREVIEWED = (
+    "a draft still under review (status: draft or drop); mark it 'status: keep' to import it"
+)
 
 
 def _entry_count(parsed: Parsed) -> int:

@@ -10,6 +10,7 @@ import pytest
 from bot.banks.draft.article import read_article
 from bot.banks.draft.build import Result, draft_article
 from bot.banks.draft.command import dump
+from bot.banks.draft.vocabulary import film_of
 from bot.banks.loader import parse_bank_text
 from bot.banks.verify import MAX_EVIDENCE_WORDS, article_dir, verify_banks, word_count
 from bot.engine.judge import judge
@@ -48,6 +49,8 @@ def test_drafts_follow_the_rules(path: Path) -> None:
             assert not judge(d, q["answers"]), (q["id"], d)
             if q["category"] != "True or false":
                 assert d not in q["question"], (q["id"], d)
+        if (film := film_of(q["answers"][0])) is not None:  # not another name of the same film
+            assert all(film_of(d) != film for d in q["distractors"]), (q["id"], q["distractors"])
         facts.setdefault(q["fact"], set()).add(q["evidence"])
     # a fact is one evidence span: drafts that share a fact ask about the same words
     assert all(len(spans) == 1 for spans in facts.values())
