@@ -30,6 +30,7 @@ T = TypeVar("T")
 
 LOCAL_CHANNEL = 0
 PROMPT = "> "
+SKIP_LINE = "/skip"  # typed alone on a line, it skips the question
 
 
 def local_player(name: str) -> Player:
@@ -99,6 +100,9 @@ async def _answer(session: Session, player: Player, line: str, presenter: Consol
     if not presenter.tty:  # what came from the pipe, so the transcript reads as a dialogue
         presenter.say(f"{PROMPT}{text}")
     try:
+        if text.casefold() == SKIP_LINE:
+            session.vote_skip(player, asked.number, is_admin=True)  # the one player started it
+            return True
         if asked.choices:
             index = _choice_index(text, asked.choices)
             if index is None:

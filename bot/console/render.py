@@ -31,7 +31,9 @@ def source_line(bank: Bank | None, source_id: str | None) -> str | None:
 def reveal_text(result: QuestionResult, player_id: int | None, bank: Bank | None) -> str:
     q = result.asked.question
     mine = next((a for a in result.answers if a.player.id == player_id), None)
-    if mine is None:
+    if result.skip is not None:
+        verdict = "Skipped: nobody scores on it."
+    elif mine is None:
         verdict = "Round stopped." if result.reason is CloseReason.STOPPED else "Time's up."
     elif mine.correct:
         # only buttons pay a streak bonus, so only they show the streak

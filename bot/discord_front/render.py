@@ -11,7 +11,7 @@ from bot.console.render import source_line
 from bot.discord_front import limits
 from bot.discord_front.limits import cut, safe
 from bot.engine.models import Bank
-from bot.engine.round import AskedQuestion, QuestionResult, Standing
+from bot.engine.round import AskedQuestion, QuestionResult, SkipTally, Standing
 from bot.storage.records import BoardRow, PlayerStats
 
 BLURPLE = discord.Colour.blurple()
@@ -66,12 +66,22 @@ def _names(answers: Sequence[tuple[str, int]]) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
+def skip_text(skip: SkipTally) -> str:
+    if skip.by is not None:
+        return f"Skipped by {safe(skip.by.name, 64)}; nobody scores on it."
+    voters = "1 player" if skip.votes == 1 else f"{skip.votes} players"
+    return f"{voters} voted to skip; nobody scores on it."
+
+
 def reveal_embed(result: QuestionResult, bank: Bank | None) -> discord.Embed:
     asked = result.asked
     q = asked.question
     right = [(a.player.name, a.points) for a in result.correct]
     embed = discord.Embed(
-        title=cut(f"Question {asked.number}/{asked.total} · answer", limits.EMBED_TITLE),
+        title=cut(
+            f"Question {asked.number}/{asked.total} · {'skipped' if result.skip else 'answer'}",
+            limits.EMBED_TITLE,
+        ),
         description=safe(q.text, 1000),
         colour=GREEN if right else GREY,
     )
@@ -81,13 +91,16 @@ def reveal_embed(result: QuestionResult, bank: Bank | None) -> discord.Embed:
         name="Answer", value=safe(q.answers[0], limits.EMBED_FIELD_VALUE) or "(blank)", inline=False
     )
     wrong = len(result.answers) - len(right)
-    embed.add_field(
-        name="Right" if right else "Nobody got it",
-        value=cut(_names(right), limits.EMBED_FIELD_VALUE)
-        if right
-        else (f"{wrong} answered, none right." if wrong else "No answers."),
-        inline=False,
-    )
+    if result.skip is not None:
+        embed.add_field(name="Skipped", value=skip_text(result.skip), inline=False)
+    else:
+        embed.add_field(
+            name="Right" if right else "Nobody got it",
+            value=cut(_names(right), limits.EMBED_FIELD_VALUE)
+            if right
+            else (f"{wrong} answered, none right." if wrong else "No answers."),
+            inline=False,
+        )
     why = safe(q.explanation, limits.EMBED_FIELD_VALUE) if q.explanation else ""
     if why:
         embed.add_field(name="Why", value=why, inline=False)

@@ -15,6 +15,27 @@ class QuestionClosed(TriviaError):
         super().__init__("Too late: this question has closed.")
 
 
+class QuestionSkipped(QuestionClosed):
+    def __init__(self) -> None:
+        TriviaError.__init__(self, "Too late: this question was skipped.")
+
+
+class TooLateToSkip(TriviaError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Someone has already answered this question, so it can't be skipped now: "
+            "an answer locked in keeps its points."
+        )
+
+
+class NotInRound(TriviaError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Only players in this round can vote to skip: answer a question (or join a team) "
+            "first. The starter or an admin can skip at once."
+        )
+
+
 class RoundOver(TriviaError):
     def __init__(self) -> None:
         super().__init__("This round has ended.")

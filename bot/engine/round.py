@@ -10,9 +10,12 @@ from enum import StrEnum
 from bot.engine.clock import Clock
 from bot.engine.errors import (
     AlreadyAnswered,
+    NotInRound,
     OutOfGuesses,
     QuestionClosed,
+    QuestionSkipped,
     RoundOver,
+    TooLateToSkip,
     TriviaError,
 )
 from bot.engine.hints import hint_text
@@ -37,6 +40,7 @@ class CloseReason(StrEnum):
     ALL_ANSWERED = "all-answered"
     SOLVED = "solved"
     STOPPED = "stopped"
+    SKIPPED = "skipped"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,17 @@ class Answer:
 
 
 @dataclass(frozen=True, slots=True)
+class SkipTally:
+    """Where a question's skip vote stands: `by` is the starter or admin who skipped it."""
+
+    votes: int
+    needed: int
+    skipped: bool
+    counted: bool = True  # False: this player had voted already
+    by: Player | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionResult:
     """What the reveal shows and the store records when a question closes."""
 
@@ -80,6 +95,7 @@ class QuestionResult:
     late_answers: tuple[Answer, ...]
     reason: CloseReason
     round_over: bool
+    skip: SkipTally | None = None  # set when the question was skipped
 
     @property
     def correct(self) -> tuple[Answer, ...]:
@@ -105,6 +121,8 @@ class _Open:
     wrong_guessers: dict[int, tuple[Player, float, int]] = field(default_factory=dict)
     expected: frozenset[int] = frozenset()
     solved: bool = False
+    skip_votes: frozenset[int] = NOBODY
+    skipped: SkipTally | None = None
 
 
 class Round:
@@ -215,6 +233,8 @@ class Round:
             raise RoundOver()
         if self._open is None or tick > self._open.asked.deadline:
             raise QuestionClosed()
+        if self._open.skipped is not None:
+            raise QuestionSkipped()
         return self._open
 
     def elapsed(self) -> float:
@@ -307,6 +327,39 @@ class Round:
         s.answered += 1
         s.best_streak = max(s.best_streak, answer.streak)
 
+    # -- skipping ----------------------------------------------------------
+
+    def skip_needed(self) -> int:
+        """More than half of the round's players: those who answered, or joined."""
+        return len(self._participants) // 2 + 1
+
+    def vote_skip(
+        self, player: Player, *, number: int | None = None, force: bool = False
+    ) -> SkipTally:
+        """Count a player's vote to skip the open question; `force` (starter, admin) skips it.
+
+        Only before anyone's answer is locked in: answers are saved, and their points
+        acknowledged, the moment they are made, so a skip never takes points back.
+        """
+        current = self._require_open(self.clock.monotonic())
+        if number is not None and number != current.asked.number:
+            raise QuestionClosed()
+        if current.answers:
+            raise TooLateToSkip()
+        counted = player.id not in current.skip_votes
+        if not force and player.id not in self._participants:
+            raise NotInRound()
+        if counted and player.id in self._participants:
+            current.skip_votes = current.skip_votes | {player.id}
+        votes = len(current.skip_votes)  # only players' votes are kept
+        needed = self.skip_needed()
+        tally = SkipTally(
+            votes, needed, force or votes >= needed, counted, player if force else None
+        )
+        if tally.skipped:
+            current.skipped = tally
+        return tally
+
     # -- hints (typed) -----------------------------------------------------
 
     def hints_shown(self) -> int:
@@ -330,6 +383,8 @@ class Round:
         """Why the open question should close now, if it should."""
         if self._open is None:
             return None
+        if self._open.skipped is not None:
+            return CloseReason.SKIPPED
         if self._open.solved:
             return CloseReason.SOLVED
         if self.clock.monotonic() >= self._open.asked.deadline:
@@ -346,9 +401,13 @@ class Round:
         """Close the open question, settle streaks and decide whether the round goes on."""
         if self._open is None:
             raise QuestionClosed()
-        current, self._open = self._open, None
         reason = reason or self.due_to_close() or CloseReason.TIME
+        current, self._open = self._open, None
         late: list[Answer] = []
+        if current.skipped is not None:
+            # a skipped question counts for nobody: no misses, streaks as they were
+            self._idle_run = 0
+            return self._settle(current, reason, late)
         for player, elapsed, _ in current.wrong_guessers.values():
             miss = Answer(
                 current.asked.number,
@@ -366,6 +425,9 @@ class Round:
             if pid not in current.answers:
                 self._streaks[pid] = 0
         self._idle_run = 0 if current.answers else self._idle_run + 1
+        return self._settle(current, reason, late)
+
+    def _settle(self, current: _Open, reason: CloseReason, late: list[Answer]) -> QuestionResult:
         if reason is CloseReason.STOPPED:
             self.status = RoundStatus.STOPPED
         elif self._idle_run >= self.idle_limit:
@@ -374,7 +436,9 @@ class Round:
         elif self._asked >= len(self.questions):
             self.status = RoundStatus.FINISHED
         answers = tuple(sorted(current.answers.values(), key=lambda a: a.answered_at))
-        result = QuestionResult(current.asked, answers, tuple(late), reason, self.is_over)
+        result = QuestionResult(
+            current.asked, answers, tuple(late), reason, self.is_over, current.skipped
+        )
         self.history.append(result)
         return result
 

@@ -11,7 +11,15 @@ from typing import Any
 from bot.engine.clock import Clock
 from bot.engine.errors import TriviaError
 from bot.engine.models import Bank, Player
-from bot.engine.round import Answer, AskedQuestion, CloseReason, QuestionResult, Round, RoundStatus
+from bot.engine.round import (
+    Answer,
+    AskedQuestion,
+    CloseReason,
+    QuestionResult,
+    Round,
+    RoundStatus,
+    SkipTally,
+)
 from bot.game.wake import Wake
 from bot.game.writer import AnswerWriter, SaveLate
 from bot.storage.records import AnswerRow, GameStatus, Participant
@@ -141,6 +149,14 @@ class Session:
             finally:
                 self.wake.set()
         return answer
+
+    def vote_skip(self, player: Player, number: int | None, *, is_admin: bool) -> SkipTally:
+        """A vote to skip the open question; the starter's or an admin's skips it at once."""
+        force = is_admin or player.id == self.starter.id
+        tally = self.round.vote_skip(player, number=number, force=force)
+        if tally.skipped:
+            self.wake.set()
+        return tally
 
     def request_stop(self, reason: str = "stopped") -> None:
         """Ask the runner to end the round; the first reason given is the one kept."""

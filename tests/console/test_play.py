@@ -272,3 +272,15 @@ def test_drafts_under_review_are_never_asked(tmp_path):
     assert "DRAFT" not in more.stdout
     alone = trivia(tmp_path, "play", "--bank", "only-drafts", banks=banks)
     assert alone.returncode != 0 and "only-drafts" in alone.stderr
+
+
+def test_a_skip_line_skips_the_question_and_scores_nothing(tmp_path):
+    done = trivia(
+        tmp_path, "play", "--bank", "geo", "--questions", "3", "--player", "Ann",
+        stdin="/skip\n1\n/SKIP\n",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("Skipped: nobody scores on it.") == 2
+    assert done.stdout.count("Locked in:") == 1 and "Question 3/3" in done.stdout
+    assert query(tmp_path, "SELECT status FROM games") == [("finished",)]
+    assert query(tmp_path, "SELECT number FROM answers") == [(2,)]

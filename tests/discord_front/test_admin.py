@@ -160,7 +160,13 @@ async def test_add_through_the_modal_then_play_it(fake, tmp_path):
         assert "1 questions from custom" in started.content
         asked = await fake.wait_for_message(s.channel, lambda m: bool(m.embeds))
         assert asked.embeds[0]["description"] == "Which planet is called the Red Planet?"
-        assert {b["label"] for b in asked.buttons()} == {"Mars", "Venus", "Jupiter", "Saturn"}
+        assert {b["label"] for b in asked.buttons()} == {
+            "Mars",
+            "Venus",
+            "Jupiter",
+            "Saturn",
+            "Skip",
+        }
         click = await fake.click_button(asked, None, alice, label="Mars")
         assert (await click.response()).content == "Locked in: Mars"
         stopped = await call(fake, s.channel, alice, "trivia stop")
@@ -535,7 +541,7 @@ async def test_settings_show_change_and_apply_to_new_rounds(fake, tmp_path):
         assert "2 questions from Capitals and Rivers, typed, 5 s each." in started.content
         asked = await fake.wait_for_message(s.channel, lambda m: bool(m.embeds))
         assert asked.embeds[0]["title"].startswith("Question 1/2")
-        assert asked.buttons() == [] and "How to answer" in asked.text
+        assert [b["label"] for b in asked.buttons()] == ["Skip"] and "How to answer" in asked.text
         await call(fake, s.channel, alice, "trivia stop")
         await fake.wait_for_message(s.channel, lambda m: "Final standings" in m.text)
     assert query(tmp_path, "SELECT questions, seconds, mode FROM guild_settings") == [

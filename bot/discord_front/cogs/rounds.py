@@ -18,6 +18,7 @@ from bot.discord_front.permissions import guild_of, is_admin
 from bot.discord_front.replies import private
 from bot.engine.draw import categories, playable
 from bot.engine.errors import (
+    NoRoundRunning,
     OutOfGuesses,
     QuestionClosed,
     RoundAlreadyRunning,
@@ -25,7 +26,7 @@ from bot.engine.errors import (
     TriviaError,
 )
 from bot.engine.models import Mode, Player
-from bot.engine.round import AskedQuestion, QuestionResult, Standing
+from bot.engine.round import AskedQuestion, QuestionResult, SkipTally, Standing
 from bot.engine.rules import RoundSettings, parse_difficulty
 from bot.game.runner import run_round
 from bot.game.session import Session
@@ -44,12 +45,19 @@ def player_of(user: discord.abc.User) -> Player:
 ANSWER_ID = re.compile(r"trivia:a:(?P<game>[0-9]{1,19}):(?P<number>[0-9]{1,3}):(?P<index>[0-9])")
 
 
+SKIP_ID = re.compile(r"trivia:skip:(?P<game>[0-9]{1,19}):(?P<number>[0-9]{1,3})")
+
+
 def answer_custom_id(game_id: int, number: int, index: int) -> str:
     return f"trivia:a:{game_id}:{number}:{index}"
 
 
+def skip_custom_id(game_id: int, number: int) -> str:
+    return f"trivia:skip:{game_id}:{number}"
+
+
 class AnswerButtons(discord.ui.View):
-    """A question's choice buttons, only rendered: clicks are routed by custom_id.
+    """A question's choice buttons and Skip, only rendered: clicks are routed by custom_id.
 
     `Rounds.click` reads the game, question and choice from the custom_id, so a
     click still gets an answer after a restart ("this round has ended"). discord.py keeps
@@ -67,6 +75,14 @@ class AnswerButtons(discord.ui.View):
                     custom_id=answer_custom_id(game_id, asked.number, i),
                 )
             )
+        self.add_item(
+            discord.ui.Button(
+                label="Skip",
+                style=discord.ButtonStyle.danger,
+                custom_id=skip_custom_id(game_id, asked.number),
+                row=1,
+            )
+        )
 
     def is_dispatchable(self) -> bool:
         return False
@@ -94,6 +110,39 @@ async def answer_click(
         await private(interaction, str(exc))
         return
     await private(interaction, locked_in(label))
+
+
+async def skip_vote(
+    bot: TriviaBot, interaction: discord.Interaction[Any], game_id: int | None, number: int | None
+) -> None:
+    """A Skip click or /trivia skip: counted in memory and answered privately at once."""
+    session = bot.service.session(interaction.channel_id or 0)
+    if session is None or session.ended or game_id not in (None, session.game_id):
+        await private(interaction, str(RoundOver() if game_id else NoRoundRunning()))
+        return
+    player = player_of(interaction.user)
+    admin = False
+    if player.id != session.starter.id:
+        try:
+            admin = await is_admin(interaction, bot.repo)
+        except Exception as exc:  # the manager role is unknown: the vote counts as a player's
+            log.warning("guild %d: could not check for an admin (%s)", session.guild_id, exc)
+    try:
+        tally = session.vote_skip(player, number, is_admin=admin)
+    except TriviaError as exc:
+        await private(interaction, str(exc))
+        return
+    await private(interaction, skip_reply(tally))
+
+
+def skip_reply(tally: SkipTally) -> str:
+    if tally.by is not None:
+        return "Skipped: the answer is shown now."
+    if tally.skipped:
+        return f"Vote counted {tally.votes}/{tally.needed}: skipped, the answer is shown now."
+    if not tally.counted:
+        return f"You already voted to skip ({tally.votes}/{tally.needed})."
+    return f"Vote counted {tally.votes}/{tally.needed}: the question is skipped at {tally.needed}."
 
 
 @functools.lru_cache(maxsize=1024)
@@ -137,7 +186,7 @@ class ChannelPresenter:
 
     async def question(self, session: Session, asked: AskedQuestion) -> None:
         bank = session.banks_by_id.get(asked.question.bank_id)
-        view = AnswerButtons(session.game_id, asked) if asked.choices else discord.utils.MISSING
+        view = AnswerButtons(session.game_id, asked)  # a typed question has Skip alone
         sent = await self.channel.send(embed=render.question_embed(asked, bank), view=view)
         self.message_id = sent.id
         try:
@@ -228,12 +277,16 @@ class Rounds(commands.Cog):
     # second task, on the path that B1 and B2 of bench/ measure.
 
     async def click(self, interaction: discord.Interaction[Any], custom_id: str) -> None:
-        """A click on a button that is on its message: answer buttons are ours."""
+        """A click on a button that is on its message: answer and Skip buttons are ours."""
         match = ANSWER_ID.fullmatch(custom_id)
         if match is not None:
             await answer_click(
                 self.bot, interaction, int(match["game"]), int(match["number"]), int(match["index"])
             )
+            return
+        match = SKIP_ID.fullmatch(custom_id)
+        if match is not None:
+            await skip_vote(self.bot, interaction, int(match["game"]), int(match["number"]))
 
     async def typed_answer(self, message: discord.Message) -> None:
         """Typed answers: bots never count; a right answer gets a reaction, not a message."""
@@ -444,3 +497,11 @@ async def stop(interaction: discord.Interaction[Any]) -> None:
         await private(interaction, "Stopped the round; points so far are kept.")
         return
     await private(interaction, "Stopping the round; points so far are kept.")
+
+
+@groups.trivia.command(name="skip", description="Vote to skip the question on screen.")
+async def skip(interaction: discord.Interaction[Any]) -> None:
+    """The Skip button's twin; the starter's or an admin's vote skips at once."""
+    bot: TriviaBot = interaction.client
+    guild_of(interaction)
+    await skip_vote(bot, interaction, None, None)
