@@ -22,6 +22,7 @@ from bot.storage.target import PostgresTarget
 # referenced tables before the tables that reference them
 TABLES = (
     "games",
+    "forgotten_players",
     "game_questions",
     "players",
     "answers",

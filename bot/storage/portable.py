@@ -112,6 +112,15 @@ _FORGET_NAME = (
     "DELETE FROM players WHERE id = ? AND NOT EXISTS "
     "(SELECT 1 FROM player_totals WHERE player_id = ?)"
 )
+# A round running in that server still holds the member's unsaved answers and will count
+# their game at its end: both skip them (record_answers, end_game). Rows of games no longer
+# running are dropped first: they can get no more answers.
+_FORGET_IN_RUNNING = (
+    "DELETE FROM forgotten_players WHERE game_id NOT IN "
+    "(SELECT id FROM games WHERE status = 'running')",
+    "INSERT INTO forgotten_players (game_id, player_id) SELECT id, ? FROM games "
+    "WHERE guild_id = ? AND status = 'running' ON CONFLICT DO NOTHING",
+)
 _SAVE_SETTINGS = (
     "INSERT INTO guild_settings (guild_id, questions, seconds, mode, manager_role_id, guesses, "
     "starter_role_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id) "
@@ -263,6 +272,8 @@ class PortableSql(ReportsSql):
 
     # what the backend's driver raises when an insert clashes with a unique key
     unique_violation: type[Exception] = Exception
+    # run first in a forget's transaction: PostgreSQL waits out answer writes in flight
+    forget_first: tuple[str, ...] = ()
 
     async def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         raise NotImplementedError
@@ -419,16 +430,23 @@ class PortableSql(ReportsSql):
         return counts[0]
 
     async def forget_member(self, guild_id: int, player_id: int) -> int:
-        """Delete what one server holds about one member; returns answers removed."""
+        """Delete what one server holds about one member; returns answers removed.
+
+        It holds for good: rounds running there now skip the member's later answers and
+        leave them out of the games and wins counted at their end.
+        """
         counts = await self._execute(
             [
+                *((sql, ()) for sql in self.forget_first),
+                (_FORGET_IN_RUNNING[0], ()),
+                (_FORGET_IN_RUNNING[1], (player_id, guild_id)),
                 *((sql, (guild_id, player_id)) for sql in board_sql.UNCOUNT["member"]),
                 *((sql, (guild_id, player_id)) for sql in _FORGET),
                 (_FORGET_NAME, (player_id,) * 2),
                 *((sql, ()) for sql in board_sql.PRUNE),
             ]
         )
-        return counts[len(board_sql.UNCOUNT["member"])]
+        return counts[len(self.forget_first) + 2 + len(board_sql.UNCOUNT["member"])]
 
     async def member_guilds(self, player_id: int) -> list[int]:
         """The servers holding answers, totals or reports of one member: a data request's scope."""

@@ -67,6 +67,9 @@ WITH input AS (
         $13::text[], $14::bigint[])
         AS t(game_id, number, player_id, player_name, guild_id, bank_id, question_id,
              correct, points, response_ms, answered_at, week, global_name, bank_guild)
+    -- a member forgotten while this round ran: none of it comes back
+    WHERE NOT EXISTS (SELECT 1 FROM forgotten_players f
+                      WHERE f.game_id = t.game_id AND f.player_id = t.player_id)
 ), named AS (
     INSERT INTO players (id, name, updated_at)
     SELECT DISTINCT ON (player_id) player_id, global_name, answered_at FROM input
@@ -144,8 +147,9 @@ _MIGRATIONS_TABLE = (
 
 
 def _affected(status: str) -> int:
-    """Rows a command touched, from asyncpg's status text such as 'DELETE 3'."""
-    return int(status.rsplit(" ", 1)[-1])
+    """Rows a command touched, from asyncpg's status text such as 'DELETE 3' ('LOCK TABLE': 0)."""
+    count = status.rsplit(" ", 1)[-1]
+    return int(count) if count.isdigit() else 0
 
 
 def describe_connect_error(
@@ -192,6 +196,11 @@ def _server_settings(target: PostgresTarget, statement_timeout: float) -> dict[s
 
 class PostgresRepository(PortableSql):
     """PostgreSQL's SQL lives here and in portable.py; every call borrows a pooled connection."""
+
+    # A forget's transaction waits for answer writes and game ends that read the forgotten
+    # list before it, and those after it wait until it commits, so they see it (a statement's
+    # snapshot is taken once it holds its locks).
+    forget_first = ("LOCK TABLE forgotten_players IN ACCESS EXCLUSIVE MODE",)
 
     def __init__(
         self, pool: asyncpg.Pool[Record], target: PostgresTarget, acquire_timeout: float
@@ -405,6 +414,12 @@ class PostgresRepository(PortableSql):
             )
             if guild_id is None:
                 return False
+            gone = await conn.fetch(
+                "DELETE FROM forgotten_players WHERE game_id = $1 RETURNING player_id", game_id
+            )
+            if gone:  # forgotten during this round: no game or win counted for them
+                left = {row[0] for row in gone}
+                participants = [p for p in participants if p.player_id not in left]
             if participants:
                 await conn.execute(
                     _COUNT_GAME,

@@ -345,6 +345,10 @@ class SQLiteRepository(PortableSql):
             if cur.rowcount != 1:
                 return False
             guild = await self._one("SELECT guild_id FROM games WHERE id = ?", (game_id,))
+            gone = await self._all(_FORGET_GAME, (game_id,))
+            if gone:  # forgotten during this round: no game or win counted for them
+                left = {row[0] for row in gone}
+                participants = [p for p in participants if p.player_id not in left]
             await db.executemany(
                 "INSERT INTO player_totals (guild_id, player_id, games, wins, best_streak) "
                 "VALUES (?, ?, 1, ?, ?) ON CONFLICT (guild_id, player_id) DO UPDATE SET "
@@ -446,6 +450,9 @@ _UPSERT_MEMBER = (
     "ON CONFLICT (guild_id, player_id) DO UPDATE SET name = excluded.name, "
     "updated_at = excluded.updated_at"
 )
+# (game, player) pairs a forget took out of a running round; a handful at most
+_FORGOTTEN = "SELECT game_id, player_id FROM forgotten_players"
+_FORGET_GAME = "DELETE FROM forgotten_players WHERE game_id = ? RETURNING player_id"
 _INSERT_ANSWER = (
     "INSERT INTO answers (game_id, number, player_id, guild_id, bank_id, question_id, correct, "
     "points, response_ms, answered_at, week, bank_guild) "
@@ -462,6 +469,9 @@ def _write_answers(
     """One answer transaction, run on the connection's own thread; returns answers inserted."""
     db.execute("BEGIN IMMEDIATE")
     try:
+        forgotten = db.execute(_FORGOTTEN).fetchall()
+        if forgotten:  # a member forgotten while this round ran: none of it comes back
+            players, members, answers = _without(set(forgotten), players, members, answers)
         db.executemany(_UPSERT_PLAYER, players)
         db.executemany(_UPSERT_MEMBER, members)
         # rows the statement itself inserted: what its triggers changed is not counted
@@ -472,6 +482,23 @@ def _write_answers(
             db.execute("ROLLBACK")
         raise
     return inserted
+
+
+def _without(
+    forgotten: set[tuple[int, int]],
+    players: list[tuple[Any, ...]],
+    members: list[tuple[Any, ...]],
+    answers: list[tuple[Any, ...]],
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The batch without the answers of forgotten (game, player) pairs, nor their names."""
+    answers = [a for a in answers if (a[0], a[2]) not in forgotten]
+    kept = {(a[3], a[2]) for a in answers}
+    players_kept = {a[2] for a in answers}
+    return (
+        [p for p in players if p[0] in players_kept],
+        [m for m in members if (m[0], m[1]) in kept],
+        answers,
+    )
 
 
 def _split_sql(script: str) -> list[str]:

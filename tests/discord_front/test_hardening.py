@@ -186,3 +186,42 @@ async def test_rounds_in_threads_need_send_messages_in_threads(fake, tmp_path):
         await fake.wait_for_message(played_in, lambda m: bool(m.buttons()))
         assert [s.channel_id for s in run.bot.service.sessions()] == [played_in.id]
     fake.assert_no_violations()
+
+
+async def test_a_member_forgotten_mid_round_stays_forgotten_when_it_ends(fake, tmp_path):
+    """Sam answers, is forgotten, answers again; the round ends and counts nothing of Sam."""
+    from tests.discord_front.test_rounds import question, right_label, title
+
+    s = add_server(fake, "one", ("alice", "sam"))
+    alice, sam = s.players
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        start = await fake.invoke_slash(
+            s.channel, alice, "trivia start", {"bank": "geo", "questions": 2, "seconds": 5}
+        )
+        await start.reply()
+        for number in (1, 2):
+            msg = await question(fake, s.channel, number, 2)
+            for user in (sam, alice):
+                click = await fake.click_button(msg, None, user, label=right_label(msg))
+                assert (await click.response()).content.startswith("Locked in")
+            if number == 1:
+                forgot = await call(
+                    fake, s.channel, s.admin, "trivia-admin forget", {"member": sam}
+                )
+                assert forgot.content == "Deleted 1 answers and the totals of sam on this server."
+        await fake.wait_for_message(
+            s.channel, predicate=lambda m: title(m).startswith("Final standings"), timeout=10
+        )
+        board = await call(fake, s.channel, alice, "trivia leaderboard")
+        assert "alice" in board.text and "sam" not in board.text
+        everywhere = await call(fake, s.channel, alice, "trivia leaderboard", {"scope": "global"})
+        assert "alice" in everywhere.text and "sam" not in everywhere.text
+        stats = await call(fake, s.channel, alice, "trivia stats", {"member": sam})
+        assert "has not played here yet" in stats.content
+    for table in ("answers", "player_totals", "members", "global_totals"):
+        assert query(tmp_path, f"SELECT COUNT(*) FROM {table} WHERE player_id = ?", [sam.id]) == [
+            (0,)
+        ], table
+    assert query(tmp_path, "SELECT games, answered FROM player_totals") == [(1, 2)]
+    assert query(tmp_path, "SELECT COUNT(*) FROM forgotten_players") == [(0,)]
+    fake.assert_no_violations()

@@ -161,6 +161,35 @@ async def test_reset_and_forget(repo):
     assert await repo.check_consistency() == []
 
 
+async def test_a_forget_holds_after_the_round_running_at_the_time_ends(repo):
+    running = await repo.create_game(game(guild=10, channel=1))
+    elsewhere = await repo.create_game(game(guild=20, channel=2))
+    await repo.record_answers([answer(running, 1, 1, 900), answer(running, 1, 2, 500)])
+    await repo.record_answers([answer(elsewhere, 1, 1, 400, guild=20)])
+    assert await repo.forget_member(10, 1) == 1
+    # the round goes on: the member's queued and later answers, then the end that counts them
+    await repo.record_answers([answer(running, 2, 1, 800), answer(running, 2, 2, 100)])
+    assert await repo.end_game(
+        running, GameStatus.FINISHED, NOW, [Participant(1, 2, True), Participant(2, 1, False)]
+    )
+    board = await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW)
+    assert [(r.player_id, r.points) for r in board] == [(2, 600)]
+    assert await repo.player_stats(10, 1, period=Period.ALL_TIME, now=NOW) is None
+    assert await repo.member_guilds(1) == [20]  # the other server keeps what it has
+    await repo.end_game(elsewhere, GameStatus.FINISHED, NOW, [Participant(1, 1, True)])
+    there = await repo.player_stats(20, 1, period=Period.ALL_TIME, now=NOW)
+    assert (there.points, there.games, there.wins) == (400, 1, 1)
+    everywhere = await repo.leaderboard(None, period=Period.ALL_TIME, now=NOW)
+    assert [(r.player_id, r.points) for r in everywhere] == [(2, 600), (1, 400)]
+    # a round started after the forget counts the member again
+    later = await repo.create_game(game(guild=10, channel=1))
+    await repo.record_answers([answer(later, 1, 1, 300)])
+    await repo.end_game(later, GameStatus.FINISHED, NOW, [Participant(1, 1, True)])
+    again = await repo.player_stats(10, 1, period=Period.ALL_TIME, now=NOW)
+    assert (again.points, again.games, again.wins, again.name) == (300, 1, 1, "P1")
+    assert await repo.check_consistency() == []
+
+
 async def test_member_guilds_are_every_server_a_forget_must_cover(repo):
     here = await repo.create_game(game(guild=10, channel=1))
     there = await repo.create_game(game(guild=20, channel=2))

@@ -182,3 +182,29 @@ async def test_a_terminal_round_is_played_and_ranked_on_postgresql(pg_target, tm
         assert await conn.fetchval("SELECT answered FROM player_totals") == 2
     finally:
         await conn.close()
+
+
+async def test_answers_written_while_a_forget_commits_wait_for_it_and_skip_the_member(pg_target):
+    """The forget's table lock: a batch that starts meanwhile must see it once it commits."""
+    repo = await PostgresRepository.open(pg_target, pool_size=2)
+    forgetting = await asyncpg.connect(pg_target.dsn)
+    try:
+        g = await repo.create_game(game())
+        await repo.record_answers([answer(g, 1, 1, 900)])
+        tx = forgetting.transaction()
+        await tx.start()
+        for sql in repo.forget_first:  # a forget half-way through its transaction
+            await forgetting.execute(sql)
+        await forgetting.execute("INSERT INTO forgotten_players VALUES ($1, 1)", g)
+        batch = asyncio.create_task(
+            repo.record_answers([answer(g, 2, 1, 800), answer(g, 2, 2, 700)])
+        )
+        await asyncio.sleep(0.3)
+        assert not batch.done()  # waits for the forget rather than reading around it
+        await tx.commit()
+        assert await asyncio.wait_for(batch, 5) == 1  # player 2's; player 1's is skipped
+        rows = await repo._all("SELECT player_id, number FROM answers ORDER BY 1, 2")
+        assert [tuple(r) for r in rows] == [(1, 1), (2, 2)]
+    finally:
+        await forgetting.close()
+        await repo.close()
