@@ -1,4 +1,4 @@
-"""`trivia-bot banks ...`: check, verify, import and export bank files."""
+"""`trivia-bot banks ...`: check, verify, import, export, draft and promote bank files."""
 
 from __future__ import annotations
 
@@ -145,6 +145,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.banks.draft import command as draft_command
 
         return draft_command.run(args, banks_folder(settings))
+    if args.banks_command == "promote":
+        from bot.banks.draft import command as draft_command
+
+        return draft_command.run_promote(args)
     raise AssertionError(args.banks_command)
 
 

@@ -45,6 +45,23 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--explain", action="store_true", help="say why each sentence was used")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    pr = sub.add_parser(
+        "promote",
+        help="move drafts marked 'status: keep' into a bank",
+        description="Move the drafts marked 'status: keep' into a bank (created if missing), "
+        "all or nothing, and remove them from the draft file.",
+    )
+    pr.add_argument("draft", type=Path, metavar="DRAFT.yaml")
+    pr.add_argument(
+        "--into", required=True, type=Path, metavar="BANK.yaml", help="the bank file to fill"
+    )
+    pr.add_argument(
+        "--articles",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also check each evidence word for word in DIR/<source id>.txt",
+    )
 
 
 def _day(text: str) -> date:
@@ -87,6 +104,25 @@ def run(args: argparse.Namespace, banks_dir: Path) -> int:
         kinds[q["category"]] = kinds.get(q["category"], 0) + 1
     shown = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
     print(f"Wrote {len(result.questions)} drafts ({shown}) to {out}; all status: draft.")
+    return 0
+
+
+def run_promote(args: argparse.Namespace) -> int:
+    from bot.banks.draft.promote import promote
+
+    done = promote(args.draft, args.into, articles=args.articles)
+    for problem in done.warnings:
+        print(f"warning {problem}")
+    left = (
+        f"{done.left} drafts left in {args.draft}"
+        if done.left
+        else f"{args.draft} held no other drafts and was removed"
+    )
+    checked = "" if done.verified else " (evidence not matched to the article: no --articles)"
+    print(
+        f"Promoted {len(done.added)} drafts into {args.into} (bank '{done.bank.id}', "
+        f"{len(done.bank.questions)} questions){checked}; {left}."
+    )
     return 0
 
 
