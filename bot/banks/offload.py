@@ -1,4 +1,4 @@
-"""Checking an uploaded file in a child process, with a deadline, off the bot's event loop.
+"""Checking an uploaded file (or drafting from it) in a child process, with a deadline.
 
 Parsing and validating a 5 MB file is seconds of pure Python; on the event loop that froze
 every server's clicks. A child process runs it on another core, can be killed when it
@@ -16,14 +16,21 @@ import multiprocessing
 import multiprocessing.context
 import resource
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
+from bot.banks.draft.article import ArticleError, article_from_bytes
+from bot.banks.draft.build import draft_article
+from bot.banks.draft.command import _from_banks, dump
 from bot.banks.importers import ImportError_, import_questions
+from bot.banks.verify import normalise
 from bot.engine.validation import question_data
 
-CHECK_SECONDS = 30.0  # the worst file the limits allow takes about 2 s on one core
+CHECK_SECONDS = 30.0  # the worst import file the limits allow takes about 2 s on one core
 CHILD_MEMORY = 2 * 1024**3  # address space of the child; a hostile file fails, not the host
 MAX_PROBLEMS = 50  # problem lines sent back; the count is always exact
 MAX_WAITING = 20  # checks queued behind the one running; more are refused as "busy"
@@ -36,7 +43,9 @@ def _context() -> multiprocessing.context.ForkServerContext:
     """A fork server started on first use: each check forks from a small process that has
     the importers loaded, not from the bot (its threads, connections and memory)."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["bot.banks.importers", "bot.engine.validation"])
+    context.set_forkserver_preload(
+        ["bot.banks.importers", "bot.engine.validation", "bot.banks.draft.build"]
+    )
     return context
 
 
@@ -74,36 +83,84 @@ def check_file(data: bytes, *, bank_id: str, filename: str) -> CheckedFile:
     )
 
 
-def _child(conn: Connection, data: bytes, bank_id: str, filename: str) -> None:
+@dataclass(frozen=True, slots=True)
+class DraftOptions:
+    """What the admin says about an article, over what its text says."""
+
+    bank_id: str
+    source_id: str | None = None
+    title: str | None = None
+    published: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DraftedFile:
+    """An article's drafts, with what the review needs to check an admin's edits."""
+
+    title: str
+    questions: tuple[dict[str, Any], ...]
+    yaml: str  # the draft bank as a file, for editing offline and re-importing
+    folded_article: str  # the article as `banks verify` compares evidence with it
+
+
+def draft_file(
+    data: bytes, *, filename: str, options: DraftOptions, banks_dir: Path
+) -> DraftedFile:
+    """Drafting itself; runs in the child, or inline in tests and tools."""
+    article = article_from_bytes(
+        data,
+        filename,
+        source_id=options.source_id,
+        title=options.title,
+        published=options.published,
+    )
+    people, titles = _from_banks(banks_dir)
+    result = draft_article(
+        article, bank_id=options.bank_id, other_people=people, other_titles=titles
+    )
+    return DraftedFile(
+        article.title, tuple(result.questions), dump(result.bank), normalise(article.text)
+    )
+
+
+def _child(conn: Connection, job: Callable[..., Any], args: tuple[Any, ...]) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
     try:
-        outcome: tuple[str, Any] = ("ok", check_file(data, bank_id=bank_id, filename=filename))
-    except ImportError_ as exc:
+        outcome: tuple[str, Any] = ("ok", job(*args))
+    except (ImportError_, ArticleError) as exc:
         outcome = ("refused", str(exc))
     except MemoryError:
-        outcome = ("refused", "checking the file needed too much memory; split it")
+        outcome = ("refused", "the file needed too much memory; split it")
     conn.send(outcome)
     conn.close()
 
 
-def _run(data: bytes, bank_id: str, filename: str, timeout: float) -> CheckedFile:
+def _check(data: bytes, filename: str, bank_id: str) -> CheckedFile:
+    return check_file(data, bank_id=bank_id, filename=filename)
+
+
+def _draft(data: bytes, filename: str, options: DraftOptions, banks_dir: Path) -> DraftedFile:
+    return draft_file(data, filename=filename, options=options, banks_dir=banks_dir)
+
+
+_ADVICE = {"checking": "split it into smaller files", "drafting": "send a shorter article"}
+
+
+def _run(job: Callable[..., Any], args: tuple[Any, ...], timeout: float, what: str) -> Any:
+    """`job(*args)` in a child process; `what` names the work in the admin's messages."""
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
-    proc = context.Process(
-        target=_child, args=(sender, data, bank_id, filename), name="trivia-import-check"
-    )
+    proc = context.Process(target=_child, args=(sender, job, args), name=f"trivia-{what}")
     proc.start()
     sender.close()
     try:
         if not receiver.poll(timeout):
-            raise CheckFailed(
-                f"checking the file took longer than {timeout:g} s; split it into smaller files"
-            )
+            raise CheckFailed(f"{what} the file took longer than {timeout:g} s; {_ADVICE[what]}")
         status, value = receiver.recv()
     except EOFError:
         proc.join()
-        log.error("the import check of %s stopped with exit code %s", filename, proc.exitcode)
-        raise CheckFailed("the file checker stopped unexpectedly; it has been logged") from None
+        log.error("%s of %s stopped with exit code %s", what, args[1], proc.exitcode)
+        raise CheckFailed(f"{what} the file stopped unexpectedly; it has been logged") from None
     finally:
         if proc.is_alive():
             proc.kill()
@@ -111,7 +168,6 @@ def _run(data: bytes, bank_id: str, filename: str, timeout: float) -> CheckedFil
         receiver.close()
     if status != "ok":
         raise CheckFailed(value)
-    assert isinstance(value, CheckedFile)
     return value
 
 
@@ -124,6 +180,19 @@ class Checker:
         self._waiting = 0
 
     async def check(self, data: bytes, *, bank_id: str, filename: str) -> CheckedFile:
+        checked = await self._offload(_check, (data, filename, bank_id), "checking")
+        assert isinstance(checked, CheckedFile)
+        return checked
+
+    async def draft(
+        self, data: bytes, *, filename: str, options: DraftOptions, banks_dir: Path
+    ) -> DraftedFile:
+        """An uploaded article's drafts; refusals and overruns raise CheckFailed."""
+        drafted = await self._offload(_draft, (data, filename, options, banks_dir), "drafting")
+        assert isinstance(drafted, DraftedFile)
+        return drafted
+
+    async def _offload(self, job: Callable[..., Any], args: tuple[Any, ...], what: str) -> Any:
         if self._waiting >= MAX_WAITING:
             raise CheckFailed("the bot is checking many files right now; try again in a minute")
         self._waiting += 1
@@ -132,6 +201,6 @@ class Checker:
         finally:
             self._waiting -= 1
         try:
-            return await asyncio.to_thread(_run, data, bank_id, filename, self.timeout)
+            return await asyncio.to_thread(_run, job, args, self.timeout, what)
         finally:
             self._turn.release()

@@ -101,7 +101,15 @@ class TriviaBot(commands.AutoShardedBot):
             await self.identify_turn(shard_id or 0)
 
     async def setup_hook(self) -> None:
-        from bot.discord_front.cogs import admin, boards, questions, reports, rounds, servers
+        from bot.discord_front.cogs import (
+            admin,
+            boards,
+            drafts,
+            questions,
+            reports,
+            rounds,
+            servers,
+        )
 
         self.tree.add_command(groups.trivia)
         self.tree.add_command(groups.admin)
@@ -112,6 +120,7 @@ class TriviaBot(commands.AutoShardedBot):
         await self.add_cog(admin.Admin(self))
         await self.add_cog(servers.Servers(self))
         await self.add_cog(reports.Reports(self))
+        await self.add_cog(drafts.Drafts(self))
         if self.settings.dev_guild is not None and self.settings.shards.owns_shard_zero:
             synced = await self.sync_to(self.settings.dev_guild)
             log.info("synced %d commands to the dev guild %d", len(synced), self.settings.dev_guild)

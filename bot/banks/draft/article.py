@@ -44,20 +44,38 @@ def read_article(
             raw = f.read(MAX_ARTICLE_BYTES + 1)
     except OSError as exc:
         raise ArticleError(f"{ref}: cannot read: {exc.strerror}") from None
+    return article_from_bytes(
+        raw, ref, source_id=source_id, title=title, published=published, outlet=outlet
+    )
+
+
+def article_from_bytes(
+    raw: bytes,
+    name: str,
+    *,
+    source_id: str | None = None,
+    title: str | None = None,
+    published: date | None = None,
+    outlet: str | None = None,
+) -> Article:
+    """An article from a file's bytes (a path or an upload); `name` is what messages cite."""
     if len(raw) > MAX_ARTICLE_BYTES:
-        raise ArticleError(f"{ref}: over {MAX_ARTICLE_BYTES:,} bytes; an article is smaller")
+        raise ArticleError(f"{name}: over {MAX_ARTICLE_BYTES:,} bytes; an article is smaller")
     if b"\0" in raw:
-        raise ArticleError(f"{ref}: a binary file, not a plain-text article")
+        raise ArticleError(f"{name}: a binary file, not a plain-text article")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ArticleError(f"{ref}: not UTF-8 text; save the article as UTF-8") from None
+        raise ArticleError(f"{name}: not UTF-8 text; save the article as UTF-8") from None
     if not text.strip():
-        raise ArticleError(f"{ref}: the file is empty")
+        raise ArticleError(f"{name}: the file is empty")
+    if len(text.split()) == 1 and _URL.match(text.strip()):
+        raise ArticleError(f"{name}: holds only a URL; save the article's text and send that")
+    stem = Path(name).stem
     return Article(
         text=text,
-        source_id=source_id or _slug(path.stem),
-        title=title or _title_from(text) or path.stem,
+        source_id=source_id or _slug(stem),
+        title=title or _title_from(text) or stem,
         published=published or _date_from(text),
         outlet=outlet,
     )
