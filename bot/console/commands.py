@@ -107,9 +107,11 @@ def register(sub: Any) -> None:
         help="print the local leaderboard (rounds played with `play`)",
         description="Print the board of rounds played in this terminal.",
     )
-    board.add_argument(
+    when = board.add_mutually_exclusive_group()
+    when.add_argument(
         "--week", action="store_true", help="this ISO week (UTC) only (default: all time)"
     )
+    when.add_argument("--month", action="store_true", help="this calendar month (UTC) only")
     board.add_argument(
         "--limit",
         type=int_in(1, MAX_BOARD_ROWS),
@@ -204,10 +206,13 @@ async def _leaderboard(settings: Settings, args: argparse.Namespace) -> int:
 
     repo = await open_repository(settings.database, pool_size=settings.db_pool_size)
     try:
-        period = Period.WEEK if args.week else Period.ALL_TIME
+        period = Period.WEEK if args.week else Period.MONTH if args.month else Period.ALL_TIME
         rows = await repo.leaderboard(LOCAL_GUILD, period=period, now=time.time(), limit=args.limit)
     finally:
         await repo.close()
-    title = "This week's leaderboard" if args.week else "All-time leaderboard"
+    title = {
+        Period.WEEK: "This week's leaderboard",
+        Period.MONTH: "This month's leaderboard",
+    }.get(period, "All-time leaderboard")
     print(board_text(rows, title))
     return 0

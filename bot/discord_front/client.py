@@ -108,6 +108,7 @@ class TriviaBot(commands.AutoShardedBot):
             questions,
             reports,
             rounds,
+            seasons,
             servers,
         )
 
@@ -121,6 +122,7 @@ class TriviaBot(commands.AutoShardedBot):
         await self.add_cog(servers.Servers(self))
         await self.add_cog(reports.Reports(self))
         await self.add_cog(drafts.Drafts(self))
+        await self.add_cog(seasons.Seasons(self))
         if self.settings.dev_guild is not None and self.settings.shards.owns_shard_zero:
             synced = await self.sync_to(self.settings.dev_guild)
             log.info("synced %d commands to the dev guild %d", len(synced), self.settings.dev_guild)

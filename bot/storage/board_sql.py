@@ -13,7 +13,8 @@ Key = tuple[bool, Period, bool]  # (one server?, period, one bank?)
 
 # Each source yields (player_id, points, correct, answered) rows for one board.
 # Parameters, in order: guild_id (one server), bank_guild and bank_id (all servers, one
-# bank), bank_id (one server, one bank), week (this week).
+# bank), bank_id (one server, one bank), week (this week), month or season name (no bank) or
+# the span's start and end (one bank).
 _SOURCES: dict[Key, str] = {
     (True, Period.ALL_TIME, False): (
         "SELECT player_id, points, correct, answered FROM player_totals "
@@ -34,6 +35,24 @@ _SOURCES: dict[Key, str] = {
         "COUNT(*) AS answered FROM answers WHERE guild_id = ? AND bank_id = ? AND week = ? "
         "GROUP BY player_id"
     ),
+    # month and season boards are one server's: totals kept by month and by season (0010);
+    # with a bank, the answers in the month's or season's time span, as a bank's week board does
+    (True, Period.MONTH, False): (
+        "SELECT player_id, points, correct, answered FROM player_month_totals "
+        "WHERE guild_id = ? AND month = ?"
+    ),
+    (True, Period.SEASON, False): (
+        "SELECT player_id, points, correct, answered FROM player_season_totals "
+        "WHERE guild_id = ? AND season = ?"
+    ),
+    **{
+        (True, period, True): (
+            "SELECT player_id, SUM(points) AS points, SUM(correct) AS correct, "
+            "COUNT(*) AS answered FROM answers WHERE guild_id = ? AND bank_id = ? "
+            "AND answered_at >= ? AND answered_at < ? GROUP BY player_id"
+        )
+        for period in (Period.MONTH, Period.SEASON)
+    },
     (False, Period.ALL_TIME, False): (
         "SELECT player_id, points, correct, answered FROM global_totals"
     ),

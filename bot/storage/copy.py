@@ -41,6 +41,9 @@ TABLES = (
     "question_reports",
     "disabled_questions",
     "round_channels",
+    "player_month_totals",
+    "seasons",
+    "player_season_totals",
 )
 # coordination of shard processes (bot/storage/shard_locks.py), no data: nothing to copy
 POSTGRES_ONLY = ("identify_turns",)
@@ -68,6 +71,14 @@ TOTALS = {
     "bank_week_totals": (
         "SELECT bank_guild, bank_id, week, player_id, points, correct, answered "
         "FROM bank_week_totals ORDER BY bank_guild, bank_id, week, player_id"
+    ),
+    "player_month_totals": (
+        "SELECT guild_id, month, player_id, points, correct, answered "
+        "FROM player_month_totals ORDER BY guild_id, month, player_id"
+    ),
+    "player_season_totals": (
+        "SELECT guild_id, season, player_id, points, correct, answered "
+        "FROM player_season_totals ORDER BY guild_id, season, player_id"
     ),
 }
 _SELECT = {table: "SELECT * FROM " + table for table in TABLES}

@@ -15,3 +15,7 @@ class DuplicateCustomQuestion(StorageError):
 
 class DuplicateRunningGame(StorageError):
     """Another round is already running in this channel."""
+
+
+class DuplicateSeason(StorageError):
+    """This server already has (or had) a season of that name; nothing changed."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.shards import ShardRange
 from bot.storage import board_sql
-from bot.storage.errors import DuplicateCustomQuestion
+from bot.storage.errors import DuplicateCustomQuestion, DuplicateSeason
 from bot.storage.records import (
     AuditEntry,
     BoardPage,
@@ -23,7 +23,10 @@ from bot.storage.records import (
     GuildSettingsRow,
     Period,
     PlayerStats,
+    SeasonRow,
     iso_week,
+    month_of,
+    month_span,
 )
 from bot.storage.reports_sql import FORGET_REPORTS, ReportsSql
 
@@ -98,6 +101,8 @@ _SET_QUESTION_MESSAGE = "UPDATE game_questions SET message_id = ? WHERE game_id 
 _RESET = (
     "DELETE FROM player_totals WHERE guild_id = ?",
     "DELETE FROM player_week_totals WHERE guild_id = ?",
+    "DELETE FROM player_month_totals WHERE guild_id = ?",
+    "DELETE FROM player_season_totals WHERE guild_id = ?",
     *board_sql.UNCOUNT["guild"],
     "DELETE FROM answers WHERE guild_id = ?",
 )
@@ -105,6 +110,8 @@ _FORGET = (
     "DELETE FROM answers WHERE guild_id = ? AND player_id = ?",
     "DELETE FROM player_totals WHERE guild_id = ? AND player_id = ?",
     "DELETE FROM player_week_totals WHERE guild_id = ? AND player_id = ?",
+    "DELETE FROM player_month_totals WHERE guild_id = ? AND player_id = ?",
+    "DELETE FROM player_season_totals WHERE guild_id = ? AND player_id = ?",
     "DELETE FROM members WHERE guild_id = ? AND player_id = ?",
     FORGET_REPORTS,
 )
@@ -169,6 +176,9 @@ _PURGE = tuple(
         "answers",
         "player_totals",
         "player_week_totals",
+        "player_month_totals",
+        "player_season_totals",
+        "seasons",
         "members",
         "games",
         "guild_settings",
@@ -202,6 +212,23 @@ _CONSISTENCY = {
         "OR t.correct != COALESCE(a.correct, 0)"
     ),
 }
+_SEASONS = (
+    "SELECT guild_id, name, started_at, ended_at, started_by FROM seasons WHERE guild_id = ? "
+    "ORDER BY started_at DESC, name"
+)
+_SEASON_NAMED = (
+    "SELECT guild_id, name, started_at, ended_at, started_by FROM seasons "
+    "WHERE guild_id = ? AND name = ?"
+)
+_SEASON_OPEN = (
+    "SELECT guild_id, name, started_at, ended_at, started_by FROM seasons "
+    "WHERE guild_id = ? AND ended_at IS NULL"
+)
+_CLOSE_SEASON = "UPDATE seasons SET ended_at = ? WHERE guild_id = ? AND ended_at IS NULL"
+_OPEN_SEASON = (
+    "INSERT INTO seasons (guild_id, name, started_at, ended_at, started_by) "
+    "VALUES (?, ?, ?, NULL, ?)"
+)
 _ORPHAN_ANSWERS = (
     "SELECT COUNT(*) FROM answers a LEFT JOIN games g ON g.id = a.game_id WHERE g.id IS NULL"
 )
@@ -239,9 +266,19 @@ def on_shards(
 
 
 def board_key(
-    guild_id: int | None, period: Period, now: float, bank_id: str | None, bank_guild: int = 0
+    guild_id: int | None,
+    period: Period,
+    now: float,
+    bank_id: str | None,
+    bank_guild: int = 0,
+    season: SeasonRow | None = None,
 ) -> tuple[board_sql.Key, list[Any]]:
-    """Which prepared board query applies, and its source's parameters in order."""
+    """Which prepared board query applies, and its source's parameters in order.
+
+    A season board without a season (none open, or an unknown name) is an empty board.
+    """
+    if guild_id is None and period in (Period.MONTH, Period.SEASON):
+        raise ValueError(f"{period} boards are one server's")
     params: list[Any] = []
     if guild_id is not None:
         params.append(guild_id)
@@ -251,6 +288,15 @@ def board_key(
         params.append(bank_id)
     if period is Period.WEEK:
         params.append(iso_week(now))
+    elif period is Period.MONTH:
+        params.extend(month_span(now) if bank_id is not None else (month_of(now),))
+    elif period is Period.SEASON:
+        if bank_id is None:
+            params.append(season.name if season else "")
+        elif season is None:
+            params.extend((0.0, 0.0))
+        else:
+            params.extend((season.started_at, season.ended_at or float("inf")))
     return (guild_id is not None, period, bank_id is not None), params
 
 
@@ -324,6 +370,21 @@ class PortableSql(ReportsSql):
         """Board and stats reads; SQLite runs them on their own connection."""
         return await self._all(sql, params)
 
+    async def _board_key(
+        self,
+        guild_id: int | None,
+        period: Period,
+        now: float,
+        bank_id: str | None,
+        bank_guild: int,
+        season: str | None,
+    ) -> tuple[board_sql.Key, list[Any]]:
+        """board_key, with the named season (or the open one) looked up for a season board."""
+        found = None
+        if period is Period.SEASON and guild_id is not None:
+            found = await self.season(guild_id, season)
+        return board_key(guild_id, period, now, bank_id, bank_guild, found)
+
     async def leaderboard(
         self,
         guild_id: int | None,
@@ -334,8 +395,9 @@ class PortableSql(ReportsSql):
         bank_guild: int = 0,
         limit: int = 10,
         offset: int = 0,
+        season: str | None = None,
     ) -> list[BoardRow]:
-        key, params = board_key(guild_id, period, now, bank_id, bank_guild)
+        key, params = await self._board_key(guild_id, period, now, bank_id, bank_guild, season)
         rows = await self._board_all(
             board_sql.LEADERBOARD[key], (*params, limit, offset, *_names(guild_id))
         )
@@ -349,8 +411,9 @@ class PortableSql(ReportsSql):
         now: float,
         bank_id: str | None = None,
         bank_guild: int = 0,
+        season: str | None = None,
     ) -> int:
-        key, params = board_key(guild_id, period, now, bank_id, bank_guild)
+        key, params = await self._board_key(guild_id, period, now, bank_id, bank_guild, season)
         return int((await self._board_all(board_sql.SIZE[key], params))[0][0])
 
     async def board_page(
@@ -364,12 +427,13 @@ class PortableSql(ReportsSql):
         bank_guild: int = 0,
         page: int = 0,
         per_page: int = 10,
+        season: str | None = None,
     ) -> BoardPage:
         """A page (clamped to the last one), the board's size and the viewer's row on it.
 
         What the boards cog asked in three calls, each of which ran the board again.
         """
-        key, params = board_key(guild_id, period, now, bank_id, bank_guild)
+        key, params = await self._board_key(guild_id, period, now, bank_id, bank_guild, season)
         names = _names(guild_id)
         size = int((await self._board_all(board_sql.SIZE[key], params))[0][0])
         page = min(max(page, 0), max((size - 1) // per_page, 0))
@@ -391,6 +455,9 @@ class PortableSql(ReportsSql):
     async def player_stats(
         self, guild_id: int | None, player_id: int, *, period: Period, now: float
     ) -> PlayerStats | None:
+        """All-time or this week's stats; month and season show on their boards only."""
+        if period not in (Period.ALL_TIME, Period.WEEK):
+            raise ValueError(f"no {period} stats")
         if guild_id is None:
             found = await self._board_all(_PLAYER_TOTALS_GLOBAL, (player_id,))
         else:
@@ -421,6 +488,36 @@ class PortableSql(ReportsSql):
             best_streak=best,
             rank=int(ahead[0][0]) + 1,
         )
+
+    # -- seasons --------------------------------------------------------------
+
+    async def seasons(self, guild_id: int) -> list[SeasonRow]:
+        """A server's seasons, the latest first."""
+        return [SeasonRow(*r) for r in await self._all(_SEASONS, (guild_id,))]
+
+    async def season(self, guild_id: int, name: str | None = None) -> SeasonRow | None:
+        """The season of that name, or (None) the one open now."""
+        if name is None:
+            row = await self._one(_SEASON_OPEN, (guild_id,))
+        else:
+            row = await self._one(_SEASON_NAMED, (guild_id, name))
+        return SeasonRow(*row) if row else None
+
+    async def start_season(self, guild_id: int, name: str, actor_id: int, now: float) -> bool:
+        """Close the open season (if any) and open `name`, in one transaction.
+
+        True if a season was closed. Its totals stay: closing only stops answers counting there.
+        """
+        try:
+            closed, _ = await self._execute(
+                [
+                    (_CLOSE_SEASON, (now, guild_id)),
+                    (_OPEN_SEASON, (guild_id, name, now, actor_id)),
+                ]
+            )
+        except self.unique_violation as exc:
+            raise DuplicateSeason(name) from exc
+        return closed > 0
 
     async def reset_leaderboard(self, guild_id: int) -> int:
         """Clear a server's boards and the answers they are summed from."""

@@ -87,7 +87,7 @@ WITH input AS (
     SELECT game_id, number, player_id, guild_id, bank_id, question_id, correct, points,
         response_ms, answered_at, week, bank_guild FROM input
     ON CONFLICT DO NOTHING
-    RETURNING guild_id, player_id, week, points, correct, bank_guild, bank_id
+    RETURNING guild_id, player_id, week, points, correct, bank_guild, bank_id, answered_at
 ), totals AS (
     INSERT INTO player_totals AS t (guild_id, player_id, points, correct, answered)
     SELECT guild_id, player_id, SUM(points), SUM(correct), COUNT(*) FROM new
@@ -126,6 +126,23 @@ WITH input AS (
     GROUP BY bank_guild, bank_id, week, player_id
     ORDER BY bank_guild, bank_id, week, player_id
     ON CONFLICT (bank_guild, bank_id, week, player_id) DO UPDATE SET
+        points = t.points + excluded.points, correct = t.correct + excluded.correct,
+        answered = t.answered + excluded.answered
+), month_totals AS (
+    INSERT INTO player_month_totals AS t (guild_id, month, player_id, points, correct, answered)
+    SELECT guild_id, to_char(to_timestamp(answered_at) AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
+        player_id, SUM(points), SUM(correct), COUNT(*) FROM new
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (guild_id, month, player_id) DO UPDATE SET points = t.points + excluded.points,
+        correct = t.correct + excluded.correct, answered = t.answered + excluded.answered
+), season_totals AS (
+    -- the season open in the answer's server, if one is
+    INSERT INTO player_season_totals AS t (guild_id, season, player_id, points, correct,
+        answered)
+    SELECT n.guild_id, s.name, n.player_id, SUM(n.points), SUM(n.correct), COUNT(*) FROM new n
+    JOIN seasons s ON s.guild_id = n.guild_id AND s.ended_at IS NULL
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (guild_id, season, player_id) DO UPDATE SET
         points = t.points + excluded.points, correct = t.correct + excluded.correct,
         answered = t.answered + excluded.answered
 )

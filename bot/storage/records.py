@@ -10,6 +10,8 @@ from enum import StrEnum
 class Period(StrEnum):
     ALL_TIME = "all-time"
     WEEK = "week"
+    MONTH = "month"  # calendar month, UTC; one server's boards only
+    SEASON = "season"  # a server's named season
 
 
 class GameStatus(StrEnum):
@@ -23,6 +25,35 @@ def iso_week(timestamp: float) -> str:
     """The ISO week (UTC) a moment belongs to, e.g. '2026-W48'."""
     year, week, _ = datetime.fromtimestamp(timestamp, UTC).isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def month_of(timestamp: float) -> str:
+    """The calendar month (UTC) a moment belongs to, e.g. '2026-11'."""
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m")
+
+
+def month_span(timestamp: float) -> tuple[float, float]:
+    """Where the UTC calendar month holding a moment starts and ends (end excluded)."""
+    start = datetime.fromtimestamp(timestamp, UTC).replace(
+        day=1, hour=0, minute=0, second=0, microsecond=0
+    )
+    end = (
+        start.replace(year=start.year + 1, month=1)
+        if start.month == 12
+        else start.replace(month=start.month + 1)
+    )
+    return start.timestamp(), end.timestamp()
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonRow:
+    """A server's season: open while `ended_at` is None."""
+
+    guild_id: int
+    name: str
+    started_at: float
+    ended_at: float | None
+    started_by: int
 
 
 @dataclass(frozen=True, slots=True)

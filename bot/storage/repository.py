@@ -22,6 +22,7 @@ from bot.storage.records import (
     PlayerStats,
     ReportedQuestion,
     ReportRow,
+    SeasonRow,
 )
 
 
@@ -72,6 +73,7 @@ class Repository(Protocol):
         bank_guild: int = 0,
         limit: int = 10,
         offset: int = 0,
+        season: str | None = None,
     ) -> list[BoardRow]: ...
     async def board_size(
         self,
@@ -81,6 +83,7 @@ class Repository(Protocol):
         now: float,
         bank_id: str | None = None,
         bank_guild: int = 0,
+        season: str | None = None,
     ) -> int: ...
     async def board_page(
         self,
@@ -93,11 +96,17 @@ class Repository(Protocol):
         bank_guild: int = 0,
         page: int = 0,
         per_page: int = 10,
+        season: str | None = None,
     ) -> BoardPage: ...
     async def player_stats(
         self, guild_id: int | None, player_id: int, *, period: Period, now: float
     ) -> PlayerStats | None: ...
     async def reset_leaderboard(self, guild_id: int) -> int: ...
+
+    # seasons: `season=None` on a season board means the one open now
+    async def seasons(self, guild_id: int) -> list[SeasonRow]: ...
+    async def season(self, guild_id: int, name: str | None = None) -> SeasonRow | None: ...
+    async def start_season(self, guild_id: int, name: str, actor_id: int, now: float) -> bool: ...
     async def forget_member(self, guild_id: int, player_id: int) -> int: ...
     async def member_guilds(self, player_id: int) -> list[int]: ...
 

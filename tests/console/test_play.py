@@ -60,6 +60,9 @@ def test_piped_buttons_round_is_played_and_recorded(tmp_path):
 
     board = trivia(tmp_path, "leaderboard")
     assert board.returncode == 0 and "Ann" in board.stdout and f"{points} pts" in board.stdout
+    month = trivia(tmp_path, "leaderboard", "--month")
+    assert month.returncode == 0 and "This month's leaderboard" in month.stdout
+    assert f"{points} pts" in month.stdout
 
 
 def test_piped_typed_round_takes_the_first_right_answer(tmp_path):

@@ -64,6 +64,7 @@ async def test_every_sqlite_table_is_copied_and_has_a_postgresql_twin(tmp_path, 
 
 async def _fill(path: Path) -> SQLiteRepository:
     repo = await SQLiteRepository.open(path)
+    await repo.start_season(10, "Winter", actor_id=1, now=NOW - 86400)
     g1 = await repo.create_game(game(guild=10, channel=1))
     g2 = await repo.create_game(game(guild=20, channel=2))
     await repo.record_question(g1, 1, "geo", "q1", NOW)
@@ -98,10 +99,11 @@ async def test_copy_keeps_every_row_and_total(tmp_path, pg_target):
     copy = await PostgresRepository.open(pg_target, pool_size=2)
     try:
         for guild in (10, 20, None):
-            for period in Period:
+            for period in Period if guild else (Period.ALL_TIME, Period.WEEK):
                 assert await copy.leaderboard(
                     guild, period=period, now=NOW
                 ) == await source.leaderboard(guild, period=period, now=NOW)
+            for period in (Period.ALL_TIME, Period.WEEK):
                 assert await copy.player_stats(
                     guild, 1, period=period, now=NOW
                 ) == await source.player_stats(guild, 1, period=period, now=NOW)
@@ -113,6 +115,8 @@ async def test_copy_keeps_every_row_and_total(tmp_path, pg_target):
         assert await copy.round_channels(10) == frozenset({2**62 + 7})
         assert await copy.custom_questions(10) == await source.custom_questions(10)
         assert await copy.audit_log(10) == await source.audit_log(10)
+        assert await copy.seasons(10) == await source.seasons(10)
+        assert await copy.leaderboard(10, period=Period.SEASON, now=NOW) != []
         assert await copy.recent_facts(1) == {"geo/q1": NOW}
         assert await copy.guild_limits(10) == {"board_cooldown": 2.5}
         assert await copy.departed_guilds(NOW) == [30]

@@ -223,7 +223,9 @@ async def reset_leaderboard(interaction: discord.Interaction[Any]) -> None:
     bot: TriviaBot = interaction.client
     await require_admin(interaction, bot.repo)
     await interaction.response.send_message(
-        "This deletes every answer and total on this server's boards. It cannot be undone.",
+        "This deletes every answer and total on this server's boards. It cannot be undone. "
+        "To start afresh and keep the history, start a season instead: "
+        "/trivia-admin season start.",
         view=ResetConfirm(bot, interaction.user.id),
         ephemeral=True,
     )

@@ -16,6 +16,7 @@ from bot.discord_front.cogs.rounds import bank_autocomplete
 from bot.discord_front.cooldowns import CoolingDown
 from bot.discord_front.permissions import guild_of
 from bot.discord_front.replies import private
+from bot.engine.errors import InvalidSetting
 from bot.storage.records import Period
 
 if TYPE_CHECKING:
@@ -23,26 +24,45 @@ if TYPE_CHECKING:
 
 PAGE = 10
 YOU = "You"
+PERIODS = {"a": Period.ALL_TIME, "w": Period.WEEK, "m": Period.MONTH, "s": Period.SEASON}
+LETTERS = {period: letter for letter, period in PERIODS.items()}
+# what a season may be called: it travels in the paging buttons' custom_id, after a ':'
+SEASON_NAME = re.compile(r"[\w .#'-]{1,32}")
 
 
 class BoardPage(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"trivia:lb:(?P<period>[aw]):(?P<scope>[sg]):(?P<page>[0-9]{1,6}):(?P<bank>[a-z0-9-]*)",
+    template=(
+        r"trivia:lb:(?P<period>[awms]):(?P<scope>[sg]):(?P<page>[0-9]{1,6}):(?P<bank>[a-z0-9-]*)"
+        r"(?::(?P<season>[\w .#'-]{1,32}))?"
+    ),
 ):
-    """Previous/Next buttons that carry the whole board state, so they survive restarts."""
+    """Previous/Next buttons that carry the whole board state, so they survive restarts.
+
+    A season board names its season, so its pages stay on it after the next one starts.
+    """
 
     def __init__(
-        self, period: str, scope: str, page: int, bank: str, label: str, disabled: bool = False
+        self,
+        period: str,
+        scope: str,
+        page: int,
+        bank: str,
+        label: str,
+        disabled: bool = False,
+        season: str = "",
     ) -> None:
+        suffix = f":{season}" if season else ""
         super().__init__(
             discord.ui.Button(
                 label=label,
                 style=discord.ButtonStyle.secondary,
                 disabled=disabled,
-                custom_id=f"trivia:lb:{period}:{scope}:{page}:{bank}",
+                custom_id=f"trivia:lb:{period}:{scope}:{page}:{bank}{suffix}",
             )
         )
         self.period, self.scope, self.page, self.bank = period, scope, page, bank
+        self.season = season
 
     @classmethod
     async def from_custom_id(
@@ -52,7 +72,12 @@ class BoardPage(
         match: re.Match[str],
     ) -> BoardPage:
         return cls(
-            match["period"], match["scope"], int(match["page"]), match["bank"], item.label or ""
+            match["period"],
+            match["scope"],
+            int(match["page"]),
+            match["bank"],
+            item.label or "",
+            season=match["season"] or "",
         )
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
@@ -67,7 +92,7 @@ class BoardPage(
         shown = interaction.message.embeds if interaction.message else []
         you = next((f.value for e in shown[:1] for f in e.fields if f.name == YOU), None)
         embed, view = await board_message(
-            interaction, self.period, self.scope, self.page, self.bank, you=you
+            interaction, self.period, self.scope, self.page, self.bank, you=you, season=self.season
         )
         await interaction.edit_original_response(embed=embed, view=view)
 
@@ -81,11 +106,15 @@ async def board_message(
     *,
     you: str | None,
     mine: bool = False,
+    season: str = "",
 ) -> tuple[discord.Embed, discord.ui.View]:
     """`mine`: put the asker's own rank on this board in `you` (the command, not a page)."""
     bot: TriviaBot = interaction.client
-    guild_id = interaction.guild_id if scope == "s" else None
-    per = Period.WEEK if period == "w" else Period.ALL_TIME
+    per = PERIODS[period]
+    # month and season boards are one server's
+    guild_id = (
+        interaction.guild_id if scope == "s" or per in (Period.MONTH, Period.SEASON) else None
+    )
     shown = await bot.repo.board_page(
         guild_id,
         viewer_id=interaction.user.id if mine else None,
@@ -95,11 +124,13 @@ async def board_message(
         bank_guild=bot.catalog.bank_guild(interaction.guild_id or 0, bank) if bank else 0,
         page=page,
         per_page=PAGE,
+        season=season or None,
     )
     page, pages, rows = shown.page, max(math.ceil(shown.size / PAGE), 1), shown.rows
     if mine:
         you = f"#{shown.me.rank} · {shown.me.points} pts" if shown.me else None
-    title = ("This week" if per is Period.WEEK else "All-time") + (
+    named = {Period.WEEK: "This week", Period.MONTH: "This month (UTC)"}
+    title = (f"Season {season}" if season else named.get(per, "All-time")) + (
         " · all servers" if guild_id is None else " · this server"
     )
     if bank:
@@ -107,8 +138,14 @@ async def board_message(
     embed = render.board_embed(rows, title=title, page=page, pages=pages, you=you)
     view = discord.ui.View(timeout=None)
     # the custom_id must match the template even when disabled: no page -1 on the first page
-    view.add_item(BoardPage(period, scope, max(page - 1, 0), bank, "Previous", disabled=page <= 0))
-    view.add_item(BoardPage(period, scope, page + 1, bank, "Next", disabled=page >= pages - 1))
+    view.add_item(
+        BoardPage(
+            period, scope, max(page - 1, 0), bank, "Previous", disabled=page <= 0, season=season
+        )
+    )
+    view.add_item(
+        BoardPage(period, scope, page + 1, bank, "Next", disabled=page >= pages - 1, season=season)
+    )
     return embed, view
 
 
@@ -118,33 +155,81 @@ class Boards(commands.Cog):
         bot.add_dynamic_items(BoardPage)
 
 
+async def season_autocomplete(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[str]]:
+    """This server's seasons, the latest first."""
+    bot: TriviaBot = interaction.client
+    if interaction.guild_id is None:
+        return []
+    needle = current.casefold()
+    return [
+        app_commands.Choice(name=s.name + ("" if s.ended_at else " (current)"), value=s.name)
+        for s in await bot.repo.seasons(interaction.guild_id)
+        if needle in s.name.casefold()
+    ][:25]
+
+
+async def chosen_season(bot: TriviaBot, guild_id: int, name: str | None) -> str:
+    """The season a season board shows: the one named, else the one open now."""
+    if name is not None and not SEASON_NAME.fullmatch(name):
+        raise InvalidSetting("Season names are 1-32 letters, digits, spaces or . # ' - _")
+    found = await bot.repo.season(guild_id, name)
+    if found is not None:
+        return found.name
+    known = [s.name for s in await bot.repo.seasons(guild_id)]
+    if name is None:
+        raise InvalidSetting(
+            "No season is running in this server; an admin starts one with "
+            "/trivia-admin season start."
+            + (f" Past seasons: {limits.cut(', '.join(known), 1500)}." if known else "")
+        )
+    listed = limits.cut(", ".join(known), 1500) if known else "none yet"
+    raise InvalidSetting(
+        f"No season named '{limits.safe(name, 32)}' in this server. Seasons: {listed}."
+    )
+
+
 @groups.trivia.command(name="leaderboard", description="Show the leaderboard.")
 @app_commands.describe(
-    period="All-time or this week (UTC)",
-    scope="This server or all servers",
+    period="All-time, this week or this month (UTC), or a season of this server",
+    scope="This server or all servers (month and season boards are this server's)",
     bank="Only answers from this bank",
+    season="Which season (period:season; default: the current one)",
 )
-@app_commands.autocomplete(bank=bank_autocomplete)
+@app_commands.autocomplete(bank=bank_autocomplete, season=season_autocomplete)
 async def leaderboard(
     interaction: discord.Interaction[Any],
-    period: Literal["all-time", "week"] = "all-time",
+    period: Literal["all-time", "week", "month", "season"] = "all-time",
     scope: Literal["server", "global"] = "server",
     bank: str | None = None,
+    season: str | None = None,
 ) -> None:
     if bank is not None and not re.fullmatch(r"[a-z0-9-]{1,40}", bank):
         await private(interaction, "Bank ids are lowercase letters, digits and dashes.")
         return
+    per = Period(period)
+    if scope == "global" and per in (Period.MONTH, Period.SEASON):
+        await private(interaction, f"The {period} board is per server: leave scope at server.")
+        return
+    if season is not None and per is not Period.SEASON:
+        await private(interaction, "A season is chosen with period:season.")
+        return
     bot: TriviaBot = interaction.client
+    shown_season = ""
+    if per is Period.SEASON:
+        shown_season = await chosen_season(bot, guild_of(interaction), season)
     await bot.cooldowns.use("board", guild_of(interaction), interaction.user.id)
     await interaction.response.defer()  # an all-servers board may take longer than 3 s
     embed, view = await board_message(
         interaction,
-        "w" if period == "week" else "a",
+        LETTERS[per],
         "g" if scope == "global" else "s",
         0,
         bank or "",
         you=None,
         mine=True,
+        season=shown_season,
     )
     await interaction.followup.send(embed=embed, view=view)
 

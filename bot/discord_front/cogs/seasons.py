@@ -1,0 +1,63 @@
+"""/trivia-admin season start: close the current season, keep its board, open the next."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_front import groups, limits
+from bot.discord_front.cogs.boards import SEASON_NAME
+from bot.discord_front.permissions import guild_of, require_admin
+from bot.discord_front.replies import private
+from bot.engine.errors import InvalidSetting
+from bot.storage.errors import DuplicateSeason
+from bot.storage.records import AuditEntry
+
+if TYPE_CHECKING:
+    from bot.discord_front.client import TriviaBot
+
+season = app_commands.Group(
+    name="season",
+    description="This server's seasons: boards that start afresh.",
+    parent=groups.admin,
+)
+
+
+class Seasons(commands.Cog):
+    def __init__(self, bot: TriviaBot) -> None:
+        self.bot = bot
+
+
+@season.command(
+    name="start", description="Close the current season (its board is kept) and start a new one."
+)
+@app_commands.describe(name="The new season's name, e.g. Winter 2026")
+async def start(interaction: discord.Interaction[Any], name: str) -> None:
+    bot: TriviaBot = interaction.client
+    await require_admin(interaction, bot.repo)
+    guild_id = guild_of(interaction)
+    name = " ".join(name.split())
+    if not SEASON_NAME.fullmatch(name):
+        raise InvalidSetting("Season names are 1-32 letters, digits, spaces or . # ' - _")
+    before = await bot.repo.season(guild_id)
+    now = bot.service.clock.now()
+    try:
+        await bot.repo.start_season(guild_id, name, interaction.user.id, now)
+    except DuplicateSeason:
+        raise InvalidSetting(
+            f"This server already had a season named '{name}'; pick another name."
+        ) from None
+    closed = f"closed {before.name}" if before else "no season was open"
+    await bot.repo.audit(
+        AuditEntry(guild_id, interaction.user.id, "season-start", f"{name} ({closed})", now)
+    )
+    text = f"Season **{name}** has started: from now on answers count on its board."
+    if before is not None:
+        text += (
+            f" Season **{before.name}** is closed and its board kept: "
+            f"`/trivia leaderboard period:season season:{before.name}`."
+        )
+    await private(interaction, limits.cut(text, limits.CONTENT))

@@ -1,0 +1,90 @@
+"""Month and season boards: the contract, on SQLite and on PostgreSQL."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.storage.errors import DuplicateSeason
+from bot.storage.records import GameStatus, Period
+from tests.storage.test_contract import answer, game
+
+NOV_30 = datetime(2026, 11, 30, 23, 59, 59, tzinfo=UTC).timestamp()
+DEC_1 = datetime(2026, 12, 1, 0, 0, 0, tzinfo=UTC).timestamp()
+
+
+def points(board):
+    return [(r.player_id, r.points) for r in board]
+
+
+async def test_month_board_is_the_calendar_month_in_utc(repo):
+    g = await repo.create_game(game(started=NOV_30))
+    await repo.record_answers([answer(g, 1, 1, 500, at=NOV_30), answer(g, 2, 2, 300, at=DEC_1)])
+    await repo.record_answers([answer(g, 3, 1, 100, at=DEC_1, bank="mi-running")])
+    november = await repo.leaderboard(10, period=Period.MONTH, now=NOV_30)
+    december = await repo.leaderboard(10, period=Period.MONTH, now=DEC_1 + 86400 * 30)
+    assert points(november) == [(1, 500)]
+    assert points(december) == [(2, 300), (1, 100)]
+    assert await repo.board_size(10, period=Period.MONTH, now=DEC_1) == 2
+    one_bank = await repo.leaderboard(10, period=Period.MONTH, now=DEC_1, bank_id="mi-running")
+    assert points(one_bank) == [(1, 100)]
+    page = await repo.board_page(10, viewer_id=1, period=Period.MONTH, now=DEC_1)
+    assert page.me is not None and (page.me.rank, page.me.points) == (2, 100)
+    with pytest.raises(ValueError, match="one server"):
+        await repo.leaderboard(None, period=Period.MONTH, now=DEC_1)
+
+
+async def test_a_closed_season_keeps_its_board_and_a_new_one_starts_empty(repo):
+    g = await repo.create_game(game())
+    await repo.record_answers([answer(g, 1, 1, 900)])  # before any season: in none
+    assert await repo.season(10) is None
+    assert await repo.leaderboard(10, period=Period.SEASON, now=DEC_1) == []
+    assert not await repo.start_season(10, "Winter", actor_id=5, now=DEC_1)
+    await repo.record_answers([answer(g, 2, 1, 100), answer(g, 2, 2, 400)])
+    assert await repo.start_season(10, "Spring", actor_id=5, now=DEC_1 + 10)
+    await repo.record_answers([answer(g, 3, 2, 50), answer(g, 3, 3, 70, guild=11)])
+    winter = await repo.leaderboard(10, period=Period.SEASON, now=DEC_1, season="Winter")
+    assert points(winter) == [(2, 400), (1, 100)]
+    current = await repo.board_page(10, viewer_id=2, period=Period.SEASON, now=DEC_1)
+    assert points(current.rows) == [(2, 50)] and current.me is not None
+    assert await repo.board_size(10, period=Period.SEASON, now=DEC_1, season="Spring") == 1
+    assert await repo.leaderboard(10, period=Period.SEASON, now=DEC_1, season="Nope") == []
+    assert await repo.leaderboard(11, period=Period.SEASON, now=DEC_1) == []  # no season there
+    assert [(s.name, s.ended_at) for s in await repo.seasons(10)] == [
+        ("Spring", None),
+        ("Winter", DEC_1 + 10),
+    ]
+    with pytest.raises(DuplicateSeason):
+        await repo.start_season(10, "Winter", actor_id=5, now=DEC_1 + 20)
+    assert (await repo.season(10)).name == "Spring"  # the failed start changed nothing
+    # all-time still holds everything
+    assert points(await repo.leaderboard(10, period=Period.ALL_TIME, now=DEC_1)) == [
+        (1, 1000),
+        (2, 450),
+    ]
+    await repo.end_game(g, GameStatus.FINISHED, DEC_1, [])
+
+
+async def test_a_season_board_for_one_bank_reads_the_season_span(repo):
+    g = await repo.create_game(game())
+    await repo.record_answers([answer(g, 1, 1, 900, at=DEC_1 - 5, bank="mi-running")])
+    await repo.start_season(10, "Winter", actor_id=5, now=DEC_1)
+    await repo.record_answers([answer(g, 2, 1, 100, at=DEC_1 + 1, bank="mi-running")])
+    await repo.record_answers([answer(g, 3, 1, 30, at=DEC_1 + 2)])
+    board = await repo.leaderboard(
+        10, period=Period.SEASON, now=DEC_1, bank_id="mi-running", season="Winter"
+    )
+    assert points(board) == [(1, 100)]
+
+
+async def test_reset_clears_month_and_season_boards_and_forget_a_member(repo):
+    await repo.start_season(10, "Winter", actor_id=5, now=NOV_30 - 10)
+    g = await repo.create_game(game(started=NOV_30))
+    await repo.record_answers([answer(g, 1, 1, 500, at=NOV_30), answer(g, 1, 2, 300, at=NOV_30)])
+    await repo.forget_member(10, 1)
+    assert points(await repo.leaderboard(10, period=Period.MONTH, now=NOV_30)) == [(2, 300)]
+    assert points(await repo.leaderboard(10, period=Period.SEASON, now=NOV_30)) == [(2, 300)]
+    await repo.reset_leaderboard(10)
+    assert await repo.leaderboard(10, period=Period.MONTH, now=NOV_30) == []
+    assert await repo.leaderboard(10, period=Period.SEASON, now=NOV_30) == []
+    assert (await repo.season(10)).name == "Winter"  # the season itself goes on
+    assert await repo.check_consistency() == []
