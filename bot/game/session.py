@@ -50,6 +50,16 @@ class SaveDelayed(TriviaError):
         )
 
 
+class AnswersBacklogged(TriviaError):
+    """The database is so far behind that a new answer is refused rather than queued."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Not saved: the database is behind and answers can't be taken right now. "
+            "Try again in a few seconds."
+        )
+
+
 class Session:
     """Wraps a Round so that every acknowledged answer is durable first."""
 
@@ -131,8 +141,15 @@ class Session:
             )
         return asked
 
+    def _room_for_one(self) -> None:
+        """Refuse before judging: a refused answer must leave no trace in the round."""
+        if self._writer.full:
+            self.save_failures += 1
+            raise AnswersBacklogged()
+
     async def choose(self, player: Player, number: int, index: int) -> Answer:
         """A button click: judged in memory, acknowledged once durable."""
+        self._room_for_one()
         answer = self.round.choose(player, index, number=number)
         try:
             await self._save([answer])
@@ -142,6 +159,7 @@ class Session:
 
     async def guess(self, player: Player, text: str) -> Answer | None:
         """A typed message: only a right answer is saved at once."""
+        self._room_for_one()
         answer = self.round.guess(player, text)
         if answer is not None:
             try:

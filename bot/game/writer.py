@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Sequence
 
 from bot.storage.records import AnswerRow
@@ -17,6 +18,10 @@ log = logging.getLogger(__name__)
 # cost (a thread hop, BEGIN/COMMIT, with synchronous=FULL an fsync) is shared (bench B1).
 LINGER_S = 0.001
 BURST_GAP_S = 0.005  # a commit this soon after the previous one is part of a burst
+# Rows queued at most before new answers are refused (docs/operations.md): a queued click
+# holds about 640 bytes (its row, names and future), so 32 MB; at 1,000 clicks a second it
+# is 50 s of a database outage.
+MAX_BACKLOG = 50_000
 
 
 class SaveLate(Exception):
@@ -32,7 +37,9 @@ class AnswerWriter:
     A failed batch stays queued and is retried with backoff, so a database outage
     delays answers but never drops them. A caller still waiting `ack_deadline` seconds
     after it submitted gets SaveLate instead, checked by one timer for the whole queue:
-    a burst of clicks must not cost a timer, a shield and their garbage per click.
+    a burst of clicks must not cost a timer, a shield and their garbage per click. Each
+    tick looks only at the submits that came due since the last one, never at the whole
+    backlog. Past `max_backlog` queued rows, `full` tells front-ends to refuse new answers.
     """
 
     def __init__(
@@ -43,14 +50,19 @@ class AnswerWriter:
         first_retry: float = 0.1,
         max_retry: float = 5.0,
         ack_deadline: float = 2.0,  # Discord waits 3 s for the reply; leave time to send it
+        max_backlog: int = MAX_BACKLOG,
     ) -> None:
         self._repo = repo
         self._max_batch = max_batch
         self._first_retry = first_retry
         self._max_retry = max_retry
         self._ack_deadline = ack_deadline
+        self._max_backlog = max_backlog
         # (row, the future of the submit it ends, or None, when it was submitted)
         self._pending: list[tuple[AnswerRow, asyncio.Future[None] | None, float]] = []
+        # every submit's future, oldest first, until its ack deadline has passed
+        self._due: deque[tuple[float, asyncio.Future[None]]] = deque()
+        self.expiry_visits = 0  # submits the ack timer has looked at, ever (a cost, for tests)
         self._queued = 0  # rows ever queued, and of those committed (in queue order)
         self._saved = 0
         self._flushers: list[tuple[int, asyncio.Future[None]]] = []  # (rows to wait for, waiter)
@@ -70,6 +82,11 @@ class AnswerWriter:
     def backlog(self) -> int:
         return len(self._pending)
 
+    @property
+    def full(self) -> bool:
+        """Whether a new answer must be refused: the database is that far behind."""
+        return len(self._pending) >= self._max_backlog
+
     def submit(self, rows: Sequence[AnswerRow]) -> asyncio.Future[None]:
         """Queue rows; the future resolves when the last of them is committed.
 
@@ -84,6 +101,7 @@ class AnswerWriter:
         now = loop.time()
         self._pending.extend((row, None, now) for row in rows[:-1])
         self._pending.append((rows[-1], done, now))
+        self._due.append((now, done))
         self._queued += len(rows)
         self._wake.set()
         if self._late_timer is None:
@@ -91,19 +109,24 @@ class AnswerWriter:
         return done
 
     def _expire(self) -> None:
-        """Tell callers whose rows are past the ack deadline; re-arm while any are queued."""
+        """Tell callers whose rows are past the ack deadline; re-arm while any may come due.
+
+        Each submit is looked at once: when it has committed or its deadline has passed,
+        oldest first. A tick costs what came due since the last, whatever the backlog.
+        """
         self._late_timer = None
-        if not self._pending:
-            return
         loop = asyncio.get_running_loop()
         cutoff = loop.time() - self._ack_deadline
-        for _, future, queued_at in self._pending:
-            if queued_at > cutoff:
-                break  # queued in order: the rest are younger
-            if future is not None and not future.done():
+        due = self._due
+        # submitted in order: past the first young one still waiting, all are younger
+        while due and (due[0][0] <= cutoff or due[0][1].done()):
+            _, future = due.popleft()
+            self.expiry_visits += 1
+            if not future.done():
                 future.set_exception(SaveLate())
                 future.exception()  # retrieved here: a caller that gave up must not warn
-        self._late_timer = loop.call_later(self._ack_deadline / 20, self._expire)
+        if due:
+            self._late_timer = loop.call_later(self._ack_deadline / 20, self._expire)
 
     async def write(self, rows: Sequence[AnswerRow]) -> None:
         """Queue rows and wait until they are durable, however long that takes."""
@@ -180,6 +203,7 @@ class AnswerWriter:
         if self._late_timer is not None:
             self._late_timer.cancel()
             self._late_timer = None
+        self._due.clear()
         if self._task is None:
             return []
         try:

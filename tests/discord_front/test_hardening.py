@@ -225,3 +225,34 @@ async def test_a_member_forgotten_mid_round_stays_forgotten_when_it_ends(fake, t
     assert query(tmp_path, "SELECT games, answered FROM player_totals") == [(1, 2)]
     assert query(tmp_path, "SELECT COUNT(*) FROM forgotten_players") == [(0,)]
     fake.assert_no_violations()
+
+
+async def test_a_click_past_a_full_answer_queue_is_told_it_was_not_saved(fake, tmp_path):
+    """The database is down and the queue full: the click is refused, and can be made again."""
+    from bot.game.writer import AnswerWriter
+    from tests.discord_front.test_rounds import question, right_label
+
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        repo = run.app.repo
+        run.app.service.writer = AnswerWriter(
+            repo, first_retry=0.01, max_retry=0.05, ack_deadline=0.2, max_backlog=1
+        )
+        start = await fake.invoke_slash(
+            s.channel, alice, "trivia start", {"bank": "geo", "questions": 1, "seconds": 20}
+        )
+        await start.reply()
+        msg = await question(fake, s.channel, 1, 1)
+        await repo._conn.execute("PRAGMA query_only = ON")  # writes refused, as read-only
+        kept = await fake.click_button(msg, None, alice, label=right_label(msg))
+        assert "your answer is kept" in (await kept.response()).content
+        refused = await fake.click_button(msg, None, bob, label=right_label(msg))
+        reply = await refused.response()
+        assert reply.ephemeral and reply.content.startswith("Not saved")
+        await repo._conn.execute("PRAGMA query_only = OFF")
+        await run.app.service.writer.flush()
+        again = await fake.click_button(msg, None, bob, label=right_label(msg))
+        assert (await again.response()).content.startswith("Locked in")
+    assert query(tmp_path, "SELECT COUNT(*) FROM answers") == [(2,)]
+    fake.assert_no_violations()

@@ -7,8 +7,17 @@ from collections.abc import Sequence
 
 import pytest
 
+from bot.banks.loader import load_banks
+from bot.engine.clock import SystemClock
+from bot.engine.models import Mode, Player
+from bot.engine.rules import RoundSettings
+from bot.game.catalog import Catalog
+from bot.game.service import TriviaService
+from bot.game.session import AnswersBacklogged, SaveDelayed
 from bot.game.writer import AnswerWriter, SaveLate
-from bot.storage.records import AnswerRow
+from bot.storage.records import AnswerRow, NewGame
+from bot.storage.sqlite import SQLiteRepository
+from tests.game.conftest import FIXTURES
 
 
 class SlowRepo:
@@ -30,8 +39,8 @@ class SlowRepo:
         return len(rows)
 
 
-def row(player: int) -> AnswerRow:
-    return AnswerRow(1, 1, player, f"p{player}", 9, "geo", "q", False, 0, 1000, 0.0)
+def row(player: int, game: int = 1) -> AnswerRow:
+    return AnswerRow(game, 1, player, f"p{player}", 9, "geo", "q", False, 0, 1000, 0.0)
 
 
 async def test_a_burst_shares_one_commit_and_every_caller_hears_back() -> None:
@@ -81,3 +90,63 @@ async def test_in_a_burst_a_young_batch_waits_for_the_next_click() -> None:
     await asyncio.gather(first, second)
     assert repo.batches == 2  # the lone first click, then both burst clicks together
     await writer.close()
+
+
+async def test_each_ack_tick_looks_only_at_what_came_due(tmp_path) -> None:
+    """An outage with 2,000 waiting submits: each is looked at once, however many ticks run."""
+    repo = await SQLiteRepository.open(tmp_path / "trivia.db")
+    writer = AnswerWriter(repo, first_retry=0.01, max_retry=0.02, ack_deadline=0.04)
+    try:
+        game = await repo.create_game(NewGame(9, 1, ("geo",), "buttons", 1, 5, 5.0, 0.0))
+        await repo._conn.execute("PRAGMA query_only = ON")  # writes refused, as read-only
+        waiting = [writer.submit([row(p, game)]) for p in range(2000)]
+        results = await asyncio.gather(*waiting, return_exceptions=True)
+        assert all(isinstance(r, SaveLate) for r in results)
+        seen = writer.expiry_visits
+        assert seen == 2000
+        late = [writer.submit([row(p, game)]) for p in range(2000, 2010)]
+        await asyncio.sleep(0.3)  # about 150 more ticks over the same backlog
+        assert writer.expiry_visits == seen + 10 and writer.backlog == 2010
+        assert all(f.done() for f in late)
+        await repo._conn.execute("PRAGMA query_only = OFF")
+        await writer.flush()
+        assert (await repo._one("SELECT COUNT(*) FROM answers"))[0] == 2010
+    finally:
+        await writer.close()
+        await repo.close()
+
+
+async def test_a_full_backlog_refuses_new_answers_and_loses_none_it_took(tmp_path) -> None:
+    """Past the bound a click is refused before it is judged; the player can answer later."""
+    repo = await SQLiteRepository.open(tmp_path / "trivia.db")
+    banks = [r.bank for r in load_banks([FIXTURES]) if r.bank is not None]
+    service = TriviaService(repo, Catalog(banks, repo), SystemClock())
+    service.writer = AnswerWriter(
+        repo, first_retry=0.01, max_retry=0.02, ack_deadline=0.05, max_backlog=3
+    )
+    players = [Player(p, f"p{p}") for p in range(1, 5)]
+    try:
+        session = await service.start(
+            guild_id=9,
+            channel_id=1,
+            starter=players[0],
+            bank_ids=["geo"],
+            settings=RoundSettings(questions=1, seconds=30, mode=Mode.BUTTONS),
+        )
+        asked = await session.ask()
+        await repo._conn.execute("PRAGMA query_only = ON")
+        for player in players[:3]:  # kept: told so, and saved once the database is back
+            with pytest.raises(SaveDelayed):
+                await session.choose(player, asked.number, asked.correct_index)
+        assert service.writer.full
+        with pytest.raises(AnswersBacklogged, match="Not saved"):
+            await session.choose(players[3], asked.number, asked.correct_index)
+        await repo._conn.execute("PRAGMA query_only = OFF")
+        await service.writer.flush()
+        assert not service.writer.full
+        await session.choose(players[3], asked.number, asked.correct_index)  # not locked in before
+        saved = await repo._all("SELECT player_id FROM answers ORDER BY player_id")
+        assert [r[0] for r in saved] == [1, 2, 3, 4]
+    finally:
+        await service.shutdown()
+        await repo.close()
