@@ -136,6 +136,24 @@ async def test_review_keeps_two_edits_one_skips_one_then_plays_them(fake, tmp_pa
         )
         assert actions == [("draft-review", "3 question(s) into stunts")]
 
+        # offline: two drafts marked keep, the file brought back with the import command
+        for q in bank["questions"][5:7]:
+            q["status"] = "keep"
+        edited = yaml.safe_dump(bank, allow_unicode=True, sort_keys=False).encode()
+        ix = await fake.invoke_slash(
+            s.channel,
+            s.admin,
+            "trivia-admin import",
+            {"file": fake.upload("stunts.yaml", edited), "bank": "stunts-file"},
+        )
+        await ix.response()
+        dry = ix.original
+        await fake.wait_for(lambda: not dry.loading, what="dry run")
+        assert f"2 valid, {len(drafted) - 2} problems" in dry.content, dry.content
+        assert "still under review" in dry.content
+        await (await fake.click_button(dry, None, s.admin, label="Confirm import")).response()
+        assert dry.content == "Imported 2 questions into `stunts-file`."
+
         started = await call(fake, s.channel, s.players[0], "trivia start", {"bank": "stunts"})
         assert "3 questions from stunts" in started.content
         asked = await fake.wait_for_message(s.channel, lambda m: bool(m.embeds))
@@ -197,10 +215,12 @@ async def test_non_admins_are_refused(fake, tmp_path):
 
 
 async def test_an_idle_review_times_out_cleanly(fake, tmp_path, monkeypatch):
-    """Buttons go grey, nothing is saved, and a form sent after the end is answered."""
+    """Buttons go grey, nothing is saved; a form sent after the end, or a click after a
+    restart, is answered."""
     monkeypatch.setattr(drafts, "REVIEW_SECONDS", 1.5)
     s = add_server(fake, "one", ())
-    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild):
+    settings = settings_for(tmp_path, fake.token, typed=False)
+    async with running_bot(fake, settings, s.guild):
         review = await draft_reply(fake, s, "a.txt", ARTICLE)
         await (await fake.click_button(review, None, s.admin, label="Keep")).response()
         opened = await fake.click_button(review, None, s.admin, label="Edit")
@@ -211,5 +231,10 @@ async def test_an_idle_review_times_out_cleanly(fake, tmp_path, monkeypatch):
         late = await fake.submit_modal(opened, {QUESTION: "Too late?"})
         answer = await late.response()
         assert answer.ephemeral and "no longer under review" in answer.content
+        monkeypatch.setattr(drafts, "REVIEW_SECONDS", 600)
+        before_restart = await draft_reply(fake, s, "a.txt", ARTICLE)
+    async with running_bot(fake, settings, s.guild):
+        stale = await fake.click_button(before_restart, None, s.admin, label="Keep")
+        assert "This dialog has expired" in (await stale.response()).content
     assert stored(tmp_path, s.guild.id) == {}
     fake.assert_no_violations()

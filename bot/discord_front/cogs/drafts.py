@@ -254,7 +254,8 @@ class DraftReviewView(Dialog):
                 item.disabled = True
         text = (
             f"This review timed out after {REVIEW_SECONDS // 60} idle minutes; nothing was "
-            "saved. The attached file still holds every draft, for /trivia-admin import."
+            "saved. The attached file still holds every draft: mark the ones to keep "
+            "`status: keep` and bring it back with /trivia-admin import."
         )
         try:
             await self.last.edit_original_response(content=text, view=self)
@@ -320,7 +321,8 @@ async def draft(
     intro = limits.cut(
         f"**{len(drafted.questions)} drafts** from {name} ({_kinds(drafted)}). Keep, Edit or "
         f"Skip each one; Done saves the kept ones into `{bank_id}` at any point. The attached "
-        "file holds every draft: edit it offline and bring it back with /trivia-admin import.",
+        "file holds every draft: edit it offline, mark the ones to keep `status: keep`, and "
+        "bring it back with /trivia-admin import.",
         limits.CONTENT,
     )
     review = DraftReview(drafted.questions, drafted.folded_article)
