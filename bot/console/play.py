@@ -58,6 +58,12 @@ class ConsolePresenter:
     async def ready(self, session: Session) -> None:
         """Nothing to wait for in a terminal."""
 
+    async def teams_open(self, session: Session) -> None:
+        """One player in a terminal: no team rounds."""
+
+    async def teams_set(self, session: Session) -> None:
+        """One player in a terminal: no team rounds."""
+
     async def question(self, session: Session, asked: AskedQuestion) -> None:
         bank = session.banks_by_id.get(asked.question.bank_id)
         self.say(question_text(asked, bank.title if bank else asked.question.bank_id))

@@ -10,14 +10,54 @@ import discord
 from bot.console.render import source_line
 from bot.discord_front import limits
 from bot.discord_front.limits import cut, safe
-from bot.engine.models import Bank
+from bot.engine.models import Bank, Player
 from bot.engine.round import AskedQuestion, QuestionResult, SkipTally, Standing
+from bot.engine.teams import Teams, TeamStanding
 from bot.storage.records import BoardRow, PlayerStats
 
 BLURPLE = discord.Colour.blurple()
 GREEN = discord.Colour.green()
 GREY = discord.Colour.light_grey()
 MAX_NAMES = 15
+TEAM_EMOJI = {"Red": "\N{LARGE RED SQUARE}", "Blue": "\N{LARGE BLUE SQUARE}",
+              "Green": "\N{LARGE GREEN SQUARE}", "Yellow": "\N{LARGE YELLOW SQUARE}"}  # fmt: skip
+
+
+def _members(players: Sequence[Player]) -> str:
+    shown = [safe(p.name, 64) for p in players[:MAX_NAMES]]
+    more = len(players) - MAX_NAMES
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def teams_embed(teams: Teams, starter: str, closes_at: float | None) -> discord.Embed:
+    """The join message: each team's members; `closes_at` (wall clock) None once set."""
+    if closes_at is None:
+        title, text = "Teams are set", "Anyone who answers without a team joins the smallest."
+    else:
+        at = discord.utils.format_dt(datetime.fromtimestamp(closes_at, UTC), "R")
+        title = "Team round: pick a team"
+        text = (
+            f"The first question comes {at}; {safe(starter, 64)} can begin sooner with Start "
+            "now. Shuffle me puts you on the smallest team; anyone who answers without a team "
+            "joins the smallest. A team scores the sum of its members' points."
+        )
+    embed = discord.Embed(title=title, description=text, colour=BLURPLE)
+    for i, name in enumerate(teams.names):
+        members = teams.members(i)
+        embed.add_field(
+            name=f"{TEAM_EMOJI.get(name, '')} {name} ({len(members)})",
+            value=cut(_members(members), limits.EMBED_FIELD_VALUE) or "nobody yet",
+            inline=True,
+        )
+    return limits.fit_embed(embed)
+
+
+def team_lines(teams: Sequence[TeamStanding]) -> list[str]:
+    return [
+        f"**{i}.** {TEAM_EMOJI.get(t.name, '')} {t.name} · {t.points} pts · "
+        f"{_members(t.members) or 'nobody'}"
+        for i, t in enumerate(teams, 1)
+    ]
 
 
 def question_embed(
@@ -73,7 +113,9 @@ def skip_text(skip: SkipTally) -> str:
     return f"{voters} voted to skip; nobody scores on it."
 
 
-def reveal_embed(result: QuestionResult, bank: Bank | None) -> discord.Embed:
+def reveal_embed(
+    result: QuestionResult, bank: Bank | None, teams: Sequence[TeamStanding] = ()
+) -> discord.Embed:
     asked = result.asked
     q = asked.question
     right = [(a.player.name, a.points) for a in result.correct]
@@ -101,6 +143,12 @@ def reveal_embed(result: QuestionResult, bank: Bank | None) -> discord.Embed:
             else (f"{wrong} answered, none right." if wrong else "No answers."),
             inline=False,
         )
+    if teams:
+        embed.add_field(
+            name="Teams",
+            value=cut(" · ".join(f"{t.name} {t.points}" for t in teams), limits.EMBED_FIELD_VALUE),
+            inline=False,
+        )
     why = safe(q.explanation, limits.EMBED_FIELD_VALUE) if q.explanation else ""
     if why:
         embed.add_field(name="Why", value=why, inline=False)
@@ -110,7 +158,10 @@ def reveal_embed(result: QuestionResult, bank: Bank | None) -> discord.Embed:
     return limits.fit_embed(embed)
 
 
-def standings_embed(standings: Sequence[Standing], stop_reason: str | None) -> discord.Embed:
+def standings_embed(
+    standings: Sequence[Standing], stop_reason: str | None, teams: Sequence[TeamStanding] = ()
+) -> discord.Embed:
+    """Players best first; in a team round, the teams first."""
     title = "Final standings"
     if stop_reason == "idle":
         title += " (stopped: two questions in a row went unanswered)"
@@ -120,6 +171,8 @@ def standings_embed(standings: Sequence[Standing], stop_reason: str | None) -> d
         f"**{i}.** {safe(s.player.name, 64)} · {s.points} pts · {s.correct}/{s.answered} right"
         for i, s in enumerate(standings[:20], 1)
     ]
+    if teams:
+        lines = ["__Teams__", *team_lines(teams), "", "__Players__", *lines]
     embed = discord.Embed(
         title=cut(title, limits.EMBED_TITLE),
         description=cut("\n".join(lines) or "Nobody scored.", limits.EMBED_DESCRIPTION),

@@ -23,6 +23,7 @@ from bot.engine.judge import judge
 from bot.engine.models import Mode, Player, Question
 from bot.engine.rules import DEFAULT_GUESSES
 from bot.engine.scoring import speed_points, streak_bonus, typed_points, weighted
+from bot.engine.teams import Teams, TeamStanding
 
 CHOICES = 4
 NOBODY: frozenset[int] = frozenset()  # shared: an empty frozenset is 216 B per round (bench B5)
@@ -138,6 +139,7 @@ class Round:
         rng: random.Random | None = None,
         idle_limit: int = IDLE_LIMIT,
         guesses: int = DEFAULT_GUESSES,
+        teams: Teams | None = None,
     ) -> None:
         if not questions:
             raise TriviaError("A round needs at least one question.")
@@ -148,6 +150,7 @@ class Round:
         self.rng = rng or random.Random()
         self.idle_limit = idle_limit
         self.guesses = guesses
+        self.teams = teams
         self.status = RoundStatus.RUNNING
         self.started_at = clock.now()
         self.stop_reason: str | None = None
@@ -181,8 +184,23 @@ class Round:
         return list(self._participants.values())
 
     def join(self, player: Player) -> None:
-        """Count a player as in the round, so questions can close once they answered."""
+        """Count a player as in the round, so questions can close once they answered.
+
+        In a team round, one who has no team yet is put on the smallest.
+        """
         self._participants.setdefault(player.id, player)
+        if self.teams is not None:
+            self.teams.assign(player)
+
+    def join_team(self, player: Player, team: int | None) -> int:
+        """A team round's join window: pick a team, or None for the smallest."""
+        if self.teams is None:
+            raise TriviaError("This round has no teams.")
+        if self.is_over:
+            raise RoundOver()
+        chosen = self.teams.join(player, team)
+        self.join(player)
+        return chosen
 
     # -- asking ------------------------------------------------------------
 
@@ -192,6 +210,8 @@ class Round:
             raise RoundOver()
         if self._open is not None:
             raise TriviaError("The current question is still open.")
+        if self.teams is not None:
+            self.teams.locked = True
         question = self.questions[self._asked]
         self._asked += 1
         choices: tuple[str, ...] = ()
@@ -455,6 +475,14 @@ class Round:
     def standings(self) -> list[Standing]:
         """Best first: points, then correct answers, then who got there first."""
         return sorted(self._standings.values(), key=lambda s: (-s.points, -s.correct))
+
+    def team_standings(self) -> list[TeamStanding]:
+        """A team round's teams, best first; empty for a round without teams."""
+        if self.teams is None:
+            return []
+        return self.teams.standings(
+            (s.player.id, s.points, s.correct) for s in self._standings.values()
+        )
 
     def winner(self) -> Player | None:
         """The sole leader with points; a tie at the top has no winner."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.engine.errors import InvalidSetting
 from bot.engine.models import Difficulty, Mode
+from bot.engine.teams import check_team_count
 
 MIN_QUESTIONS, MAX_QUESTIONS = 1, 50
 MIN_SECONDS, MAX_SECONDS = 5.0, 120.0
@@ -23,6 +24,7 @@ class RoundSettings:
     guesses: int = DEFAULT_GUESSES  # typed rounds: wrong guesses a player may make on one question
     difficulty: Difficulty | None = None  # None: mixed, every difficulty
     category: str | None = None  # a question's `category:`, matched ignoring case; None: any
+    teams: int = 0  # a team round's number of teams (2-4); 0: every player for themselves
 
     def __post_init__(self) -> None:
         if not MIN_QUESTIONS <= self.questions <= MAX_QUESTIONS:
@@ -35,6 +37,8 @@ class RoundSettings:
                 f"seconds must be between {MIN_SECONDS:g} and {MAX_SECONDS:g}, "
                 f"not {self.seconds:g}."
             )
+        if self.teams:
+            check_team_count(self.teams)
         if not MIN_GUESSES <= self.guesses <= MAX_GUESSES:
             raise InvalidSetting(
                 f"guesses must be between {MIN_GUESSES} and {MAX_GUESSES}, not {self.guesses}."

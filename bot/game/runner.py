@@ -19,6 +19,12 @@ class Presenter(Protocol):
     async def ready(self, session: Session) -> None:
         """Wait until the next question can be shown; its time starts after this."""
 
+    async def teams_open(self, session: Session) -> None:
+        """A team round's join message; the window starts once it is shown."""
+
+    async def teams_set(self, session: Session) -> None:
+        """The join window has closed: the teams are as they will play."""
+
     async def question(self, session: Session, asked: AskedQuestion) -> None: ...
     async def hint(self, session: Session, asked: AskedQuestion, level: int) -> None: ...
     async def reveal(self, session: Session, result: QuestionResult) -> None: ...
@@ -66,9 +72,25 @@ async def wait_for_close(
         await sleep_unless_woken(session, max(next_at - now, 0.0) + 0.005)
 
 
+async def join_window(session: Session, presenter: Presenter) -> None:
+    """A team round first lets players pick teams, until the window closes or the starter begins."""
+    teams = session.round.teams
+    if teams is None:
+        return
+    await presenter.teams_open(session)
+    clock = session.round.clock
+    teams.open(clock.monotonic())
+    while not session.stop_requested and teams.window_open(now := clock.monotonic()):
+        await sleep_unless_woken(session, (teams.closes_at or now) - now + 0.005)
+    teams.locked = True
+    if not session.stop_requested:
+        await presenter.teams_set(session)
+
+
 async def run_round(session: Session, presenter: Presenter, *, pause: float = 3.0) -> None:
     """Ask every question; any failure of the front-end ends the round, saved as stopped."""
     try:
+        await join_window(session, presenter)
         while session.round.has_next and not session.stop_requested:
             await presenter.ready(session)
             if session.stop_requested:

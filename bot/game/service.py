@@ -14,6 +14,7 @@ from bot.engine.errors import NoRoundRunning, NotAllowed, RoundAlreadyRunning
 from bot.engine.models import Player
 from bot.engine.round import Round
 from bot.engine.rules import RoundSettings, parse_mode
+from bot.engine.teams import Teams
 from bot.game import recovery
 from bot.game.catalog import Catalog
 from bot.game.session import Session, UnsavedEnd
@@ -142,6 +143,7 @@ class TriviaService:
                 clock=self.clock,
                 rng=rng,
                 guesses=settings.guesses,
+                teams=Teams(settings.teams) if settings.teams else None,
             )
             session = Session(
                 game_id=game_id,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.engine.clock import Clock
-from bot.engine.errors import TriviaError
+from bot.engine.errors import NotAllowed, TriviaError
 from bot.engine.models import Bank, Player
 from bot.engine.round import (
     Answer,
@@ -175,6 +175,18 @@ class Session:
         if tally.skipped:
             self.wake.set()
         return tally
+
+    def start_now(self, player: Player, *, is_admin: bool) -> None:
+        """End a team round's join window early: the starter's or an admin's call."""
+        teams = self.round.teams
+        if teams is None or not teams.window_open(self._clock.monotonic()):
+            raise TriviaError("The round has already begun.")
+        if player.id != self.starter.id and not is_admin:
+            raise NotAllowed(
+                f"Only {self.starter.name}, who started this round, or an admin can begin early."
+            )
+        teams.start_now(self._clock.monotonic())
+        self.wake.set()
 
     def request_stop(self, reason: str = "stopped") -> None:
         """Ask the runner to end the round; the first reason given is the one kept."""

@@ -28,6 +28,7 @@ from bot.engine.errors import (
 from bot.engine.models import Mode, Player
 from bot.engine.round import AskedQuestion, QuestionResult, SkipTally, Standing
 from bot.engine.rules import RoundSettings, parse_difficulty
+from bot.engine.teams import Teams
 from bot.game.runner import run_round
 from bot.game.session import Session
 
@@ -46,6 +47,8 @@ ANSWER_ID = re.compile(r"trivia:a:(?P<game>[0-9]{1,19}):(?P<number>[0-9]{1,3}):(
 
 
 SKIP_ID = re.compile(r"trivia:skip:(?P<game>[0-9]{1,19}):(?P<number>[0-9]{1,3})")
+# a team's index, "s" (shuffle me) or "go" (start now)
+TEAM_ID = re.compile(r"trivia:team:(?P<game>[0-9]{1,19}):(?P<choice>[0-9]|s|go)")
 
 
 def answer_custom_id(game_id: int, number: int, index: int) -> str:
@@ -54,6 +57,71 @@ def answer_custom_id(game_id: int, number: int, index: int) -> str:
 
 def skip_custom_id(game_id: int, number: int) -> str:
     return f"trivia:skip:{game_id}:{number}"
+
+
+class TeamButtons(discord.ui.View):
+    """The join message's buttons, routed by custom_id like the answer buttons."""
+
+    def __init__(self, game_id: int, teams: Teams) -> None:
+        super().__init__(timeout=None)
+        for i, name in enumerate(teams.names):
+            self.add_item(
+                discord.ui.Button(
+                    label=name,
+                    emoji=render.TEAM_EMOJI.get(name),
+                    style=discord.ButtonStyle.secondary,
+                    custom_id=f"trivia:team:{game_id}:{i}",
+                )
+            )
+        for choice, label, style in (
+            ("s", "Shuffle me", discord.ButtonStyle.primary),
+            ("go", "Start now", discord.ButtonStyle.success),
+        ):
+            self.add_item(
+                discord.ui.Button(
+                    label=label, style=style, custom_id=f"trivia:team:{game_id}:{choice}", row=1
+                )
+            )
+
+    def is_dispatchable(self) -> bool:
+        return False
+
+
+def join_window_ends(session: Session) -> float | None:
+    """When the join window closes, by the wall clock (for Discord's countdown)."""
+    teams, clock = session.round.teams, session.round.clock
+    if teams is None or teams.closes_at is None:
+        return None
+    return clock.now() + max(teams.closes_at - clock.monotonic(), 0.0)
+
+
+async def team_click(
+    bot: TriviaBot, interaction: discord.Interaction[Any], game_id: int, choice: str
+) -> None:
+    """A team, Shuffle me or Start now: the join message shows who plays where."""
+    session = bot.service.session(interaction.channel_id or 0)
+    teams = session.round.teams if session is not None else None
+    if session is None or teams is None or session.game_id != game_id or session.ended:
+        await private(interaction, str(RoundOver()))
+        return
+    player = player_of(interaction.user)
+    try:
+        if choice == "go":
+            admin = await starter_or_admin(bot, interaction, session, player)
+            session.start_now(player, is_admin=admin)
+            await private(interaction, "Starting the round now.")
+            return
+        session.round.join_team(player, None if choice == "s" else int(choice))
+    except TriviaError as exc:
+        await private(interaction, str(exc))
+        return
+    ends = join_window_ends(session)
+    try:  # the click's own response updates the message: no extra request per join
+        await interaction.response.edit_message(
+            embed=render.teams_embed(teams, session.starter.name, ends)
+        )
+    except discord.HTTPException as exc:
+        log.warning("guild %d: could not show a team join (%s)", session.guild_id, exc)
 
 
 class AnswerButtons(discord.ui.View):
@@ -104,12 +172,18 @@ async def answer_click(
         if asked is not None and asked.number == number and index < len(asked.choices)
         else ""
     )
+    player = player_of(interaction.user)
     try:
-        await session.choose(player_of(interaction.user), number, index)
+        await session.choose(player, number, index)
     except TriviaError as exc:
         await private(interaction, str(exc))
         return
-    await private(interaction, locked_in(label))
+    teams = session.round.teams
+    team = teams.team_of(player.id) if teams is not None else None
+    if teams is None or team is None:
+        await private(interaction, locked_in(label))
+    else:  # joined on answering, perhaps: say which team
+        await private(interaction, f"{locked_in(label)} · team {teams.names[team]}")
 
 
 async def skip_vote(
@@ -121,18 +195,26 @@ async def skip_vote(
         await private(interaction, str(RoundOver() if game_id else NoRoundRunning()))
         return
     player = player_of(interaction.user)
-    admin = False
-    if player.id != session.starter.id:
-        try:
-            admin = await is_admin(interaction, bot.repo)
-        except Exception as exc:  # the manager role is unknown: the vote counts as a player's
-            log.warning("guild %d: could not check for an admin (%s)", session.guild_id, exc)
+    admin = await starter_or_admin(bot, interaction, session, player)
     try:
         tally = session.vote_skip(player, number, is_admin=admin)
     except TriviaError as exc:
         await private(interaction, str(exc))
         return
     await private(interaction, skip_reply(tally))
+
+
+async def starter_or_admin(
+    bot: TriviaBot, interaction: discord.Interaction[Any], session: Session, player: Player
+) -> bool:
+    """The starter needs no look-up; with the database down, an admin counts as a player."""
+    if player.id == session.starter.id:
+        return True
+    try:
+        return await is_admin(interaction, bot.repo)
+    except Exception as exc:
+        log.warning("guild %d: could not check for an admin (%s)", session.guild_id, exc)
+        return False
 
 
 def skip_reply(tally: SkipTally) -> str:
@@ -173,12 +255,37 @@ class ChannelPresenter:
     each full discord.Message was 3.5 KB of a round's 16 (bench B5).
     """
 
-    __slots__ = ("bot", "channel", "message_id")
+    __slots__ = ("bot", "channel", "join_message_id", "message_id")
 
     def __init__(self, bot: TriviaBot, channel: discord.abc.Messageable) -> None:
         self.bot = bot
         self.channel = channel
         self.message_id: int | None = None
+        self.join_message_id: int | None = None
+
+    async def teams_open(self, session: Session) -> None:
+        teams = session.round.teams
+        assert teams is not None
+        await self.bot.pacer.reserve_next()
+        ends = session.round.clock.now() + teams.window
+        sent = await self.channel.send(
+            embed=render.teams_embed(teams, session.starter.name, ends),
+            view=TeamButtons(session.game_id, teams),
+        )
+        self.join_message_id = sent.id
+
+    async def teams_set(self, session: Session) -> None:
+        """The join message loses its buttons and shows the teams as they play."""
+        teams = session.round.teams
+        if teams is None or self.join_message_id is None:
+            return
+        channel: Any = self.channel
+        try:
+            await channel.get_partial_message(self.join_message_id).edit(
+                embed=render.teams_embed(teams, session.starter.name, None), view=None
+            )
+        except discord.HTTPException as exc:  # deleted by a moderator: the round goes on
+            log.warning("channel %s: could not set the teams (%s)", session.channel_id, exc)
 
     async def ready(self, session: Session) -> None:
         """The question's post waits its turn under Discord's global limit before it opens."""
@@ -222,11 +329,15 @@ class ChannelPresenter:
     async def reveal(self, session: Session, result: QuestionResult) -> None:
         bank = session.banks_by_id.get(result.asked.question.bank_id)
         await self._edit(
-            render.reveal_embed(result, bank), view=ReportButton(result.asked.question)
+            render.reveal_embed(result, bank, session.round.team_standings()),
+            view=ReportButton(result.asked.question),
         )
 
     async def finished(self, session: Session, standings: list[Standing]) -> None:
-        await self.channel.send(embed=render.standings_embed(standings, session.round.stop_reason))
+        round_ = session.round
+        await self.channel.send(
+            embed=render.standings_embed(standings, round_.stop_reason, round_.team_standings())
+        )
 
 
 class Rounds(commands.Cog):
@@ -287,6 +398,10 @@ class Rounds(commands.Cog):
         match = SKIP_ID.fullmatch(custom_id)
         if match is not None:
             await skip_vote(self.bot, interaction, int(match["game"]), int(match["number"]))
+            return
+        match = TEAM_ID.fullmatch(custom_id)
+        if match is not None:
+            await team_click(self.bot, interaction, int(match["game"]), match["choice"])
 
     async def typed_answer(self, message: discord.Message) -> None:
         """Typed answers: bots never count; a right answer gets a reaction, not a message."""
@@ -355,6 +470,7 @@ async def category_autocomplete(
     seconds="Seconds per question (5-120)",
     difficulty="Only easy (x1 points), medium (x1.25) or hard (x1.5) questions; mixed: all",
     category="Only questions of this category",
+    teams="A team round: 2 to 4 teams to join first; a team scores its members' points",
 )
 @app_commands.autocomplete(bank=bank_autocomplete, category=category_autocomplete)
 async def start(
@@ -365,6 +481,7 @@ async def start(
     seconds: app_commands.Range[int, 5, 120] | None = None,
     difficulty: Literal["easy", "medium", "hard", "mixed"] | None = None,
     category: app_commands.Range[str, 1, 100] | None = None,
+    teams: app_commands.Range[int, 2, 4] | None = None,
 ) -> None:
     """Checks that need no await first, then the reply is deferred before anything can stall.
 
@@ -394,7 +511,7 @@ async def start(
     await interaction.response.defer(thinking=True)
     try:
         session = await _start_session(
-            bot, interaction, guild_id, bank, questions, mode, seconds, difficulty, category
+            bot, interaction, guild_id, bank, questions, mode, seconds, difficulty, category, teams
         )
     except Exception as exc:
         await drop_deferral(interaction)  # a refusal or an apology is private, not public
@@ -408,7 +525,8 @@ async def start(
         picked = " ".join(x for x in (difficulty if difficulty != "mixed" else None, category) if x)
         await interaction.followup.send(
             limits.cut(
-                f"{limits.safe(interaction.user.display_name, 64)} started a round: "
+                f"{limits.safe(interaction.user.display_name, 64)} started a "
+                f"{f'team round ({teams} teams)' if teams else 'round'}: "
                 f"{len(round_.questions)} {limits.safe(picked, 120) + ' ' if picked else ''}"
                 f"questions from {limits.safe(names, 300)}, "
                 f"{round_.mode.value}, {round_.seconds:g} s each.",
@@ -440,6 +558,7 @@ async def _start_session(
     seconds: int | None,
     difficulty: str | None = None,
     category: str | None = None,
+    teams: int | None = None,
 ) -> Session:
     defaults = await bot.service.settings_for(guild_id)
     chosen_mode = Mode(mode) if mode else defaults.mode
@@ -456,6 +575,7 @@ async def _start_session(
         guesses=defaults.guesses,
         difficulty=parse_difficulty(difficulty) if difficulty else None,
         category=category.strip() or None if category else None,
+        teams=teams or 0,
     )
     return await bot.service.start(
         guild_id=guild_id,

@@ -1,0 +1,101 @@
+"""Team rounds through the loopback Discord: joining, starting early, team standings."""
+
+from __future__ import annotations
+
+from tests.discord_front.conftest import add_server, call, running_bot, settings_for
+from tests.discord_front.test_rounds import db, question, right_label, title, wrong_label
+
+
+def fields(message) -> dict[str, str]:
+    return {f["name"]: f["value"] for f in message.embeds[0]["fields"]}
+
+
+async def test_four_players_in_two_teams_play_a_round_and_teams_lead_the_standings(fake, tmp_path):
+    s = add_server(fake, "one", ("alice", "bob", "carol", "dave", "erin"))
+    alice, bob, carol, dave, erin = s.players
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        start = await call(
+            fake,
+            s.channel,
+            alice,
+            "trivia start",
+            {"bank": "geo", "questions": 2, "seconds": 20, "teams": 2},
+        )
+        assert "started a team round (2 teams): 2 questions" in start.text
+        join = await fake.wait_for_message(
+            s.channel, predicate=lambda m: title(m) == "Team round: pick a team"
+        )
+        labels = [b["label"] for b in join.buttons()]
+        assert labels == ["Red", "Blue", "Shuffle me", "Start now"]
+        assert "<t:" in join.embeds[0]["description"]  # when the first question comes
+        for user, label in ((alice, "Red"), (bob, "Blue"), (carol, "Blue"), (bob, "Red")):
+            click = await fake.click_button(join, None, user, label=label)
+            assert (await click.response()).type == 7  # the join message itself shows it
+        shuffled = await fake.click_button(join, None, dave, label="Shuffle me")
+        await shuffled.response()
+        teams = fields(join)
+        assert teams["\N{LARGE RED SQUARE} Red (2)"] == "alice, bob"  # bob switched
+        assert teams["\N{LARGE BLUE SQUARE} Blue (2)"] == "carol, dave"  # the smallest
+        early = await (await fake.click_button(join, None, bob, label="Start now")).response()
+        assert early.ephemeral and "Only alice" in early.content
+        go = await (await fake.click_button(join, None, alice, label="Start now")).response()
+        assert go.ephemeral and go.content == "Starting the round now."
+        await fake.wait_for(lambda: title(join) == "Teams are set", timeout=5)
+        assert join.buttons() == []
+
+        first = await question(fake, s.channel, 1, 2)
+        for user, right in ((alice, True), (bob, False), (carol, True), (dave, True)):
+            label = right_label(first) if right else wrong_label(first)
+            ack = await (await fake.click_button(first, None, user, label=label)).response()
+            assert ack.content.startswith("Locked in") and ack.content.endswith(
+                "team Red" if user in (alice, bob) else "team Blue"
+            )
+        # everybody who joined has answered: the question closes without waiting 20 s
+        await fake.wait_for(lambda: "answer" in title(first), timeout=5)
+        assert fields(first)["Teams"].startswith("Blue ")
+
+        second = await question(fake, s.channel, 2, 2)
+        late = await (
+            await fake.click_button(second, None, erin, label=right_label(second))
+        ).response()
+        assert late.content.endswith("team Red")  # answered without a team: the first smallest
+        for user in (alice, bob, carol, dave):
+            await (
+                await fake.click_button(second, None, user, label=right_label(second))
+            ).response()
+        standings = await fake.wait_for_message(
+            s.channel, predicate=lambda m: title(m).startswith("Final standings")
+        )
+    points = dict(db(tmp_path, "SELECT player_id, SUM(points) FROM answers GROUP BY player_id"))
+    red = points[alice.id] + points[bob.id] + points[erin.id]
+    blue = points[carol.id] + points[dave.id]
+    assert red != blue
+    text = standings.embeds[0]["description"]
+    red_line = f"Red · {red} pts · alice, bob, erin"
+    blue_line = f"Blue · {blue} pts · carol, dave"
+    assert red_line in text and blue_line in text
+    assert (text.index(red_line) < text.index(blue_line)) == (red > blue)
+    assert text.index("__Teams__") < text.index("__Players__") < text.index("** erin ·")
+    # players' own totals count as in any round: one game each, their own points
+    totals = dict(db(tmp_path, "SELECT player_id, points FROM player_totals WHERE games = 1"))
+    assert totals == points
+    fake.assert_no_violations()
+
+
+async def test_a_team_round_stopped_in_its_join_window_is_saved_as_stopped(fake, tmp_path):
+    s = add_server(fake, "one", ("alice",))
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        await call(fake, s.channel, s.players[0], "trivia start", {"bank": "geo", "teams": 3})
+        join = await fake.wait_for_message(
+            s.channel, predicate=lambda m: title(m) == "Team round: pick a team"
+        )
+        assert [b["label"] for b in join.buttons()][:3] == ["Red", "Blue", "Green"]
+        stop = await call(fake, s.channel, s.players[0], "trivia stop")
+        assert "Stopping" in stop.content
+        await fake.wait_for_message(
+            s.channel, predicate=lambda m: title(m).startswith("Final standings")
+        )
+        old = await (await fake.click_button(join, None, s.players[0], label="Red")).response()
+        assert old.ephemeral and "ended" in old.content
+    assert db(tmp_path, "SELECT status FROM games") == [("stopped",)]
+    fake.assert_no_violations()
