@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.banks.draft.distractors import WANTED
 from bot.banks.importers import UniqueIds
 from bot.banks.verify import verify_question
 from bot.engine.errors import TriviaError
@@ -67,7 +68,8 @@ class DraftReview:
         return built
 
     def check(self, data: dict[str, Any]) -> Question:
-        """The add-question form's rules, then the drafter's: the evidence proves the answer."""
+        """The add-question form's rules, then the drafter's: the evidence names the answer,
+        and there are wrong choices enough for buttons."""
         source = data.get("source")
         built, problems = build_question(
             data,
@@ -78,6 +80,9 @@ class DraftReview:
         messages = [p.message for p in problems]
         if built is not None:
             messages = verify_question(built, lambda _sid: self.folded_article)
+            wanted = 1 if built.is_true_false else WANTED
+            if len(built.distractors) < wanted:
+                messages.append(f"a draft needs {wanted} wrong choices, one per line")
         if messages:
             raise TriviaError(
                 "That edit can't be kept:\n" + "\n".join(f"- {m}" for m in messages[:10])

@@ -49,16 +49,18 @@ def test_an_edit_must_still_be_proved_and_valid():
         r.edit(question="When?", answers="1900", distractors="1869", explanation="")
     with pytest.raises(TriviaError, match="distractor '1871' is also an accepted answer"):
         r.edit(question="When?", answers="1871", distractors="1871\n1869", explanation="")
+    with pytest.raises(TriviaError, match="a draft needs 3 wrong choices"):
+        r.edit(question="When?", answers="1871", distractors="1869\n1875", explanation="")
     with pytest.raises(TriviaError, match="no accepted answer"):
         r.edit(question="When?", answers=" \n", distractors="", explanation="")
     assert r.position == 0 and r.kept == []
     built = r.edit(
         question="  When was it built?  ",
         answers="1871\n",
-        distractors="1869\n\n1875",
+        distractors="1869\n\n1875\n1880",
         explanation=" ",
     )
-    assert built.text == "When was it built?" and built.distractors == ("1869", "1875")
+    assert built.text == "When was it built?" and built.distractors == ("1869", "1875", "1880")
     assert r.position == 1 and r.edited == 1 and "explanation" not in r.kept[0]
     r.skip()
     assert r.finished and r.current is None
