@@ -23,6 +23,7 @@ from tests.fakediscord import (
     FakeChannel,
     FakeDiscord,
     FakeGuild,
+    FakeMessage,
     FakeResponse,
     FakeRole,
     FakeUser,
@@ -130,6 +131,13 @@ async def call(
     """Invoke a slash command and return the bot's initial response (most tests need only it)."""
     ix = await fake.invoke_slash(channel, user, name, options, bypass_permissions=bypass)
     return await ix.reply()
+
+
+async def press(fake: FakeDiscord, message: FakeMessage, user: FakeUser, label: str) -> None:
+    """Click a Confirm or Cancel (deferred at once) and wait until its message is filled in."""
+    ix = await fake.click_button(message, None, user, label=label)
+    await ix.response()
+    await fake.wait_for(lambda: not message.buttons(), what=f"{label!r} to be filled in")
 
 
 async def seed_game(

@@ -13,6 +13,7 @@ from tests.discord_front.conftest import (
     Server,
     add_server,
     call,
+    press,
     query,
     running_bot,
     seed_game,
@@ -205,8 +206,7 @@ async def test_import_dry_run_then_confirm_clash_and_cancel(fake, tmp_path):
         assert refused.ephemeral and "Only the admin who started this import" in refused.content
         assert custom_rows(tmp_path, s.guild.id) == [] and summary.buttons()
 
-        confirm = await fake.click_button(summary, None, s.admin, label="Confirm import")
-        await confirm.response()
+        await press(fake, summary, s.admin, "Confirm import")
         assert summary.content == "Imported 3 questions into `science`."
         assert summary.buttons() == []
         assert custom_rows(tmp_path, s.guild.id) == sorted(f"science/{q}" for q in SCIENCE_IDS)
@@ -410,7 +410,7 @@ async def test_two_servers_never_touch_each_other(fake, tmp_path):
             fake, a, {QUESTION: "Which desert is the largest hot one?", ANSWERS: "Sahara"}
         )
         summary = await import_file(fake, a, "science.csv", SCIENCE_CSV)
-        await (await fake.click_button(summary, None, a.admin, label="Confirm import")).response()
+        await press(fake, summary, a.admin, "Confirm import")
         exported = await call(fake, a.channel, a.admin, "trivia-admin export")
         assert exported.content == "5 questions in 2 files."
         assert sorted(f["filename"] for f in exported.message.attachments) == [
@@ -437,9 +437,7 @@ async def test_two_servers_never_touch_each_other(fake, tmp_path):
         forgot = await call(fake, a.channel, a.admin, "trivia-admin forget", {"member": sam})
         assert forgot.content == "Deleted 1 answers and the totals of sam on this server."
         reset = await call(fake, a.channel, a.admin, "trivia-admin reset-leaderboard")
-        await (
-            await fake.click_button(reset.message, None, a.admin, label="Reset the leaderboard")
-        ).response()
+        await press(fake, reset.message, a.admin, "Reset the leaderboard")
         assert reset.message.content == "Leaderboard reset: 1 players cleared."
 
         assert snapshot(tmp_path, b.guild.id) == b_before
@@ -484,7 +482,7 @@ async def test_export_yaml_reimports_to_the_same_questions(fake, tmp_path):
         )
         await add_question(fake, a, {QUESTION: "Name a prime number below 4.", ANSWERS: "2\n3"})
         summary = await import_file(fake, a, "science.csv", SCIENCE_CSV)
-        await (await fake.click_button(summary, None, a.admin, label="Confirm import")).response()
+        await press(fake, summary, a.admin, "Confirm import")
 
         one = await call(fake, a.channel, a.admin, "trivia-admin export", {"bank": "science"})
         assert one.ephemeral and one.content == "3 questions in 1 file."
@@ -499,7 +497,7 @@ async def test_export_yaml_reimports_to_the_same_questions(fake, tmp_path):
             assert data.startswith(b"id: ") and b"questions:" in data
             dry = await import_file(fake, b, name, data)
             assert "0 problems" in dry.content
-            await (await fake.click_button(dry, None, b.admin, label="Confirm import")).response()
+            await press(fake, dry, b.admin, "Confirm import")
             assert dry.content.startswith("Imported ")
         assert one.message.file() == both.message.file("science.yaml")
     sql = "SELECT bank_id, question_id, data FROM custom_questions WHERE guild_id = ?"
@@ -580,12 +578,12 @@ async def test_reset_leaderboard_needs_confirm_and_is_audited(fake, tmp_path):
         admin_roles = s.guild.members[s.admin.id].roles
         demoted, admin_roles[:] = list(admin_roles), []
         late = await fake.click_button(ask.message, None, s.admin, label="Reset the leaderboard")
-        assert "Manage Server" in (await late.response()).content
+        (refused,) = await fake.wait_for_followups(late, 1)
+        assert refused.ephemeral and "Manage Server" in refused.content
         assert query(tmp_path, totals, [s.guild.id]) == [(2,)]
 
         admin_roles[:] = demoted
-        confirm = await fake.click_button(ask.message, None, s.admin, label="Reset the leaderboard")
-        await confirm.response()
+        await press(fake, ask.message, s.admin, "Reset the leaderboard")
         assert ask.message.content == "Leaderboard reset: 2 players cleared."
         board = await call(fake, s.channel, alice, "trivia leaderboard")
         assert "No answers recorded yet." in board.text
@@ -761,7 +759,7 @@ async def test_imported_questions_citing_sources_stay_playable(fake, tmp_path):
         exported = await call(fake, s.channel, s.admin, "trivia-admin export", {"bank": "geo"})
         dry = await import_file(fake, s, "geo.yaml", exported.message.file(), bank="geo-copy")
         assert "6 valid, 0 problems" in dry.content
-        await (await fake.click_button(dry, None, s.admin, label="Confirm import")).response()
+        await press(fake, dry, s.admin, "Confirm import")
         assert dry.content == "Imported 6 questions into `geo-copy`."
         banks = await call(fake, s.channel, s.admin, "trivia banks")
         assert "`geo-copy` · geo-copy · 6 questions" in banks.text

@@ -5,11 +5,19 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+import sys
 
 from bot.discord_front import limits
 from bot.discord_front.cogs import admin, questions
-from tests.discord_front.conftest import add_server, call, query, running_bot, settings_for
-from tests.discord_front.test_admin import ANSWERS, QUESTION, import_file
+from tests.discord_front.conftest import (
+    add_server,
+    call,
+    press,
+    query,
+    running_bot,
+    settings_for,
+)
+from tests.discord_front.test_admin import ANSWERS, QUESTION, SCIENCE_CSV, import_file
 from tests.fakediscord import FakeDiscord, overwrite
 from tests.fakediscord.models import SEND_MESSAGES, SEND_MESSAGES_IN_THREADS
 from tests.faults import conftest as faults
@@ -141,9 +149,7 @@ async def test_an_export_over_the_attachment_limit_comes_in_parts_that_reimport(
         async with running_bot(fake, settings_for(tmp_path, fake.token), a.guild, b.guild):
             summary = await import_file(fake, a, "big.csv", "question,answer,distractors\n" + rows)
             assert "60 valid" in summary.content
-            await (
-                await fake.click_button(summary, None, a.admin, label="Confirm import")
-            ).response()
+            await press(fake, summary, a.admin, "Confirm import")
             ix = await fake.invoke_slash(a.channel, a.admin, "trivia-admin export")
             first = await ix.reply()
             count = re.search(r"\(message 1 of (\d+)\)", first.content)
@@ -255,4 +261,32 @@ async def test_a_click_past_a_full_answer_queue_is_told_it_was_not_saved(fake, t
         again = await fake.click_button(msg, None, bob, label=right_label(msg))
         assert (await again.response()).content.startswith("Locked in")
     assert query(tmp_path, "SELECT COUNT(*) FROM answers") == [(2,)]
+    fake.assert_no_violations()
+
+
+async def test_confirm_answers_at_once_while_the_import_waits_for_the_database(fake, tmp_path):
+    """Another process holds the file for 3.5 s: Confirm is deferred in time, then filled in."""
+    s = add_server(fake, "one", ("alice",))
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        summary = await import_file(fake, s, "science.csv", SCIENCE_CSV)
+        holder = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            "con = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "con.execute('BEGIN EXCLUSIVE')\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(3.5)\n"
+            "con.execute('ROLLBACK')\n",
+            str(tmp_path / "trivia.db"),
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert holder.stdout is not None
+        assert (await holder.stdout.readline()).strip() == b"locked"
+        confirm = await fake.click_button(summary, None, s.admin, label="Confirm import")
+        first = await confirm.response()
+        assert first.type == 6 and confirm.latency is not None and confirm.latency < 1.0
+        await fake.wait_for(lambda: not summary.buttons(), timeout=10, what="the import")
+        assert summary.content == "Imported 3 questions into `science`."
+        assert await holder.wait() == 0
     fake.assert_no_violations()

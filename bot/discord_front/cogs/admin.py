@@ -41,7 +41,11 @@ class ResetConfirm(Dialog):
     async def confirm(
         self, interaction: discord.Interaction[Any], _button: discord.ui.Button[Any]
     ) -> None:
+        # answered at once: clearing a big server's answers may take longer than 3 s
+        await interaction.response.defer()
         await require_admin(interaction, self.bot.repo)
+        if self.is_finished():  # a second click while the first was checked: one reset
+            return
         self.stop()
         guild_id = guild_of(interaction)
         cleared = await self.bot.repo.reset_leaderboard(guild_id)
@@ -54,7 +58,7 @@ class ResetConfirm(Dialog):
                 self.bot.service.clock.now(),
             )
         )
-        await interaction.response.edit_message(
+        await interaction.edit_original_response(
             content=f"Leaderboard reset: {cleared} players cleared.", view=None
         )
 

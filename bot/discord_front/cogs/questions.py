@@ -112,7 +112,11 @@ class ImportConfirm(Dialog):
     async def confirm(
         self, interaction: discord.Interaction[Any], _button: discord.ui.Button[Any]
     ) -> None:
+        # answered at once, whatever the import's size or a busy database: then filled in
+        await interaction.response.defer()
         await require_admin(interaction, self.bot.repo)
+        if self.is_finished():  # a second click while the first was checked: one import
+            return
         self.stop()
         p = self.pending
         try:
@@ -120,11 +124,11 @@ class ImportConfirm(Dialog):
                 p.guild_id, p.actor_id, p.bank_id, p.checked.items(), action="import"
             )
         except TriviaError as exc:
-            await interaction.response.edit_message(
+            await interaction.edit_original_response(
                 content=limits.cut(str(exc), limits.CONTENT), view=None
             )
             return
-        await interaction.response.edit_message(
+        await interaction.edit_original_response(
             content=f"Imported {len(added.question_ids)} questions into `{added.bank_id}`.",
             view=None,
         )
