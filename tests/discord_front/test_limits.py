@@ -80,6 +80,37 @@ async def test_boards_and_page_buttons_cool_down_per_member(fake: FakeDiscord, t
     fake.assert_no_violations()
 
 
+async def test_stats_cool_down_per_member_and_per_server(fake: FakeDiscord, tmp_path):
+    s = add_server(fake, "one", ("alice", "bob", "carol"))
+    alice, bob, carol = s.players
+    await seed_game(tmp_path, s.guild, s.channel, [(alice, True, 900), (bob, True, 800)])
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        real_limits(run)
+        mine = await call(fake, s.channel, alice, "trivia stats")
+        assert mine.ephemeral and "Points: 900" in mine.text
+        again = await call(fake, s.channel, alice, "trivia stats", {"member": bob})
+        assert again.ephemeral and "Slow down: you can do that again in" in again.content
+        for member_seconds, server_seconds in ((0, 60), (0, 0)):
+            saved = await call(
+                fake,
+                s.channel,
+                s.admin,
+                "trivia-admin settings",
+                {
+                    "cooldown": "stats",
+                    "member_seconds": member_seconds,
+                    "server_seconds": server_seconds,
+                },
+            )
+            assert f"Cooldown stats: 0 s per member, {server_seconds} s per server" in saved.text
+            if server_seconds:
+                crowd = await call(fake, s.channel, carol, "trivia stats")
+                assert crowd.ephemeral and "Slow down: this server" in crowd.content
+        theirs = await call(fake, s.channel, alice, "trivia stats", {"member": bob})
+        assert "Points: 800" in theirs.text
+    fake.assert_no_violations()
+
+
 async def test_imports_cool_down_per_server(fake: FakeDiscord, tmp_path):
     s = add_server(fake, "one", ())
     second = fake.add_user("second-admin")

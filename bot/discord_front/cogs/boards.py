@@ -241,6 +241,7 @@ async def stats(
 ) -> None:
     bot: TriviaBot = interaction.client
     target = member or interaction.user
+    await bot.cooldowns.use("stats", guild_of(interaction), interaction.user.id)
     found = await bot.repo.player_stats(
         interaction.guild_id, target.id, period=Period.ALL_TIME, now=time.time()
     )
