@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,10 @@ class Settings:
 
     rest_rate: float = 45.0  # the bot's own REST requests per second (Discord allows 50)
     sqlite_synchronous: str = "FULL"  # see docs/operations.md, "Durability"
+    # `banks draft`'s optional model: an OpenAI-compatible endpoint; unset, nothing is sent
+    draft_model_url: str | None = None
+    draft_model: str | None = None
+    draft_model_key: str | None = None  # a bearer key; never printed
 
     def __repr__(self) -> str:
         token = "set" if self.discord_token else "unset"
@@ -115,6 +120,12 @@ def load_settings(
         raise SettingsError(
             f"TRIVIA_SQLITE_SYNCHRONOUS must be FULL or NORMAL, not '{synchronous}'"
         )
+    model_url = get("TRIVIA_DRAFT_MODEL_URL")
+    if model_url is not None and not re.match(r"^https?://[^/\s]+", model_url):
+        raise SettingsError(
+            "TRIVIA_DRAFT_MODEL_URL must be an http(s) base URL such as "
+            f"http://127.0.0.1:8080/v1, not '{model_url}'"
+        )
     return Settings(
         discord_token=get("DISCORD_TOKEN"),
         database=database,
@@ -129,6 +140,9 @@ def load_settings(
         banks_from_env=get("TRIVIA_BANKS") is not None,
         rest_rate=_rate(get("TRIVIA_REST_RATE")),
         sqlite_synchronous=synchronous,
+        draft_model_url=model_url,
+        draft_model=get("TRIVIA_DRAFT_MODEL"),
+        draft_model_key=get("TRIVIA_DRAFT_MODEL_KEY"),
     )
 
 

@@ -79,6 +79,15 @@ def table(work: Path) -> dict[str, Case]:
             ("banks", "draft", str(work / "none.txt"), "--out", str(work / "d.yaml")),
             "cannot read",
         ),
+        "banks draft, bad model URL": Case(
+            ("banks", "draft", str(GEO), "--out", str(work / "d.yaml")),
+            "TRIVIA_DRAFT_MODEL_URL must be an http(s) base URL",
+            {"TRIVIA_DRAFT_MODEL_URL": "127.0.0.1:8080"},
+        ),
+        "banks promote, no file": Case(
+            ("banks", "promote", str(work / "none.yaml"), "--into", str(work / "b.yaml")),
+            "cannot read",
+        ),
         "banks export, unknown bank": Case(
             ("banks", "export", "nope"), "neither a bank file nor a bank id"
         ),

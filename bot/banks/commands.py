@@ -144,7 +144,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.banks_command == "draft":
         from bot.banks.draft import command as draft_command
 
-        return draft_command.run(args, banks_folder(settings))
+        return draft_command.run(args, settings)
     if args.banks_command == "promote":
         from bot.banks.draft import command as draft_command
 

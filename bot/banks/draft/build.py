@@ -152,7 +152,11 @@ def _problem(draft: Draft, source: str, folded_article: str) -> str | None:
     """The same rules `banks check` and `banks verify` apply, run on the draft itself."""
     if len(draft.distractors) < (1 if draft.kind == "true-false" else WANTED):
         return f"only {len(draft.distractors)} distractors of the same kind"
-    data = _data(draft, source)
+    return entry_problem(_data(draft, source), source, folded_article)
+
+
+def entry_problem(data: dict[str, Any], source: str, folded_article: str) -> str | None:
+    """What `banks check` or `banks verify` would say first about one draft entry, if anything."""
     question, problems = build_question(data, bank_id="draft", source_ids=frozenset({source}))
     if question is None:
         return problems[0].message if problems else "not a valid question"

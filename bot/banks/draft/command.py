@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,9 @@ import yaml
 from bot.banks.draft.article import ArticleError, read_article
 from bot.banks.draft.build import DEFAULT_MAX, draft_article
 from bot.banks.draft.mentions import known_people
+from bot.banks.draft.model import ModelEndpoint, refine
 from bot.banks.loader import BankPathError, load_banks
+from bot.settings import Settings, banks_folder
 
 
 def register(sub: Any) -> None:
@@ -60,7 +63,8 @@ def register(sub: Any) -> None:
         type=Path,
         default=None,
         metavar="DIR",
-        help="also check each evidence word for word in DIR/<source id>.txt",
+        help="also match each evidence word for word to DIR/<source id>.txt "
+        "(default: length and answer only)",
     )
 
 
@@ -71,7 +75,9 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2024-03-01") from None
 
 
-def run(args: argparse.Namespace, banks_dir: Path) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Draft, then let the model reword the drafts if one is set; nothing is sent otherwise."""
+    banks_dir = banks_folder(settings)
     out = Path(args.out)
     if out.exists() and not args.force:
         raise ArticleError(f"{out} already exists; use --force to overwrite it")
@@ -92,6 +98,12 @@ def run(args: argparse.Namespace, banks_dir: Path) -> int:
         other_people=people,
         other_titles=titles,
     )
+    if settings.draft_model_url:
+        endpoint = ModelEndpoint(
+            settings.draft_model_url, settings.draft_model, settings.draft_model_key
+        )
+        outcome = asyncio.run(refine(result, article, endpoint))
+        print(outcome.summary(endpoint, len(result.questions)))
     if args.explain:
         for line in result.explain:
             print(line, file=sys.stderr)
