@@ -273,7 +273,7 @@ async def play(
     presenter.say(
         f"Trivia: {count} {picked + ' ' if picked else ''}question{'s' if count != 1 else ''}, "
         f"{mode}, "
-        f"playing as {player.name}. Ctrl-C stops the round."
+        f"playing as {player.name}. {SKIP_LINE} skips a question, Ctrl-C stops the round."
     )
     runner = asyncio.create_task(
         run_round(session, presenter, pause=(1.5 if tty else 0) if pause is None else pause)

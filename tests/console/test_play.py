@@ -284,6 +284,7 @@ def test_a_skip_line_skips_the_question_and_scores_nothing(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("Skipped: nobody scores on it.") == 2
+    assert "/skip skips a question" in done.stdout  # said once, at the start
     assert done.stdout.count("Locked in:") == 1 and "Question 3/3" in done.stdout
     assert query(tmp_path, "SELECT status FROM games") == [("finished",)]
     assert query(tmp_path, "SELECT number FROM answers") == [(2,)]
