@@ -164,38 +164,34 @@ async def test_review_keeps_two_edits_one_skips_one_then_plays_them(fake, tmp_pa
     fake.assert_no_violations()
 
 
-@pytest.mark.parametrize(
-    ("filename", "data", "options", "expected"),
-    [
-        ("big.txt", b"word " * (MAX_ARTICLE_BYTES // 5 + 1), {}, "an article file is at most"),
-        ("photo.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", {}, "a binary file"),
-        ("empty.txt", b"  \n\n", {}, "the file is empty"),
-        ("link.txt", b"https://example.com/news/mission-impossible\n", {}, "only a URL"),
-        ("latin1.txt", "Caf\xe9 au lait.".encode("latin-1"), {}, "not UTF-8"),
-        ("dull.txt", b"it was fine. we went home after that.\n", {}, "no sentence worth asking"),
-        ("a.txt", ARTICLE, {"published": "yesterday!"}, "not a date like 2024-03-01"),
-        ("a.txt", ARTICLE, {"bank": "Bad Name"}, "must be lowercase letters"),
-    ],
-)
-async def test_bad_input_gets_one_line_and_stores_nothing(
-    fake, tmp_path, filename, data, options, expected
-):
+BAD_INPUTS = [
+    ("big.txt", b"word " * (MAX_ARTICLE_BYTES // 5 + 1), {}, "an article file is at most"),
+    ("photo.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", {}, "a binary file"),
+    ("empty.txt", b"  \n\n", {}, "the file is empty"),
+    ("link.txt", b"https://example.com/news/mission-impossible\n", {}, "only a URL"),
+    ("latin1.txt", "Caf\xe9 au lait.".encode("latin-1"), {}, "not UTF-8"),
+    ("dull.txt", b"it was fine. we went home after that.\n", {}, "no sentence worth asking"),
+    ("a.txt", ARTICLE, {"published": "yesterday!"}, "not a date like 2024-03-01"),
+    ("a.txt", ARTICLE, {"bank": "Bad Name"}, "must be lowercase letters"),
+]
+
+
+async def test_bad_input_gets_one_line_and_stores_nothing(fake, tmp_path):
     s = add_server(fake, "one", ())
     async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild):
-        ix = await fake.invoke_slash(
-            s.channel,
-            s.admin,
-            "trivia-admin draft",
-            {"file": fake.upload(filename, data), **options},
-        )
-        first = await ix.response()
-        assert first.ephemeral
-        message = ix.original
-        await fake.wait_for(lambda: not message.loading, timeout=60, what="refusal")
-        assert expected in message.content and "\n" not in message.content, message.content
-        assert message.buttons() == [] and message.attachments == []
-        if filename == "big.txt":
-            assert fake.cdn_downloads == []  # refused by its size, before any download
+        for filename, data, options, expected in BAD_INPUTS:
+            upload = fake.upload(filename, data)
+            ix = await fake.invoke_slash(
+                s.channel, s.admin, "trivia-admin draft", {"file": upload, **options}
+            )
+            assert (await ix.response()).ephemeral
+            message = ix.original
+            await fake.wait_for(lambda m=message: not m.loading, timeout=60, what="refusal")
+            assert expected in message.content, (filename, message.content)
+            assert "\n" not in message.content, message.content
+            assert message.buttons() == [] and message.attachments == []
+            if filename == "big.txt":  # refused by its size, before any download
+                assert f"{upload.id}/big.txt" not in fake.cdn_downloads
     assert stored(tmp_path, s.guild.id) == {}
     fake.assert_no_violations()
 
@@ -236,5 +232,23 @@ async def test_an_idle_review_times_out_cleanly(fake, tmp_path, monkeypatch):
     async with running_bot(fake, settings, s.guild):
         stale = await fake.click_button(before_restart, None, s.admin, label="Keep")
         assert "This dialog has expired" in (await stale.response()).content
+    assert stored(tmp_path, s.guild.id) == {}
+    fake.assert_no_violations()
+
+
+async def test_the_end_of_the_drafts_leaves_only_done(fake, tmp_path):
+    """Past the last draft only Done is live; Done with nothing kept saves nothing."""
+    s = add_server(fake, "one", ())
+    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild):
+        review = await draft_reply(fake, s, "a.txt", ARTICLE, bank="ends")
+        total = len(yaml.safe_load(review.file("ends.yaml"))["questions"])
+        for _ in range(total):
+            await (await fake.click_button(review, None, s.admin, label="Skip")).response()
+        assert shown(review) == f"All {total} drafts reviewed"
+        live = {b["label"]: not b.get("disabled") for b in review.buttons()}
+        assert live == {"Keep": False, "Edit": False, "Skip": False, "Done": True}
+        await (await fake.click_button(review, None, s.admin, label="Done")).response()
+        assert review.content == "Review ended: no drafts kept, nothing saved."
+        assert review.buttons() == [] and review.embeds == []
     assert stored(tmp_path, s.guild.id) == {}
     fake.assert_no_violations()
