@@ -10,7 +10,14 @@ import yaml
 
 from bot.banks.draft.article import MAX_ARTICLE_BYTES
 from bot.discord_front.cogs import drafts
-from tests.discord_front.conftest import add_server, call, query, running_bot, settings_for
+from tests.discord_front.conftest import (
+    add_server,
+    call,
+    press,
+    query,
+    running_bot,
+    settings_for,
+)
 from tests.fakediscord import FakeDiscord, FakeMessage
 
 REPO = Path(__file__).resolve().parents[2]
@@ -120,7 +127,7 @@ async def test_review_keeps_two_edits_one_skips_one_then_plays_them(fake, tmp_pa
         await (await fake.click_button(review, None, s.admin, label="Skip")).response()
         assert shown(review).startswith("Draft 5 of")
         assert stored(tmp_path, s.guild.id) == {}  # nothing is written before Done
-        await (await fake.click_button(review, None, s.admin, label="Done")).response()
+        await press(fake, review, s.admin, "Done")
         assert review.content.startswith("Added 3 drafts (1 edited) to this server's bank")
         assert "skipped 1" in review.content and review.buttons() == []
         assert review.file("stunts.yaml")  # the draft file stays for offline editing
@@ -151,7 +158,7 @@ async def test_review_keeps_two_edits_one_skips_one_then_plays_them(fake, tmp_pa
         await fake.wait_for(lambda: not dry.loading, what="dry run")
         assert f"2 valid, {len(drafted) - 2} problems" in dry.content, dry.content
         assert "still under review" in dry.content
-        await (await fake.click_button(dry, None, s.admin, label="Confirm import")).response()
+        await press(fake, dry, s.admin, "Confirm import")
         assert dry.content == "Imported 2 questions into `stunts-file`."
 
         started = await call(fake, s.channel, s.players[0], "trivia start", {"bank": "stunts"})
@@ -247,7 +254,7 @@ async def test_the_end_of_the_drafts_leaves_only_done(fake, tmp_path):
         assert shown(review) == f"All {total} drafts reviewed"
         live = {b["label"]: not b.get("disabled") for b in review.buttons()}
         assert live == {"Keep": False, "Edit": False, "Skip": False, "Done": True}
-        await (await fake.click_button(review, None, s.admin, label="Done")).response()
+        await press(fake, review, s.admin, "Done")
         assert review.content == "Review ended: no drafts kept, nothing saved."
         assert review.buttons() == [] and review.embeds == []
     assert stored(tmp_path, s.guild.id) == {}

@@ -217,24 +217,24 @@ class DraftReviewView(Dialog):
     async def done(
         self, interaction: discord.Interaction[Any], _button: discord.ui.Button[Any]
     ) -> None:
-        if self.saving:
-            raise TriviaError("The kept drafts are being saved already.")
-        if not self.review.kept:
+        # answered at once, whatever a busy database does to the save: then filled in
+        await interaction.response.defer()
+        if self.saving or self.is_finished():  # a second click while the first saves
+            return
+        review = self.review
+        if not review.kept:
             self.stop()
-            await interaction.response.edit_message(
+            await interaction.edit_original_response(
                 content="Review ended: no drafts kept, nothing saved.", embed=None, view=None
             )
             return
         self.saving = True
         try:
-            added = await self.review.save(
-                custom(self.bot), self.guild_id, self.actor_id, self.bank_id
-            )
+            added = await review.save(custom(self.bot), self.guild_id, self.actor_id, self.bank_id)
         finally:
-            self.saving = False
+            self.saving = False  # a refused save leaves the review open, to try again
         self.stop()
-        review = self.review
-        await interaction.response.edit_message(
+        await interaction.edit_original_response(
             content=limits.cut(
                 f"Added {len(added.question_ids)} drafts ({review.edited} edited) to this "
                 f"server's bank `{added.bank_id}`; skipped {review.position - len(review.kept)}"
