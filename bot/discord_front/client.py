@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot.banks.offload import Checker
 from bot.discord_front import groups
 from bot.discord_front.buckets import lighten_buckets
+from bot.discord_front.cogs.daily import DAILY_PREFIX
 from bot.discord_front.cogs.reports import REPORT_PREFIX, report_click
 from bot.discord_front.components import Dialogs, shows_custom_id
 from bot.discord_front.cooldowns import Cooldowns
@@ -104,6 +105,7 @@ class TriviaBot(commands.AutoShardedBot):
         from bot.discord_front.cogs import (
             admin,
             boards,
+            daily,
             drafts,
             questions,
             reports,
@@ -123,6 +125,7 @@ class TriviaBot(commands.AutoShardedBot):
         await self.add_cog(reports.Reports(self))
         await self.add_cog(drafts.Drafts(self))
         await self.add_cog(seasons.Seasons(self))
+        await self.add_cog(daily.Daily(self))
         if self.settings.dev_guild is not None and self.settings.shards.owns_shard_zero:
             synced = await self.sync_to(self.settings.dev_guild)
             log.info("synced %d commands to the dev guild %d", len(synced), self.settings.dev_guild)
@@ -194,6 +197,11 @@ class TriviaBot(commands.AutoShardedBot):
             if custom_id.startswith(REPORT_PREFIX):
                 await report_click(self, interaction, custom_id)
                 return
+            if custom_id.startswith(DAILY_PREFIX):
+                cog = self.get_cog("Daily")
+                if cog is not None:
+                    await cog.click(interaction, custom_id)  # type: ignore[attr-defined]
+                return
             if self.rounds is not None:
                 await self.rounds.click(interaction, custom_id)
             return
@@ -210,4 +218,7 @@ class TriviaBot(commands.AutoShardedBot):
         rounds = self.get_cog("Rounds")
         if rounds is not None:
             await rounds.stop_all()  # type: ignore[attr-defined]
+        daily = self.get_cog("Daily")
+        if daily is not None:
+            await daily.questions.stop()  # type: ignore[attr-defined]
         await super().close()

@@ -44,6 +44,10 @@ TABLES = (
     "player_month_totals",
     "seasons",
     "player_season_totals",
+    "daily_schedules",
+    "daily_questions",
+    "daily_answers",
+    "daily_streaks",
 )
 # coordination of shard processes (bot/storage/shard_locks.py), no data: nothing to copy
 POSTGRES_ONLY = ("identify_turns",)

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.shards import ShardRange
 from bot.storage import board_sql
+from bot.storage.daily_sql import FORGET_DAILY, PURGE_DAILY, RESET_DAILY, DailySql
 from bot.storage.errors import DuplicateCustomQuestion, DuplicateSeason
 from bot.storage.records import (
     AuditEntry,
@@ -47,16 +48,21 @@ ABANDON_ON_SHARDS = (
     "AND guild_id = coalesce(?, guild_id)"
 )
 
-# A question asked without a fact is its own fact: `bank/question`.
+# A question asked without a fact is its own fact: `bank/question`. Questions of the day
+# count too: a round must not give away the open one, nor the day's repeat a round's.
 _RECENT_FACTS = (
-    "SELECT COALESCE(gq.fact, gq.bank_id || '/' || gq.question_id), MAX(gq.asked_at) "
+    "SELECT fact, MAX(asked_at) FROM ("
+    "SELECT COALESCE(gq.fact, gq.bank_id || '/' || gq.question_id) AS fact, gq.asked_at "
     "FROM game_questions gq JOIN games g ON g.id = gq.game_id WHERE g.channel_id = ? "
-    "GROUP BY 1 ORDER BY 2 DESC LIMIT ?"
+    "UNION ALL SELECT COALESCE(fact, bank_id || '/' || question_id), posted_at "
+    "FROM daily_questions WHERE channel_id = ?) AS asked "
+    "GROUP BY fact ORDER BY 2 DESC LIMIT ?"
 )
 _MEMBER_GUILDS = (
     "SELECT guild_id FROM player_totals WHERE player_id = ? "
     "UNION SELECT guild_id FROM answers WHERE player_id = ? "
-    "UNION SELECT guild_id FROM question_reports WHERE reporter_id = ? ORDER BY 1"
+    "UNION SELECT guild_id FROM question_reports WHERE reporter_id = ? "
+    "UNION SELECT guild_id FROM daily_answers WHERE player_id = ? ORDER BY 1"
 )
 _PLAYER_TOTALS = (
     "SELECT points, correct, answered, games, wins, best_streak FROM player_totals "
@@ -105,6 +111,7 @@ _RESET = (
     "DELETE FROM player_season_totals WHERE guild_id = ?",
     *board_sql.UNCOUNT["guild"],
     "DELETE FROM answers WHERE guild_id = ?",
+    *RESET_DAILY,
 )
 _FORGET = (
     "DELETE FROM answers WHERE guild_id = ? AND player_id = ?",
@@ -114,6 +121,7 @@ _FORGET = (
     "DELETE FROM player_season_totals WHERE guild_id = ? AND player_id = ?",
     "DELETE FROM members WHERE guild_id = ? AND player_id = ?",
     FORGET_REPORTS,
+    *FORGET_DAILY,
 )
 _FORGET_NAME = (
     "DELETE FROM players WHERE id = ? AND NOT EXISTS "
@@ -170,7 +178,7 @@ _PURGE_NAMES = (
     "AND t.guild_id <> ?)"
 )
 # every table keyed by server, answers before their games (which cascade to their questions)
-_PURGE = tuple(
+_PURGE = PURGE_DAILY + tuple(
     f"DELETE FROM {table} WHERE guild_id = ?"  # noqa: S608 - our own table names
     for table in (
         "answers",
@@ -313,7 +321,7 @@ def _board_row(rank: int, row: Any) -> BoardRow:
 Step = tuple[str, Sequence[Any]]
 
 
-class PortableSql(ReportsSql):
+class PortableSql(ReportsSql, DailySql):
     """The Repository methods whose SQL both dialects share, over a backend's primitives."""
 
     # what the backend's driver raises when an insert clashes with a unique key
@@ -346,7 +354,7 @@ class PortableSql(ReportsSql):
         return game_row(row) if row else None
 
     async def recent_facts(self, channel_id: int, limit: int = 500) -> dict[str, float]:
-        rows = await self._all(_RECENT_FACTS, (channel_id, limit))
+        rows = await self._all(_RECENT_FACTS, (channel_id, channel_id, limit))
         return {key: asked for key, asked in rows}
 
     async def record_question(
@@ -547,7 +555,7 @@ class PortableSql(ReportsSql):
 
     async def member_guilds(self, player_id: int) -> list[int]:
         """The servers holding answers, totals or reports of one member: a data request's scope."""
-        rows = await self._all(_MEMBER_GUILDS, (player_id,) * 3)
+        rows = await self._all(_MEMBER_GUILDS, (player_id,) * 4)
         return [int(r[0]) for r in rows]
 
     # -- settings, custom questions, audit ------------------------------------

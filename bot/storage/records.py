@@ -206,3 +206,72 @@ class ReportedQuestion:
     reports: int
     last_at: float
     disabled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DailySchedule:
+    """When a server's question of the day is posted, where, and for how long it is open."""
+
+    guild_id: int
+    channel_id: int
+    minute: int  # minutes after local midnight
+    timezone: str  # an IANA name
+    open_hours: float
+    set_by: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewDaily:
+    """A day's question as claimed, before its message is posted."""
+
+    guild_id: int
+    channel_id: int
+    day: str  # 'YYYY-MM-DD' in the schedule's timezone
+    bank_id: str
+    bank_guild: int
+    question_id: str
+    fact: str | None
+    choices: tuple[str, ...]
+    answer_index: int
+    posted_at: float
+    closes_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class DailyRow:
+    id: int
+    guild_id: int
+    channel_id: int
+    day: str
+    bank_id: str
+    bank_guild: int
+    question_id: str
+    fact: str | None
+    choices: tuple[str, ...]
+    answer_index: int
+    posted_at: float
+    closes_at: float
+    message_id: int | None
+    revealed_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class DailyAnswer:
+    daily_id: int
+    player_id: int
+    guild_id: int
+    player_name: str
+    choice: int
+    correct: bool
+    answered_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class StreakRow:
+    """A player's run of days answered right: `streak` now (0 once broken), `best` ever."""
+
+    rank: int
+    player_id: int
+    name: str
+    streak: int
+    best: int

@@ -15,6 +15,7 @@ import pytest
 from bot.app import App, open_app
 from bot.discord_front.client import TriviaBot
 from bot.discord_front.cooldowns import NO_LIMITS, Cooldowns
+from bot.engine.clock import Clock
 from bot.settings import Settings
 from bot.storage.records import AnswerRow, GameStatus, NewGame, Participant
 from bot.storage.sqlite import SQLiteRepository
@@ -88,9 +89,9 @@ class Running:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    fake: FakeDiscord, settings: Settings, *guilds: FakeGuild
+    fake: FakeDiscord, settings: Settings, *guilds: FakeGuild, clock: Clock | None = None
 ) -> AsyncIterator[Running]:
-    async with open_app(settings) as app:
+    async with open_app(settings, clock=clock) as app:
         bot = TriviaBot(
             service=app.service, settings=settings, question_pause=0.05, guild_ready_timeout=0.05
         )

@@ -218,6 +218,7 @@ async def test_leaderboard_pages_periods_scopes_and_stats_after_two_rounds(fake,
             "Games": "2",
             "Wins": str(wins),
             "Best streak": str(streak),
+            "Daily streak": "0 days (best 0)",
         }
         assert (correct, answered, games, streak) == (2, 2, 2, 1)
         vet = await call(fake, a.channel, last, "trivia stats", {"member": veteran})

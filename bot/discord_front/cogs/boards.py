@@ -26,6 +26,7 @@ PAGE = 10
 YOU = "You"
 PERIODS = {"a": Period.ALL_TIME, "w": Period.WEEK, "m": Period.MONTH, "s": Period.SEASON}
 LETTERS = {period: letter for letter, period in PERIODS.items()}
+STREAKS = "d"  # the question of the day's streaks: a board of days, not of points
 # what a season may be called: it travels in the paging buttons' custom_id, after a ':'
 SEASON_NAME = re.compile(r"[\w .#'-]{1,32}")
 
@@ -33,7 +34,7 @@ SEASON_NAME = re.compile(r"[\w .#'-]{1,32}")
 class BoardPage(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=(
-        r"trivia:lb:(?P<period>[awms]):(?P<scope>[sg]):(?P<page>[0-9]{1,6}):(?P<bank>[a-z0-9-]*)"
+        r"trivia:lb:(?P<period>[awmsd]):(?P<scope>[sg]):(?P<page>[0-9]{1,6}):(?P<bank>[a-z0-9-]*)"
         r"(?::(?P<season>[\w .#'-]{1,32}))?"
     ),
 ):
@@ -110,6 +111,8 @@ async def board_message(
 ) -> tuple[discord.Embed, discord.ui.View]:
     """`mine`: put the asker's own rank on this board in `you` (the command, not a page)."""
     bot: TriviaBot = interaction.client
+    if period == STREAKS:
+        return await streak_message(interaction, page, you=you, mine=mine)
     per = PERIODS[period]
     # month and season boards are one server's
     guild_id = (
@@ -147,6 +150,41 @@ async def board_message(
         BoardPage(period, scope, page + 1, bank, "Next", disabled=page >= pages - 1, season=season)
     )
     return embed, view
+
+
+async def streak_message(
+    interaction: discord.Interaction[Any], page: int, *, you: str | None, mine: bool
+) -> tuple[discord.Embed, discord.ui.View]:
+    """The question of the day's board: the longest runs of days answered right, alive now."""
+    bot: TriviaBot = interaction.client
+    rows, size, me, page = await bot.repo.streak_board(
+        guild_of(interaction),
+        viewer_id=interaction.user.id if mine else None,
+        page=page,
+        per_page=PAGE,
+    )
+    pages = max(math.ceil(size / PAGE), 1)
+    if mine:
+        you = f"#{me.rank} · {days(me.streak)}" if me else None
+    lines = [
+        f"**{r.rank}.** {limits.safe(r.name, 64)} · {days(r.streak)} (best {r.best})" for r in rows
+    ]
+    embed = discord.Embed(
+        title="Question of the day · streaks · this server",
+        description="\n".join(lines) or "No streaks yet: answer the question of the day right.",
+        colour=render.BLURPLE,
+    )
+    if you is not None:
+        embed.add_field(name=YOU, value=you, inline=False)
+    embed.set_footer(text=f"Page {page + 1}/{pages}")
+    view = discord.ui.View(timeout=None)
+    view.add_item(BoardPage(STREAKS, "s", max(page - 1, 0), "", "Previous", disabled=page <= 0))
+    view.add_item(BoardPage(STREAKS, "s", page + 1, "", "Next", disabled=page >= pages - 1))
+    return limits.fit_embed(embed), view
+
+
+def days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
 
 
 class Boards(commands.Cog):
@@ -192,7 +230,7 @@ async def chosen_season(bot: TriviaBot, guild_id: int, name: str | None) -> str:
 
 @groups.trivia.command(name="leaderboard", description="Show the leaderboard.")
 @app_commands.describe(
-    period="All-time, this week or this month (UTC), or a season of this server",
+    period="All-time, this week or this month (UTC), a season, or question-of-the-day streaks",
     scope="This server or all servers (month and season boards are this server's)",
     bank="Only answers from this bank",
     season="Which season (period:season; default: the current one)",
@@ -200,13 +238,16 @@ async def chosen_season(bot: TriviaBot, guild_id: int, name: str | None) -> str:
 @app_commands.autocomplete(bank=bank_autocomplete, season=season_autocomplete)
 async def leaderboard(
     interaction: discord.Interaction[Any],
-    period: Literal["all-time", "week", "month", "season"] = "all-time",
+    period: Literal["all-time", "week", "month", "season", "daily-streak"] = "all-time",
     scope: Literal["server", "global"] = "server",
     bank: str | None = None,
     season: str | None = None,
 ) -> None:
     if bank is not None and not re.fullmatch(r"[a-z0-9-]{1,40}", bank):
         await private(interaction, "Bank ids are lowercase letters, digits and dashes.")
+        return
+    if period == "daily-streak":
+        await streak_board(interaction, scope, bank, season)
         return
     per = Period(period)
     if scope == "global" and per in (Period.MONTH, Period.SEASON):
@@ -234,6 +275,21 @@ async def leaderboard(
     await interaction.followup.send(embed=embed, view=view)
 
 
+async def streak_board(
+    interaction: discord.Interaction[Any], scope: str, bank: str | None, season: str | None
+) -> None:
+    if scope == "global" or bank is not None or season is not None:
+        await private(
+            interaction, "The daily-streak board is this server's, with no bank or season."
+        )
+        return
+    bot: TriviaBot = interaction.client
+    await bot.cooldowns.use("board", guild_of(interaction), interaction.user.id)
+    await interaction.response.defer()
+    embed, view = await streak_message(interaction, 0, you=None, mine=True)
+    await interaction.followup.send(embed=embed, view=view)
+
+
 @groups.trivia.command(name="stats", description="Points, accuracy, games and rank.")
 @app_commands.describe(member="Whose stats (default: yours)")
 async def stats(
@@ -245,14 +301,16 @@ async def stats(
     found = await bot.repo.player_stats(
         interaction.guild_id, target.id, period=Period.ALL_TIME, now=time.time()
     )
+    streak, best = await bot.repo.daily_streak(guild_of(interaction), target.id)
     if found is None:
+        daily = f" Question of the day streak: {days(streak)} (best {best})." if best else ""
         await private(
-            interaction, f"{limits.safe(target.display_name, 64)} has not played here yet."
+            interaction, f"{limits.safe(target.display_name, 64)} has not played here yet.{daily}"
         )
         return
-    await interaction.response.send_message(
-        embed=render.stats_embed(found, "this server"), ephemeral=True
-    )
+    embed = render.stats_embed(found, "this server")
+    embed.add_field(name="Daily streak", value=f"{days(streak)} (best {best})")
+    await interaction.response.send_message(embed=limits.fit_embed(embed), ephemeral=True)
 
 
 @groups.trivia.command(name="banks", description="List the question banks you can play.")

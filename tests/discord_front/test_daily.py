@@ -1,0 +1,172 @@
+"""The question of the day through the loopback Discord, on an injected clock: two days and
+restarts between them (a missed post made once, never twice; an open question still answered)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.discord_front.cogs import daily
+from bot.engine.clock import FakeClock
+from bot.storage.records import DailyAnswer
+from tests.discord_front.conftest import add_server, call, query, running_bot, settings_for
+from tests.discord_front.test_boards import ANSWERS, you
+
+DAY1_8AM = datetime(2027, 1, 15, 8, 0, tzinfo=UTC).timestamp()
+HOUR = 3600.0
+
+
+@pytest.fixture(autouse=True)
+def quick_ticks(monkeypatch):
+    monkeypatch.setattr(daily.Daily, "every", 0.05)
+
+
+def posted(fake, s, day: str):
+    return [
+        m
+        for m in fake.messages_in(s.channel)
+        if m.embeds and m.embeds[0]["title"] == f"Question of the day · {day}"
+    ]
+
+
+async def the_question(fake, s, day: str):
+    return await fake.wait_for_message(
+        s.channel,
+        lambda m: bool(m.embeds) and m.embeds[0]["title"] == f"Question of the day · {day}",
+    )
+
+
+async def the_reveal(fake, s, day: str):
+    return await fake.wait_for_message(
+        s.channel,
+        lambda m: (
+            bool(m.embeds) and m.embeds[0]["title"] == f"Question of the day · {day} · answer"
+        ),
+    )
+
+
+async def click(fake, msg, user, *, right: bool) -> str:
+    answer = ANSWERS[msg.embeds[0]["description"]]
+    label = answer if right else next(b["label"] for b in msg.buttons() if b["label"] != answer)
+    return (await (await fake.click_button(msg, None, user, label=label)).response()).content
+
+
+def fields(msg) -> dict[str, str]:
+    return {f["name"]: f["value"] for f in msg.embeds[0]["fields"]}
+
+
+async def test_two_days_with_restarts_post_once_and_count_streaks(fake, tmp_path):
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    clock = FakeClock(DAY1_8AM)
+    settings = settings_for(tmp_path, fake.token, typed=False)
+    async with running_bot(fake, settings, s.guild, clock=clock):
+        zones = await fake.autocomplete(
+            s.channel,
+            s.admin,
+            "trivia-admin daily set",
+            {"channel": s.channel, "time": "09:00", "timezone": "paris"},
+            "timezone",
+        )
+        assert {"name": "Europe/Paris", "value": "Europe/Paris"} in (await zones.response()).choices
+        bad = await call(
+            fake,
+            s.channel,
+            s.admin,
+            "trivia-admin daily set",
+            {"channel": s.channel, "time": "9h", "timezone": "UTC"},
+        )
+        assert bad.ephemeral and "not a time of day" in bad.content
+        nowhere = await call(
+            fake,
+            s.channel,
+            s.admin,
+            "trivia-admin daily set",
+            {"channel": s.channel, "time": "09:00", "timezone": "Mars/Olympus"},
+        )
+        assert "not an IANA time zone" in nowhere.content
+        refused = await call(
+            fake,
+            s.channel,
+            alice,
+            "trivia-admin daily set",
+            {"channel": s.channel, "time": "09:00"},
+            bypass=True,
+        )
+        assert "Manage Server" in refused.content
+        done = await call(
+            fake,
+            s.channel,
+            s.admin,
+            "trivia-admin daily set",
+            {"channel": s.channel, "time": "09:00", "timezone": "UTC"},
+        )
+        assert done.ephemeral and "at 09:00 (UTC), open 12 h; the next is posted" in done.content
+        assert posted(fake, s, "2027-01-15") == []
+
+        clock.advance(HOUR + 30)  # 09:00:30
+        first = await the_question(fake, s, "2027-01-15")
+        assert len(first.buttons()) >= 2
+        assert (await click(fake, first, alice, right=True)).startswith("Locked in: ")
+        assert (await click(fake, first, bob, right=False)).startswith("Locked in: ")
+        again = await click(fake, first, alice, right=False)
+        assert "already locked in" in again
+        assert query(tmp_path, "SELECT player_id, correct FROM daily_answers ORDER BY 1") == [
+            (alice.id, 1),
+            (bob.id, 0),
+        ]
+
+        clock.advance(12 * HOUR)  # 21:00:30: closed
+        reveal = await the_reveal(fake, s, "2027-01-15")
+        assert fields(reveal)["Right: 1 of 2"] == "alice"
+        await fake.wait_for(lambda: first.buttons() == [], what="the buttons removed")
+        streaks = await call(fake, s.channel, bob, "trivia leaderboard", {"period": "daily-streak"})
+        board = streaks.message
+        assert "**1.** alice · 1 day (best 1)" in board.embeds[0]["description"]
+        assert you(board) is None  # bob's wrong answer is no streak
+        stats = await call(fake, s.channel, alice, "trivia stats")
+        assert "Question of the day streak: 1 day (best 1)" in stats.content
+
+    # the bot is down at 09:00 on day 2 and back at 10:00: the missed post is made, once
+    clock.advance(13 * HOUR)  # day 2, 10:00:30
+    async with running_bot(fake, settings, s.guild, clock=clock):
+        second = await the_question(fake, s, "2027-01-16")
+        assert first.embeds[0]["description"] != second.embeds[0]["description"]  # a fresh fact
+        clock.advance(60)
+        await asyncio.sleep(0.3)  # a few ticks of the scheduler
+        assert len(posted(fake, s, "2027-01-16")) == 1
+        assert (await click(fake, second, bob, right=True)).startswith("Locked in: ")
+    async with running_bot(fake, settings, s.guild, clock=clock):
+        # restarted while open: still one post, and its buttons still take answers
+        clock.advance(5)
+        assert (await click(fake, second, alice, right=True)).startswith("Locked in: ")
+        clock.advance(11 * HOUR)  # 21:01:30
+        reveal = await the_reveal(fake, s, "2027-01-16")
+        assert fields(reveal)["Right: 2 of 2"] == "bob, alice"
+        assert len(posted(fake, s, "2027-01-16")) == 1
+        assert query(tmp_path, "SELECT day FROM daily_questions ORDER BY day") == [
+            ("2027-01-15",),
+            ("2027-01-16",),
+        ]
+        board = (
+            await call(fake, s.channel, bob, "trivia leaderboard", {"period": "daily-streak"})
+        ).message
+        lines = board.embeds[0]["description"].splitlines()
+        assert lines == ["**1.** alice · 2 days (best 2)", "**2.** bob · 1 day (best 1)"]
+        assert you(board) == "#2 · 1 day"
+
+        off = await call(fake, s.channel, s.admin, "trivia-admin daily off")
+        assert "is off" in off.content
+        clock.advance(13 * HOUR)  # day 3, 10:01:30: inside the window it would have had
+        await asyncio.sleep(0.3)
+    assert posted(fake, s, "2027-01-17") == []
+    fake.assert_no_violations()
+
+
+def test_a_long_list_of_winners_is_cut_to_one_field_and_says_how_many_more():
+    right = [DailyAnswer(1, i, 10, f"{'x' * 60}{i:04d}", 1, True, 0.0) for i in range(500)]
+    text = daily.names(right)
+    assert len(text) <= 1024 and text.endswith(f"and {500 - text.count('x' * 60)} more")
+    assert daily.names(right[:2]) == f"{'x' * 60}0000, {'x' * 60}0001"
