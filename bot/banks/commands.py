@@ -158,9 +158,11 @@ def check(paths: list[Path]) -> int:
     errors = 0
     for report in reports:
         if report.bank is not None and not report.problems:
+            drafts = sum(1 for q in report.bank.questions if not q.playable)
             print(
                 f"ok    {report.origin}: bank '{report.bank.id}', "
                 f"{len(report.bank.questions)} questions"
+                + (f" ({drafts} drafts under review, never played)" if drafts else "")
             )
             continue
         for problem in report.problems:

@@ -81,8 +81,16 @@ def promote(draft_path: Path, into: Path, *, articles: Path | None = None) -> Pr
     _refuse_source_clash(draft_path, new_sources, target, into)
     known = {s.id for s in target.sources}
     new_sources = [s for s in new_sources if s["id"] not in known]
+    expected = len(target.questions) + len(entries)
     bank_text = _merged(target_text, draft, target, entries, new_sources)
-    bank = _validated(bank_text, into, len(target.questions) + len(entries))
+    try:
+        bank = _validated(bank_text, into, expected)
+    except PromoteError:
+        if target_text is None:
+            raise
+        # a layout the append does not fit (flow-style lists): the bank is written anew
+        bank_text = _rewritten(target_text, entries, new_sources)
+        bank = _validated(bank_text, into, expected)
     left = [q for i, q in enumerate(questions) if i not in set(kept_at)]
     rest = dump({**draft, "questions": left}) if left else None
     _write_both(into, bank_text, draft_path, rest)

@@ -70,3 +70,5 @@ def test_draft_resolves_dates_and_attributes_claims(
     plays = next(q for q in bank["questions"] if q["question"].endswith("Benji Dunn?"))
     assert plays["question"].startswith("According to the article, who is reportedly")
     assert by_kind and main(["banks", "check", "d.yaml"]) == 0
+    n = len(bank["questions"])
+    assert f"{n} questions ({n} drafts under review, never played)" in capsys.readouterr().out

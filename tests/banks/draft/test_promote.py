@@ -198,3 +198,35 @@ def test_articles_match_an_edited_evidence_word_for_word(
     assert f"draft '{first['id']}': evidence not found in article 'a'" in capsys.readouterr().err
     assert promote("d.yaml", "--into", "banks/films.yaml") == 0  # without them: not compared
     assert "evidence not matched to the article" in capsys.readouterr().out
+
+
+def test_a_flow_style_bank_is_written_anew_and_still_checks(drafted: Path) -> None:
+    target = Path("banks/flow.yaml")
+    target.write_text(
+        "id: flow\ntitle: Flow\nsources: [{id: atlas, title: An atlas}]\n"
+        "questions: [{id: q, question: Why?, answers: [because]}]\n",
+        encoding="utf-8",
+    )
+    assert promote("d.yaml", "--into", str(target)) == 0
+    bank = yaml.safe_load(target.read_text(encoding="utf-8"))
+    assert [s["id"] for s in bank["sources"]] == ["atlas", "a"] and len(bank["questions"]) == 4
+    assert main(["banks", "check", str(target)]) == 0
+
+
+def test_a_twin_of_a_bank_question_is_refused(
+    drafted: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kept = next(q for q in questions(drafted) if q["status"] == "keep")
+    twin = {
+        "id": "twin",
+        "question": "Asked another way?",
+        "answers": kept["answers"][:1],
+        "distractors": kept["distractors"],
+    }
+    target = Path("banks/twin.yaml")
+    target.write_text(yaml.safe_dump({"id": "twin", "title": "T", "questions": [twin]}), "utf-8")
+    before = unchanged(target, drafted)
+    assert promote("d.yaml", "--into", str(target)) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "likely the same fact" in err and f"'{kept['id']}'" in err
+    assert unchanged(target, drafted) == before
