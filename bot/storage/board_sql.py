@@ -146,3 +146,23 @@ UNCOUNT = {
     for scope, where in (("guild", "guild_id = ?"), ("member", "guild_id = ? AND player_id = ?"))
 }
 PRUNE = tuple("DELETE FROM " + table + " WHERE answered <= 0" for table in ALL_SERVER_TOTALS)
+
+# `db check`: month totals against the answers they count. A month is written per dialect.
+_MONTH_OF = {
+    "sqlite": "strftime('%Y-%m', answered_at, 'unixepoch')",
+    "postgresql": "to_char(to_timestamp(answered_at) AT TIME ZONE 'UTC', 'YYYY-MM')",
+}
+_MONTH_SUMS = (
+    "SELECT guild_id, {month} AS month, player_id, SUM(points), SUM(correct), COUNT(*) "
+    "FROM answers GROUP BY 1, 2, 3"
+)
+_MONTH_KEPT = (
+    "SELECT guild_id, month, player_id, points, correct, answered FROM player_month_totals"
+)
+MONTH_TOTALS_CHECK = {
+    dialect: (
+        "SELECT COUNT(*) FROM (SELECT * FROM (" + _MONTH_SUMS + " EXCEPT " + _MONTH_KEPT + ") AS x "
+        "UNION ALL SELECT * FROM (" + _MONTH_KEPT + " EXCEPT " + _MONTH_SUMS + ") AS y) AS z"
+    ).format(month=month)
+    for dialect, month in _MONTH_OF.items()
+}

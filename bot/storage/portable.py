@@ -326,6 +326,7 @@ class PortableSql(ReportsSql, DailySql):
 
     # what the backend's driver raises when an insert clashes with a unique key
     unique_violation: type[Exception] = Exception
+    dialect = "sqlite"  # or "postgresql": where the SQL must differ (board_sql.MONTH_TOTALS_CHECK)
     # run first in a forget's transaction: PostgreSQL waits out answer writes in flight
     forget_first: tuple[str, ...] = ()
 
@@ -684,6 +685,11 @@ class PortableSql(ReportsSql, DailySql):
             differ = await self._one(query)
             if differ[0]:
                 problems.append(f"{table}: {differ[0]} rows are not the sums of the answers")
+        differ = await self._one(board_sql.MONTH_TOTALS_CHECK[self.dialect])
+        if differ[0]:
+            problems.append(
+                f"player_month_totals: {differ[0]} rows are not the sums of the answers"
+            )
         orphans = await self._one(_ORPHAN_ANSWERS)
         if orphans[0]:
             problems.append(f"{orphans[0]} answers belong to no game")

@@ -214,6 +214,8 @@ def _server_settings(target: PostgresTarget, statement_timeout: float) -> dict[s
 class PostgresRepository(PortableSql):
     """PostgreSQL's SQL lives here and in portable.py; every call borrows a pooled connection."""
 
+    dialect = "postgresql"
+
     # A forget's transaction waits for answer writes and game ends that read the forgotten
     # list before it, and those after it wait until it commits, so they see it (a statement's
     # snapshot is taken once it holds its locks).

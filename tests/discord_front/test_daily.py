@@ -4,15 +4,21 @@ restarts between them (a missed post made once, never twice; an open question st
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
 
+from bot.app import open_app
+from bot.discord_front.client import TriviaBot
 from bot.discord_front.cogs import daily
 from bot.engine.clock import FakeClock
-from bot.storage.records import DailyAnswer
+from bot.shards import ShardRange
+from bot.storage.records import DailyAnswer, DailySchedule
+from bot.storage.sqlite import SQLiteRepository
 from tests.discord_front.conftest import add_server, call, query, running_bot, settings_for
 from tests.discord_front.test_boards import ANSWERS, you
+from tests.fakediscord import FakeDiscord, run_bot
 
 DAY1_8AM = datetime(2027, 1, 15, 8, 0, tzinfo=UTC).timestamp()
 HOUR = 3600.0
@@ -105,10 +111,14 @@ async def test_two_days_with_restarts_post_once_and_count_streaks(fake, tmp_path
         )
         assert done.ephemeral and "at 09:00 (UTC), open 12 h; the next is posted" in done.content
         assert posted(fake, s, "2027-01-15") == []
+        shown = await call(fake, s.channel, s.admin, "trivia-admin daily show")
+        assert f"<#{s.channel.id}> at 09:00 (UTC), open 12 h; the next is posted" in shown.content
 
         clock.advance(HOUR + 30)  # 09:00:30
         first = await the_question(fake, s, "2027-01-15")
         assert len(first.buttons()) >= 2
+        shown = await call(fake, s.channel, s.admin, "trivia-admin daily show")
+        assert "today's is open until" in shown.content
         assert (await click(fake, first, alice, right=True)).startswith("Locked in: ")
         assert (await click(fake, first, bob, right=False)).startswith("Locked in: ")
         again = await click(fake, first, alice, right=False)
@@ -159,6 +169,8 @@ async def test_two_days_with_restarts_post_once_and_count_streaks(fake, tmp_path
 
         off = await call(fake, s.channel, s.admin, "trivia-admin daily off")
         assert "is off" in off.content
+        shown = await call(fake, s.channel, s.admin, "trivia-admin daily show")
+        assert "The question of the day is off" in shown.content
         clock.advance(13 * HOUR)  # day 3, 10:01:30: inside the window it would have had
         await asyncio.sleep(0.3)
     assert posted(fake, s, "2027-01-17") == []
@@ -170,3 +182,27 @@ def test_a_long_list_of_winners_is_cut_to_one_field_and_says_how_many_more():
     text = daily.names(right)
     assert len(text) <= 1024 and text.endswith(f"and {500 - text.count('x' * 60)} more")
     assert daily.names(right[:2]) == f"{'x' * 60}0000, {'x' * 60}0001"
+
+
+async def test_only_the_process_owning_a_server_posts_its_question(tmp_path):
+    fake = FakeDiscord(shard_count=2)
+    here, there = (fake.add_guild(f"g{i}", shard_id=i) for i in range(2))
+    channels = {g.id: fake.add_channel(g, "trivia") for g in (here, there)}
+    settings = dataclasses.replace(
+        settings_for(tmp_path, fake.token, typed=False), shards=ShardRange(2, 0, 0)
+    )
+    repo = await SQLiteRepository.open(tmp_path / "trivia.db")
+    for guild in (here, there):
+        await repo.save_daily_schedule(
+            DailySchedule(guild.id, channels[guild.id].id, 9 * 60, "UTC", 12.0, 1), DAY1_8AM
+        )
+    await repo.close()
+    clock = FakeClock(DAY1_8AM + HOUR + 30)
+    async with fake, open_app(settings, clock=clock) as app:
+        bot = TriviaBot(service=app.service, settings=settings, guild_ready_timeout=0.05)
+        async with run_bot(fake, bot):
+            await fake.wait_for_message(channels[here.id], lambda m: bool(m.embeds))
+            await asyncio.sleep(0.3)  # a few more ticks
+        assert fake.messages_in(channels[there.id]) == []
+        assert query(tmp_path, "SELECT guild_id FROM daily_questions") == [(here.id,)]
+        fake.assert_no_violations()

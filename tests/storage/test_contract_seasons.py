@@ -88,3 +88,11 @@ async def test_reset_clears_month_and_season_boards_and_forget_a_member(repo):
     assert await repo.leaderboard(10, period=Period.SEASON, now=NOV_30) == []
     assert (await repo.season(10)).name == "Winter"  # the season itself goes on
     assert await repo.check_consistency() == []
+
+
+async def test_db_check_compares_month_totals_with_the_answers(repo, backend):
+    g = await repo.create_game(game(started=NOV_30))
+    await repo.record_answers([answer(g, 1, 1, 500, at=NOV_30), answer(g, 2, 1, 300, at=DEC_1)])
+    assert await repo.check_consistency() == []
+    await backend.execute("UPDATE player_month_totals SET points = 7 WHERE month = '2026-12'")
+    assert any("player_month_totals" in p for p in await repo.check_consistency())

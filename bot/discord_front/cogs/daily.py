@@ -279,3 +279,29 @@ async def daily_off(interaction: discord.Interaction[Any]) -> None:
         if was_on
         else "The question of the day was not on.",
     )
+
+
+@daily.command(name="show", description="When and where the question of the day is posted.")
+async def daily_show(interaction: discord.Interaction[Any]) -> None:
+    bot: TriviaBot = interaction.client
+    await require_admin(interaction, bot.repo)
+    guild_id = guild_of(interaction)
+    row = _cog(bot).questions.schedule(guild_id)
+    if row is None:
+        await private(
+            interaction, "The question of the day is off; turn it on with /trivia-admin daily set."
+        )
+        return
+    now = bot.service.clock.now()
+    window = _cog(bot).questions.window(row, now)
+    today = await bot.repo.daily_on(guild_id, window.day)
+    if today is not None and today.revealed_at is None:
+        state = f"today's is open until {moment(today.closes_at)}"
+    else:
+        upcoming = next_post(row.minute, zone(row.timezone), row.open_hours, now)
+        state = f"the next is posted {moment(upcoming, 'F')}"
+    await private(
+        interaction,
+        f"Question of the day: <#{row.channel_id}> at {row.minute // 60:02d}:{row.minute % 60:02d} "
+        f"({row.timezone}), open {row.open_hours:g} h; {state}.",
+    )
