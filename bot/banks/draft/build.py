@@ -69,8 +69,13 @@ def draft_article(
             explain.append(f"skip {head}: names no person, title, place, date or amount")
             continue
         candidates = templated(sentence.text, mentions, sentence.index)
+        # a blank on a name a templated draft asks about tests that draft's fact
+        asked = {d.mention: d.fact_key for d in candidates}
         askable = [m for m in askable if m.answers[0] not in _TRIVIAL]
-        candidates += [d for m in askable if (d := cloze(sentence.text, m, sentence.index))]
+        for m in askable:
+            if (d := cloze(sentence.text, m, sentence.index)) is not None:
+                d.fact_key = asked.get(m, d.fact_key)
+                candidates.append(d)
         used: list[str] = []
         for draft in candidates:
             if not draft.distractors:

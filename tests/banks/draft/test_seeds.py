@@ -12,7 +12,13 @@ from bot.banks.draft.build import Result, draft_article
 from bot.banks.draft.command import dump
 from bot.banks.draft.vocabulary import film_of
 from bot.banks.loader import parse_bank_text
-from bot.banks.verify import MAX_EVIDENCE_WORDS, article_dir, verify_banks, word_count
+from bot.banks.verify import (
+    MAX_EVIDENCE_WORDS,
+    article_dir,
+    normalise,
+    verify_banks,
+    word_count,
+)
 from bot.engine.judge import judge
 from tests.banks.helpers import REPO
 
@@ -52,8 +58,22 @@ def test_drafts_follow_the_rules(path: Path) -> None:
         if (film := film_of(q["answers"][0])) is not None:  # not another name of the same film
             assert all(film_of(d) != film for d in q["distractors"]), (q["id"], q["distractors"])
         facts.setdefault(q["fact"], set()).add(q["evidence"])
-    # a fact is one evidence span: drafts that share a fact ask about the same words
-    assert all(len(spans) == 1 for spans in facts.values())
+    # drafts that share a fact ask about the same words: their spans overlap in the article
+    text = normalise(path.read_text(encoding="utf-8"))
+    for spans in facts.values():
+        where = [(at := text.index(normalise(e)), at + len(normalise(e))) for e in spans]
+        assert max(s for s, _ in where) < min(e for _, e in where), spans
+
+
+def test_a_blank_on_a_templated_answer_shares_its_fact() -> None:
+    questions = drafted(next(p for p in ARTICLES if p.stem.startswith("004"))).questions
+    plays = next(q for q in questions if q["question"].endswith("who plays Ilsa Faust?"))
+    blanks = [
+        q
+        for q in questions
+        if "fills the blank" in q["question"] and q["answers"][0] == "Rebecca Ferguson"
+    ]
+    assert blanks and all(q["fact"] == plays["fact"] for q in blanks)
 
 
 def test_true_false_twins_share_the_fact_of_their_question() -> None:
