@@ -290,3 +290,20 @@ async def test_confirm_answers_at_once_while_the_import_waits_for_the_database(f
         assert summary.content == "Imported 3 questions into `science`."
         assert await holder.wait() == 0
     fake.assert_no_violations()
+
+
+async def test_an_import_confirmed_during_an_outage_can_be_confirmed_again(fake, tmp_path):
+    """The database refuses the write: the admin is told, and the dialog stays to retry."""
+    s = add_server(fake, "one", ("alice",))
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        summary = await import_file(fake, s, "science.csv", SCIENCE_CSV)
+        await run.app.repo._conn.execute("PRAGMA query_only = ON")  # writes refused
+        failed = await fake.click_button(summary, None, s.admin, label="Confirm import")
+        (told,) = await fake.wait_for_followups(failed, 1)
+        assert told.ephemeral and "database is unavailable" in told.content
+        assert "Confirm import" in {b["label"] for b in summary.buttons()}
+        await run.app.repo._conn.execute("PRAGMA query_only = OFF")
+        await press(fake, summary, s.admin, "Confirm import")
+        assert summary.content == "Imported 3 questions into `science`."
+    assert len(query(tmp_path, "SELECT 1 FROM custom_questions")) == 3
+    fake.assert_no_violations()

@@ -30,6 +30,7 @@ class ResetConfirm(Dialog):
         super().__init__(bot.dialogs, timeout=RESET_SECONDS)
         self.bot = bot
         self.actor_id = actor_id
+        self.busy = False
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         if interaction.user.id != self.actor_id:
@@ -44,11 +45,15 @@ class ResetConfirm(Dialog):
         # answered at once: clearing a big server's answers may take longer than 3 s
         await interaction.response.defer()
         await require_admin(interaction, self.bot.repo)
-        if self.is_finished():  # a second click while the first was checked: one reset
+        if self.busy or self.is_finished():  # a second click while the first runs: one reset
             return
-        self.stop()
+        self.busy = True
         guild_id = guild_of(interaction)
-        cleared = await self.bot.repo.reset_leaderboard(guild_id)
+        try:
+            cleared = await self.bot.repo.reset_leaderboard(guild_id)
+        finally:  # a database outage leaves the dialog open, to press again
+            self.busy = False
+        self.stop()
         await self.bot.repo.audit(
             AuditEntry(
                 guild_id,

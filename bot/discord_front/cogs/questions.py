@@ -101,6 +101,7 @@ class ImportConfirm(Dialog):
         super().__init__(bot.dialogs, timeout=PENDING_SECONDS)
         self.bot = bot
         self.pending = pending
+        self.busy = False
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         if interaction.user.id != self.pending.actor_id:
@@ -115,19 +116,23 @@ class ImportConfirm(Dialog):
         # answered at once, whatever the import's size or a busy database: then filled in
         await interaction.response.defer()
         await require_admin(interaction, self.bot.repo)
-        if self.is_finished():  # a second click while the first was checked: one import
+        if self.busy or self.is_finished():  # a second click while the first runs: one import
             return
-        self.stop()
+        self.busy = True
         p = self.pending
         try:
             added = await custom(self.bot).store(
                 p.guild_id, p.actor_id, p.bank_id, p.checked.items(), action="import"
             )
         except TriviaError as exc:
+            self.stop()
             await interaction.edit_original_response(
                 content=limits.cut(str(exc), limits.CONTENT), view=None
             )
             return
+        finally:  # a database outage leaves the dialog open, to press Confirm again
+            self.busy = False
+        self.stop()
         await interaction.edit_original_response(
             content=f"Imported {len(added.question_ids)} questions into `{added.bank_id}`.",
             view=None,
