@@ -253,7 +253,7 @@ class DraftReviewView(Dialog):
             if isinstance(item, discord.ui.Button):
                 item.disabled = True
         text = (
-            f"This review timed out after {REVIEW_SECONDS // 60} idle minutes; nothing was "
+            f"This review timed out after {REVIEW_SECONDS / 60:g} idle minutes; nothing was "
             "saved. The attached file still holds every draft: mark the ones to keep "
             "`status: keep` and bring it back with /trivia-admin import."
         )
