@@ -16,12 +16,18 @@ SERIES = "Mission: Impossible"
 _WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
 
 
+_WOMEN = frozenset(vocabulary()["women"])
+_KNOWN = frozenset(vocabulary()["people"]) | frozenset(vocabulary()["characters"])
+
+
 class Pool:
     """Names and titles seen in the article and the other banks, beside the vocabulary."""
 
     def __init__(self, people: Iterable[str] = (), titles: Iterable[str] = ()) -> None:
-        self.people = _unique([*people, *vocabulary()["people"]])
         self.titles = _unique([*titles, *vocabulary()["titles"]])
+        # "The Last Samurai" read as a name: "Last Samurai" is no person
+        named = [p for p in people if not any(p in t for t in self.titles)]
+        self.people = _unique([*named, *vocabulary()["people"]])
         self.places = _unique(vocabulary()["places"])
         self.characters = set(vocabulary()["characters"])
 
@@ -42,6 +48,9 @@ def distractors(
     if mention.kind == "person":
         role = answers[0] in pool.characters
         same = [p for p in [*pool.people, *pool.characters] if (p in pool.characters) == role]
+        if answers[0] in _KNOWN:  # a woman against women, a man against men
+            woman = answers[0] in _WOMEN
+            same = [p for p in same if p not in _KNOWN or (p in _WOMEN) == woman]
         near = _unique(same)[:12]
         rng.shuffle(near)
         candidates = near + _unique(same)[12:]

@@ -44,3 +44,18 @@ def test_every_film_name_is_known_and_found_in_text() -> None:
     names = [n for group in films() for n in group]
     assert all(n in vocabulary()["titles"] for n in names)
     assert len(set(names)) == len(names)
+
+
+def person(text: str) -> Mention:
+    return Mention("person", text, 0, len(text), (text,))
+
+
+def test_known_women_and_men_are_asked_against_their_own() -> None:
+    women = set(vocabulary()["women"])
+    pool = Pool(["Brandon Davis", "Last Samurai"], ["The Last Samurai"])
+    for seed in range(20):
+        for answer, woman in (("Rebecca Ferguson", True), ("Simon Pegg", False)):
+            found = distractors(person(answer), pool, (answer,), seed=str(seed))
+            assert len(found) == 3 and "Last Samurai" not in found
+            known = [d for d in found if d != "Brandon Davis"]  # unknown: either
+            assert all((d in women) == woman for d in known), (answer, found)
