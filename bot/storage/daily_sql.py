@@ -84,16 +84,18 @@ _STREAK_BOARD = (
     "FROM daily_streaks s LEFT JOIN members m ON m.guild_id = s.guild_id "
     "AND m.player_id = s.player_id LEFT JOIN players p ON p.id = s.player_id "
     "WHERE s.guild_id = ? AND s.last_day = " + _LATEST + " "
-    "ORDER BY s.streak DESC, s.best DESC, s.player_id LIMIT ? OFFSET ?"
+    "ORDER BY s.streak DESC, s.player_id LIMIT ? OFFSET ?"
 )
 _STREAK_SIZE = "SELECT COUNT(*) FROM daily_streaks WHERE guild_id = ? AND last_day = " + _LATEST
 _STREAK_OF = (
     "SELECT CASE WHEN last_day = " + _LATEST + " THEN streak ELSE 0 END, best FROM daily_streaks "
     "WHERE guild_id = ? AND player_id = ?"
 )
+# the boards' rank rule: one more than the players with a strictly longer streak
 _STREAK_AHEAD = (
-    "SELECT COUNT(*) FROM daily_streaks WHERE guild_id = ? AND last_day = " + _LATEST + " "
-    "AND (streak > ? OR (streak = ? AND (best > ? OR (best = ? AND player_id < ?))))"
+    "SELECT COUNT(*) FROM daily_streaks WHERE guild_id = ? AND last_day = "
+    + _LATEST
+    + " AND streak > ?"
 )
 # what reset-leaderboard, forget and purge delete (a server's; a member's there)
 RESET_DAILY = ("DELETE FROM daily_streaks WHERE guild_id = ?",)
@@ -263,9 +265,6 @@ class DailySql:
         if viewer_id is not None:
             streak, best = await self.daily_streak(guild_id, viewer_id)
             if streak:
-                ahead = await self._board_all(
-                    _STREAK_AHEAD,
-                    (guild_id, guild_id, streak, streak, best, best, viewer_id),
-                )
+                ahead = await self._board_all(_STREAK_AHEAD, (guild_id, guild_id, streak))
                 me = StreakRow(int(ahead[0][0]) + 1, viewer_id, "", streak, best)
         return shown, size, me, page

@@ -72,6 +72,8 @@ async def test_one_answer_each_none_after_the_reveal_and_streaks_counted_once(re
         (3, 3, 1, 1),
     ]
     assert (size, page, me.rank, me.streak) == (3, 0, 2, 1)
+    tied = (await repo.streak_board(10, viewer_id=3))[2]
+    assert (tied.rank, tied.streak) == (2, 1)  # as on the points boards: ties share a rank
     # a day nobody of them gets right breaks every streak; the best stays
     row = await repo.claim_daily(new_day("2027-01-18", at=T0 + 3 * 86400))
     await repo.record_daily_answer(answer(row.id, 1, 0))
