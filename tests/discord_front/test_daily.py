@@ -19,6 +19,9 @@ from bot.storage.sqlite import SQLiteRepository
 from tests.discord_front.conftest import add_server, call, query, running_bot, settings_for
 from tests.discord_front.test_boards import ANSWERS, you
 from tests.fakediscord import FakeDiscord, run_bot
+from tests.fakediscord.models import overwrite
+
+SEND_MESSAGES = 1 << 11
 
 DAY1_8AM = datetime(2027, 1, 15, 8, 0, tzinfo=UTC).timestamp()
 HOUR = 3600.0
@@ -66,6 +69,9 @@ def fields(msg) -> dict[str, str]:
 async def test_two_days_with_restarts_post_once_and_count_streaks(fake, tmp_path):
     s = add_server(fake, "one", ("alice", "bob"))
     alice, bob = s.players
+    muted = fake.add_channel(
+        s.guild, "muted", overwrites=[overwrite(fake.bot_user, deny=SEND_MESSAGES)]
+    )
     clock = FakeClock(DAY1_8AM)
     settings = settings_for(tmp_path, fake.token, typed=False)
     async with running_bot(fake, settings, s.guild, clock=clock):
@@ -102,6 +108,14 @@ async def test_two_days_with_restarts_post_once_and_count_streaks(fake, tmp_path
             bypass=True,
         )
         assert "Manage Server" in refused.content
+        cannot = await call(
+            fake,
+            s.channel,
+            s.admin,
+            "trivia-admin daily set",
+            {"channel": muted, "time": "09:00"},
+        )
+        assert cannot.ephemeral and "I can't post in" in cannot.content
         done = await call(
             fake,
             s.channel,

@@ -234,6 +234,12 @@ async def set_daily(
     guild_id = guild_of(interaction)
     minute = parse_clock(time)
     tz = zone(timezone)
+    can = channel.permissions_for(channel.guild.me)
+    if not (can.view_channel and can.send_messages and can.embed_links):
+        raise TriviaError(
+            f"I can't post in {channel.mention}: give me View Channel, Send Messages and "
+            "Embed Links there, then set the question of the day again."
+        )
     row = DailySchedule(
         guild_id, channel.id, minute, tz.key, float(open_hours), interaction.user.id
     )
