@@ -286,6 +286,8 @@ async def test_confirm_answers_at_once_while_the_import_waits_for_the_database(f
         confirm = await fake.click_button(summary, None, s.admin, label="Confirm import")
         first = await confirm.response()
         assert first.type == 6 and confirm.latency is not None and confirm.latency < 1.0
+        cancel = await fake.click_button(summary, None, s.admin, label="Cancel")
+        assert "already under way" in (await cancel.response()).content
         await fake.wait_for(lambda: not summary.buttons(), timeout=10, what="the import")
         assert summary.content == "Imported 3 questions into `science`."
         assert await holder.wait() == 0

@@ -71,6 +71,9 @@ class ResetConfirm(Dialog):
     async def cancel(
         self, interaction: discord.Interaction[Any], _button: discord.ui.Button[Any]
     ) -> None:
+        if self.busy:
+            await private(interaction, "The reset is already under way; it can't be cancelled.")
+            return
         self.stop()
         await interaction.response.edit_message(content="Nothing was reset.", view=None)
 

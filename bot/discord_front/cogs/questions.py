@@ -142,6 +142,9 @@ class ImportConfirm(Dialog):
     async def cancel(
         self, interaction: discord.Interaction[Any], _button: discord.ui.Button[Any]
     ) -> None:
+        if self.busy:  # "nothing changed" would be untrue in a moment
+            await private(interaction, "The import is already under way; it can't be cancelled.")
+            return
         self.stop()
         await interaction.response.edit_message(
             content="Import cancelled; nothing changed.", view=None
