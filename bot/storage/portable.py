@@ -22,6 +22,7 @@ from bot.storage.records import (
     GameRow,
     GameStatus,
     GuildSettingsRow,
+    Miss,
     Period,
     PlayerStats,
     SeasonRow,
@@ -78,6 +79,17 @@ _PLAYER_WEEK = (
 )
 _PLAYER_WEEK_GLOBAL = (
     "SELECT points, correct, answered FROM global_week_totals WHERE player_id = ? AND week = ?"
+)
+# one primary-key lookup (guild_id, week, player_id) per week, for 12 weeks
+WEEKS_AT_MOST = 12
+_WEEKLY_POINTS = (
+    "SELECT week, points FROM player_week_totals WHERE guild_id = ? AND player_id = ? "
+    "AND week IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_MISSES = (
+    "SELECT bank_id, question_id, MAX(answered_at) FROM answers "
+    "WHERE guild_id = ? AND player_id = ? AND correct = 0 GROUP BY bank_id, question_id "
+    "ORDER BY MAX(answered_at) DESC, bank_id, question_id LIMIT ?"
 )
 _PLAYER_NAME = "SELECT name FROM players WHERE id = ?"
 _MEMBER_NAME = (
@@ -527,6 +539,22 @@ class PortableSql(ReportsSql, DailySql):
         except self.unique_violation as exc:
             raise DuplicateSeason(name) from exc
         return closed > 0
+
+    async def weekly_points(
+        self, guild_id: int, player_id: int, weeks: Sequence[str]
+    ) -> dict[str, int]:
+        """Points per ISO week for the weeks asked (12 at most); a week without answers is
+        absent."""
+        if not weeks or len(weeks) > WEEKS_AT_MOST:
+            raise ValueError(f"ask for 1 to {WEEKS_AT_MOST} weeks, not {len(weeks)}")
+        padded = [*weeks, *[weeks[0]] * (WEEKS_AT_MOST - len(weeks))]
+        rows = await self._board_all(_WEEKLY_POINTS, (guild_id, player_id, *padded))
+        return {str(week): int(points) for week, points in rows}
+
+    async def recent_misses(self, guild_id: int, player_id: int, limit: int = 10) -> list[Miss]:
+        """Distinct questions a member got wrong in a server, the latest miss first."""
+        rows = await self._board_all(_MISSES, (guild_id, player_id, limit))
+        return [Miss(r[0], r[1], float(r[2])) for r in rows]
 
     async def reset_leaderboard(self, guild_id: int) -> int:
         """Clear a server's boards and the answers they are summed from."""

@@ -151,6 +151,15 @@ class PlayerStats:
 
 
 @dataclass(frozen=True, slots=True)
+class Miss:
+    """A question a member answered wrong in a server, and when they last did."""
+
+    bank_id: str
+    question_id: str
+    answered_at: float
+
+
+@dataclass(frozen=True, slots=True)
 class GuildSettingsRow:
     guild_id: int
     questions: int | None = None

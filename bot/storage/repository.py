@@ -19,6 +19,7 @@ from bot.storage.records import (
     GameRow,
     GameStatus,
     GuildSettingsRow,
+    Miss,
     NewDaily,
     NewGame,
     Participant,
@@ -106,6 +107,10 @@ class Repository(Protocol):
     async def player_stats(
         self, guild_id: int | None, player_id: int, *, period: Period, now: float
     ) -> PlayerStats | None: ...
+    async def weekly_points(
+        self, guild_id: int, player_id: int, weeks: Sequence[str]
+    ) -> dict[str, int]: ...
+    async def recent_misses(self, guild_id: int, player_id: int, limit: int = 10) -> list[Miss]: ...
     async def reset_leaderboard(self, guild_id: int) -> int: ...
 
     # seasons: `season=None` on a season board means the one open now

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import math
 import re
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_front import groups, limits, render
+from bot.discord_front import cards, groups, limits, render
 from bot.discord_front.cogs.rounds import bank_autocomplete
 from bot.discord_front.cooldowns import CoolingDown
 from bot.discord_front.permissions import guild_of
 from bot.discord_front.replies import private
 from bot.engine.errors import InvalidSetting
-from bot.storage.records import Period
+from bot.storage.records import BoardRow, Period, PlayerStats, iso_week
 
 if TYPE_CHECKING:
     from bot.discord_front.client import TriviaBot
@@ -113,18 +116,14 @@ async def board_message(
     bot: TriviaBot = interaction.client
     if period == STREAKS:
         return await streak_message(interaction, page, you=you, mine=mine)
-    per = PERIODS[period]
-    # month and season boards are one server's
-    guild_id = (
-        interaction.guild_id if scope == "s" or per in (Period.MONTH, Period.SEASON) else None
-    )
+    guild_id, per, bank_guild = board_scope(interaction, period, scope, bank)
     shown = await bot.repo.board_page(
         guild_id,
         viewer_id=interaction.user.id if mine else None,
         period=per,
         now=time.time(),
         bank_id=bank or None,
-        bank_guild=bot.catalog.bank_guild(interaction.guild_id or 0, bank) if bank else 0,
+        bank_guild=bank_guild,
         page=page,
         per_page=PAGE,
         season=season or None,
@@ -187,6 +186,74 @@ def days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
+def board_scope(
+    interaction: discord.Interaction[Any], period: str, scope: str, bank: str
+) -> tuple[int | None, Period, int]:
+    """Which board a (period, scope, bank) of a command or a page button names."""
+    bot: TriviaBot = interaction.client
+    per = PERIODS[period]
+    # month and season boards are one server's
+    guild_id = (
+        interaction.guild_id if scope == "s" or per in (Period.MONTH, Period.SEASON) else None
+    )
+    bank_guild = bot.catalog.bank_guild(interaction.guild_id or 0, bank) if bank else 0
+    return guild_id, per, bank_guild
+
+
+async def png_file(draw: Callable[[], cards.Canvas], filename: str) -> discord.File:
+    """Drawing and encoding take 20-30 ms of CPU (more under load): never on the event loop."""
+    data = await asyncio.get_running_loop().run_in_executor(cards.DRAWER, lambda: draw().png())
+    return discord.File(io.BytesIO(data), filename=filename)
+
+
+async def board_image(
+    interaction: discord.Interaction[Any],
+    period: str,
+    scope: str,
+    bank: str,
+    season: str,
+    title: str,
+) -> discord.File:
+    """The top 10 of the board the embed shows, as a picture."""
+    bot: TriviaBot = interaction.client
+    guild_id, per, bank_guild = board_scope(interaction, period, scope, bank)
+    rows: list[BoardRow] = await bot.repo.leaderboard(
+        guild_id,
+        period=per,
+        now=time.time(),
+        bank_id=bank or None,
+        bank_guild=bank_guild,
+        season=season or None,
+    )
+    lines = [cards.BoardLine(r.rank, r.name, r.points, r.correct, r.answered) for r in rows]
+    return await png_file(lambda: cards.board_card(f"Top 10 · {title}", lines), "leaderboard.png")
+
+
+CHART_WEEKS = 12
+
+
+async def stats_image(
+    bot: TriviaBot, guild_id: int, found: PlayerStats, fallback_name: str
+) -> discord.File:
+    """The stats card, with the member's points in each of the last 12 ISO weeks."""
+    now = time.time()
+    weeks = [iso_week(now - 7 * 86400 * back) for back in range(CHART_WEEKS - 1, -1, -1)]
+    points = await bot.repo.weekly_points(guild_id, found.player_id, weeks)
+    card = cards.StatsCard(
+        name=found.name,
+        scope="this server",
+        rank=found.rank,
+        points=found.points,
+        correct=found.correct,
+        answered=found.answered,
+        best_streak=found.best_streak,
+        games=found.games,
+        weeks=[(week, points.get(week, 0)) for week in weeks],
+        fallback_name=fallback_name,
+    )
+    return await png_file(lambda: cards.stats_card(card), "stats.png")
+
+
 class Boards(commands.Cog):
     def __init__(self, bot: TriviaBot) -> None:
         self.bot = bot
@@ -234,6 +301,7 @@ async def chosen_season(bot: TriviaBot, guild_id: int, name: str | None) -> str:
     scope="This server or all servers (month and season boards are this server's)",
     bank="Only answers from this bank",
     season="Which season (period:season; default: the current one)",
+    image="Attach the top 10 as a picture too",
 )
 @app_commands.autocomplete(bank=bank_autocomplete, season=season_autocomplete)
 async def leaderboard(
@@ -242,6 +310,7 @@ async def leaderboard(
     scope: Literal["server", "global"] = "server",
     bank: str | None = None,
     season: str | None = None,
+    image: bool = False,
 ) -> None:
     if bank is not None and not re.fullmatch(r"[a-z0-9-]{1,40}", bank):
         await private(interaction, "Bank ids are lowercase letters, digits and dashes.")
@@ -262,17 +331,14 @@ async def leaderboard(
         shown_season = await chosen_season(bot, guild_of(interaction), season)
     await bot.cooldowns.use("board", guild_of(interaction), interaction.user.id)
     await interaction.response.defer()  # an all-servers board may take longer than 3 s
+    code = (LETTERS[per], "g" if scope == "global" else "s")
     embed, view = await board_message(
-        interaction,
-        LETTERS[per],
-        "g" if scope == "global" else "s",
-        0,
-        bank or "",
-        you=None,
-        mine=True,
-        season=shown_season,
+        interaction, *code, 0, bank or "", you=None, mine=True, season=shown_season
     )
-    await interaction.followup.send(embed=embed, view=view)
+    files = []
+    if image:
+        files = [await board_image(interaction, *code, bank or "", shown_season, embed.title or "")]
+    await interaction.followup.send(embed=embed, view=view, files=files)
 
 
 async def streak_board(
@@ -296,10 +362,12 @@ async def stats(
     interaction: discord.Interaction[Any], member: discord.Member | None = None
 ) -> None:
     bot: TriviaBot = interaction.client
+    guild_id = guild_of(interaction)
     target = member or interaction.user
-    await bot.cooldowns.use("stats", guild_of(interaction), interaction.user.id)
+    await bot.cooldowns.use("stats", guild_id, interaction.user.id)
+    await interaction.response.defer(ephemeral=True, thinking=True)  # the card takes a moment
     found = await bot.repo.player_stats(
-        interaction.guild_id, target.id, period=Period.ALL_TIME, now=time.time()
+        guild_id, target.id, period=Period.ALL_TIME, now=time.time()
     )
     streak, best = await bot.repo.daily_streak(guild_of(interaction), target.id)
     if found is None:
@@ -310,7 +378,9 @@ async def stats(
         return
     embed = render.stats_embed(found, "this server")
     embed.add_field(name="Daily streak", value=f"{days(streak)} (best {best})")
-    await interaction.response.send_message(embed=limits.fit_embed(embed), ephemeral=True)
+    card = await stats_image(bot, guild_id, found, fallback_name=target.name)
+    embed.set_image(url=f"attachment://{card.filename}")
+    await interaction.followup.send(embed=limits.fit_embed(embed), file=card, ephemeral=True)
 
 
 @groups.trivia.command(name="banks", description="List the question banks you can play.")

@@ -1,0 +1,272 @@
+"""PNG cards for /trivia stats and /trivia leaderboard image:true, drawn with Pillow.
+
+The font ships with the package (DejaVu Sans, fonts/LICENSE): Pillow's own default face
+(Aileron) has no é, ß, Cyrillic, Hebrew or Arabic, and system fonts differ per machine. A
+character the font has no glyph for is left out rather than drawn as a box; every text is
+cut, by its measured width, to the room it has. Each text drawn is noted with its box, so a
+test can check that it fits.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from PIL import Image, ImageDraw, ImageFont
+
+from bot.discord_front.limits import clean
+
+WIDTH = 800
+MARGIN = 32
+BACKGROUND = (43, 45, 49)
+PANEL = (54, 57, 63)
+TEXT = (242, 243, 245)
+MUTED = (181, 186, 193)
+ACCENT = (88, 101, 242)
+ELLIPSIS = "…"
+# a code point no font has: whatever a font draws for it is its "missing glyph" box
+_NOWHERE = "\U0010fffd"
+
+# one thread draws every card: Pillow's FreeType faces (cached below) are not safe to share
+# between threads drawing at once, and a burst of cards then queues instead of taking both cores
+DRAWER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trivia-cards")
+
+Weight = Literal["regular", "bold"]
+FONTS = Path(__file__).with_name("fonts")  # package data: in the wheel too (pyproject.toml)
+_FILES: dict[Weight, str] = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
+Box = tuple[int, int, int, int]
+
+
+@functools.lru_cache(maxsize=64)
+def font(weight: Weight, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """The shipped face; Pillow's default if an incomplete install lost the file."""
+    try:
+        return ImageFont.truetype(str(FONTS / _FILES[weight]), size)
+    except OSError:
+        return ImageFont.load_default(size)
+
+
+@functools.lru_cache(maxsize=4096)
+def has_glyph(weight: Weight, char: str) -> bool:
+    """Whether the face draws `char` as itself, not as its missing-glyph box."""
+    if char.isspace():
+        return True
+    face = font(weight, 24)
+    missing = face.getmask(_NOWHERE)
+    drawn = face.getmask(char)
+    return (drawn.size, bytes(drawn)) != (missing.size, bytes(missing))
+
+
+def drawable(text: str, weight: Weight, fallback: str) -> str:
+    """The text without invisible tricks and characters the face lacks; `fallback` if
+    nothing readable is left (a name in a script the font does not cover)."""
+    kept = "".join(c for c in clean(text) if has_glyph(weight, c))
+    kept = " ".join(kept.split())
+    return kept or fallback
+
+
+@dataclass
+class Canvas:
+    """An image and the box of every text drawn on it (for tests: does it fit?)."""
+
+    image: Image.Image
+    texts: list[tuple[str, Box, Box]] = field(default_factory=list)  # text, box, its room
+
+    @property
+    def draw(self) -> ImageDraw.ImageDraw:
+        return ImageDraw.Draw(self.image)
+
+    def text(
+        self,
+        xy: tuple[int, int],
+        text: str,
+        *,
+        weight: Weight = "regular",
+        size: int,
+        room: int,
+        colour: tuple[int, int, int] = TEXT,
+        anchor: str = "la",
+        shrink_to: int | None = None,
+    ) -> Box:
+        """Draw `text` at most `room` pixels wide: a smaller size down to `shrink_to` first
+        (numbers), else cut with an ellipsis at the width measured (names)."""
+        draw = self.draw
+        face = font(weight, size)
+        if shrink_to is not None:
+            while size > shrink_to and draw.textlength(text, font=face) > room:
+                size -= 1
+                face = font(weight, size)
+        text = fit(draw, text, face, room)
+        draw.text(xy, text, font=face, fill=colour, anchor=anchor)
+        x0, y0, x1, y1 = draw.textbbox(xy, text, font=face, anchor=anchor)
+        box = (int(x0), int(y0), int(x1), int(y1))
+        x = xy[0]
+        left = x - room if anchor[0] == "r" else x - room // 2 if anchor[0] == "m" else x
+        self.texts.append((text, box, (left, 0, left + room, self.image.height)))
+        return box
+
+    def png(self) -> bytes:
+        out = io.BytesIO()
+        self.image.save(out, format="PNG", optimize=False)
+        return out.getvalue()
+
+
+def fit(
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    face: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+    room: int,
+) -> str:
+    """The longest start of `text` that, with an ellipsis, is at most `room` pixels wide."""
+    if draw.textlength(text, font=face) <= room:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # binary search on the number of characters kept
+        mid = (low + high + 1) // 2
+        if draw.textlength(text[:mid].rstrip() + ELLIPSIS, font=face) <= room:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip() + ELLIPSIS
+
+
+@dataclass(frozen=True, slots=True)
+class StatsCard:
+    name: str
+    scope: str  # "this server"
+    rank: int
+    points: int
+    correct: int
+    answered: int
+    best_streak: int
+    games: int
+    weeks: Sequence[tuple[str, int]]  # (ISO week, points), oldest first
+    fallback_name: str = "Player"  # shown if the font can draw nothing of the name
+
+
+@dataclass(frozen=True, slots=True)
+class BoardLine:
+    rank: int
+    name: str
+    points: int
+    correct: int
+    answered: int
+
+
+def stats_card(card: StatsCard) -> Canvas:
+    """Name, rank, points, accuracy, best streak, games and a bar chart of points per week."""
+    canvas = Canvas(Image.new("RGB", (WIDTH, 420), BACKGROUND))
+    inner = WIDTH - 2 * MARGIN
+    name = drawable(card.name, "bold", card.fallback_name)
+    canvas.text((MARGIN, 26), name, weight="bold", size=38, room=inner)
+    canvas.text((MARGIN, 78), f"Trivia · {card.scope}", size=18, room=inner, colour=MUTED)
+    accuracy = card.correct / card.answered if card.answered else 0.0
+    tiles = (
+        ("Rank", f"#{card.rank:,}"),
+        ("Points", f"{card.points:,}"),
+        ("Accuracy", f"{accuracy:.0%}"),
+        ("Best streak", f"{card.best_streak:,}"),
+        ("Games", f"{card.games:,}"),
+    )
+    gap = 12
+    tile_w = (inner - gap * (len(tiles) - 1)) // len(tiles)
+    draw = canvas.draw
+    for i, (label, value) in enumerate(tiles):
+        x = MARGIN + i * (tile_w + gap)
+        draw.rounded_rectangle((x, 116, x + tile_w, 200), radius=10, fill=PANEL)
+        canvas.text((x + 14, 128), label, size=15, room=tile_w - 28, colour=MUTED)
+        canvas.text((x + 14, 154), value, weight="bold", size=30, room=tile_w - 28, shrink_to=11)
+    canvas.text(
+        (MARGIN, 222),
+        f"Points per week, last {len(card.weeks)} weeks",
+        size=15,
+        room=inner,
+        colour=MUTED,
+    )
+    _bars(canvas, card.weeks, top=262, bottom=372)
+    return canvas
+
+
+def _bars(canvas: Canvas, weeks: Sequence[tuple[str, int]], *, top: int, bottom: int) -> None:
+    draw = canvas.draw
+    inner = WIDTH - 2 * MARGIN
+    slot = inner // max(len(weeks), 1)
+    most = max((points for _, points in weeks), default=0)
+    draw.line((MARGIN, bottom, WIDTH - MARGIN, bottom), fill=PANEL, width=2)
+    for i, (week, points) in enumerate(weeks):
+        x = MARGIN + i * slot
+        height = round((bottom - top) * points / most) if most > 0 else 0
+        if height:
+            draw.rounded_rectangle(
+                (x + 8, bottom - height, x + slot - 8, bottom), radius=4, fill=ACCENT
+            )
+        middle = x + slot // 2
+        label = week.rsplit("-", 1)[-1]  # "W48"
+        canvas.text((middle, bottom + 8), label, size=13, room=slot - 4, colour=MUTED, anchor="ma")
+        if points and points == most:
+            canvas.text(
+                (middle, bottom - height - 6),
+                f"{points:,}",
+                size=13,
+                room=slot - 2,
+                anchor="md",
+                shrink_to=9,
+            )
+
+
+ROW = 44
+
+
+def board_card(title: str, lines: Sequence[BoardLine]) -> Canvas:
+    """The top of a board: rank, name, points and right answers per row."""
+    top = 92
+    height = top + ROW * max(len(lines), 1) + MARGIN
+    canvas = Canvas(Image.new("RGB", (WIDTH, height), BACKGROUND))
+    inner = WIDTH - 2 * MARGIN
+    canvas.text((MARGIN, 26), title, weight="bold", size=30, room=inner)
+    draw = canvas.draw
+    if not lines:
+        canvas.text((MARGIN, top + 10), "No answers recorded yet.", size=18, room=inner)
+        return canvas
+    for i, line in enumerate(lines):
+        y = top + i * ROW
+        if i % 2 == 0:
+            draw.rounded_rectangle((MARGIN - 8, y, WIDTH - MARGIN + 8, y + ROW - 4), 8, PANEL)
+        middle = y + (ROW - 4) // 2
+        colour = ACCENT if line.rank <= 3 else MUTED
+        canvas.text(
+            (MARGIN + 44, middle),
+            f"{line.rank}.",
+            weight="bold",
+            size=20,
+            room=48,
+            colour=colour,
+            anchor="rm",
+            shrink_to=10,
+        )
+        name = drawable(line.name, "regular", f"Player {line.rank}")
+        canvas.text((MARGIN + 60, middle), name, size=20, room=430, anchor="lm")
+        canvas.text(
+            (MARGIN + 630, middle),
+            f"{line.points:,} pts",
+            weight="bold",
+            size=20,
+            room=130,
+            anchor="rm",
+            shrink_to=10,
+        )
+        canvas.text(
+            (WIDTH - MARGIN, middle),
+            f"{line.correct:,}/{line.answered:,}",
+            size=16,
+            room=96,
+            colour=MUTED,
+            anchor="rm",
+            shrink_to=9,
+        )
+    return canvas

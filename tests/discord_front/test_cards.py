@@ -1,0 +1,135 @@
+"""The PNG cards: drawn for sample data, every text inside the canvas and inside its room."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import time
+
+import pytest
+from PIL import Image
+
+from bot.discord_front import cards
+from tests.discord_front.conftest import add_server, call, running_bot, seed_game, settings_for
+
+ODD_NAMES = [
+    "alice",
+    "Zoë Ångström-Łukasiewicz 🎉",
+    "محمد عبد الرحمن الهاشمي القرشي",  # right to left, joined letters
+    "שרה כהן-לוי",
+    "W" * 32,  # the widest Latin letter, at Discord's 32-character limit
+    "😀😀😀",
+    "王小明",  # a script the shipped font lacks: the fallback is drawn
+    "a\u202eevil\u200b",  # direction override and zero-width space: dropped
+    "Ñandú Pérez Ørsted",
+    "x",
+]
+
+
+def check_fits(canvas: cards.Canvas, size: tuple[int, int]) -> None:
+    png = Image.open(io.BytesIO(canvas.png()))
+    assert png.format == "PNG" and png.size == size
+    width, height = size
+    for text, (x0, y0, x1, y1), (r0, _, r1, _) in canvas.texts:
+        assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height, text
+        # a glyph's ink may overhang its advance by a pixel or two (side bearings)
+        assert r0 - 2 <= x0 and x1 <= r1 + 2, f"{text!r} spills out of its room {r0}..{r1}"
+    for (a, box_a, _), (b, box_b, _) in itertools.combinations(canvas.texts, 2):
+        apart = (
+            box_a[2] <= box_b[0]
+            or box_b[2] <= box_a[0]
+            or box_a[3] <= box_b[1]
+            or box_b[3] <= box_a[1]
+        )
+        assert apart, f"{a!r} overlaps {b!r}"
+
+
+def test_the_board_card_fits_ten_odd_names():
+    lines = [
+        cards.BoardLine(i + 1, name, 2_000_000_000 // (i + 1), 90 - i, 100_000)
+        for i, name in enumerate(ODD_NAMES)
+    ]
+    canvas = cards.board_card("Top 10 · This week · all servers · a-very-long-bank-id-" * 2, lines)
+    check_fits(canvas, (cards.WIDTH, 92 + 10 * cards.ROW + cards.MARGIN))
+    drawn = [t for t, _, _ in canvas.texts]
+    assert drawn[0].endswith(cards.ELLIPSIS)  # the title was cut to its room
+    assert "Zoë Ångström-Łukasiewicz" in drawn and "😀😀😀" in drawn
+    assert "Player 7" in drawn  # 王小明: nothing of it in the font
+    assert "aevil" in drawn
+    assert any(t.startswith("WWWW") and t.endswith(cards.ELLIPSIS) for t in drawn)
+
+
+def test_an_empty_board_says_so():
+    canvas = cards.board_card("Top 10 · All-time · this server", [])
+    check_fits(canvas, (cards.WIDTH, 92 + cards.ROW + cards.MARGIN))
+    assert "No answers recorded yet." in [t for t, _, _ in canvas.texts]
+
+
+@pytest.mark.parametrize("name", ODD_NAMES)
+def test_the_stats_card_fits_any_name_and_huge_numbers(name):
+    weeks = [
+        (f"2026-W{w:02d}", p) for w, p in zip(range(38, 50), [0, 5, 0, 10**9] * 3, strict=True)
+    ]
+    card = cards.StatsCard(name, "this server", 123_456, 9_876_543_210, 7, 9, 4321, 99_999, weeks)
+    canvas = cards.stats_card(card)
+    check_fits(canvas, (cards.WIDTH, 420))
+    drawn = [t for t, _, _ in canvas.texts]
+    assert "9,876,543,210" in drawn and "78%" in drawn and "#123,456" in drawn
+    assert [t for t in drawn if t.startswith("W") and len(t) == 3] == [
+        f"W{w}" for w in range(38, 50)
+    ]
+    if name == "王小明":
+        assert drawn[0] == "Player"
+
+
+def test_a_missing_glyph_is_left_out_not_drawn_as_a_box():
+    assert cards.has_glyph("regular", "é") and cards.has_glyph("bold", "ש")
+    assert not cards.has_glyph("regular", "王")
+    assert cards.drawable("Zoë 王 🎉 😀", "regular", "?") == "Zoë 😀"  # no 🎉 in DejaVu
+    assert cards.drawable("王小明", "regular", "fallback") == "fallback"
+
+
+# -- through the loopback Discord, with the real client ------------------------------------
+
+
+async def test_stats_attach_a_card_with_points_per_week(fake, tmp_path):
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    now = time.time()
+    await seed_game(tmp_path, s.guild, s.channel, [(alice, True, 900), (bob, False, 0)], at=now)
+    await seed_game(tmp_path, s.guild, s.channel, [(alice, True, 400)], at=now - 3 * 7 * 86400)
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        mine = await call(fake, s.channel, alice, "trivia stats")
+        assert mine.ephemeral
+        embed = mine.embeds[0]
+        assert embed["image"]["url"] == "attachment://stats.png"
+        assert {f["name"]: f["value"] for f in embed["fields"]}["Points"] == "1300"
+        card = Image.open(io.BytesIO(mine.message.file("stats.png"))).convert("RGB")
+        assert card.size == (cards.WIDTH, 420)
+        slot = (cards.WIDTH - 2 * cards.MARGIN) // 12
+
+        def bar(weeks_ago: int) -> tuple[int, int, int]:
+            return card.getpixel((cards.MARGIN + (11 - weeks_ago) * slot + slot // 2, 368))
+
+        assert bar(0) == cards.ACCENT and bar(3) == cards.ACCENT
+        assert bar(1) == bar(2) == bar(11) == cards.BACKGROUND
+        stranger = await call(fake, s.channel, alice, "trivia stats", {"member": s.admin})
+        assert stranger.ephemeral and "has not played here yet" in stranger.content
+        assert stranger.message.attachments == []
+    fake.assert_no_violations()
+
+
+async def test_the_leaderboard_attaches_its_top_10_as_a_picture_when_asked(fake, tmp_path):
+    s = add_server(fake, "one", tuple(f"p{i:02d}" for i in range(12)))
+    await seed_game(
+        tmp_path, s.guild, s.channel, [(p, True, 900 - i) for i, p in enumerate(s.players)]
+    )
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        plain = await call(fake, s.channel, s.players[0], "trivia leaderboard")
+        assert plain.message.attachments == []
+        board = await call(fake, s.channel, s.players[0], "trivia leaderboard", {"image": True})
+        assert not board.ephemeral and board.message.embeds
+        picture = Image.open(io.BytesIO(board.message.file("leaderboard.png")))
+        assert picture.format == "PNG"
+        assert picture.size == (cards.WIDTH, 92 + 10 * cards.ROW + cards.MARGIN)
+    fake.assert_no_violations()
