@@ -109,6 +109,7 @@ class TriviaBot(commands.AutoShardedBot):
             drafts,
             questions,
             reports,
+            review,
             rounds,
             seasons,
             servers,
@@ -126,6 +127,7 @@ class TriviaBot(commands.AutoShardedBot):
         await self.add_cog(drafts.Drafts(self))
         await self.add_cog(seasons.Seasons(self))
         await self.add_cog(daily.Daily(self))
+        await self.add_cog(review.Reviews(self))
         if self.settings.dev_guild is not None and self.settings.shards.owns_shard_zero:
             synced = await self.sync_to(self.settings.dev_guild)
             log.info("synced %d commands to the dev guild %d", len(synced), self.settings.dev_guild)

@@ -26,6 +26,22 @@ from bot.engine.scoring import speed_points, streak_bonus, typed_points, weighte
 from bot.engine.teams import Teams, TeamStanding
 
 CHOICES = 4
+
+
+def shuffled_choices(question: Question, rng: random.Random) -> tuple[tuple[str, ...], int]:
+    """The button labels of a question and which one is right: True before False, else the
+    answer among up to three distractors, shuffled."""
+    if question.is_true_false:
+        labels = sorted(
+            (question.answers[0], question.distractors[0]), key=str.casefold, reverse=True
+        )
+        return tuple(labels), labels.index(question.answers[0])
+    distractors = rng.sample(question.distractors, min(CHOICES - 1, len(question.distractors)))
+    labels = [question.answers[0], *distractors]
+    rng.shuffle(labels)
+    return tuple(labels), labels.index(question.answers[0])
+
+
 NOBODY: frozenset[int] = frozenset()  # shared: an empty frozenset is 216 B per round (bench B5)
 IDLE_LIMIT = 2
 
@@ -236,17 +252,7 @@ class Round:
         return asked
 
     def _choices(self, question: Question) -> tuple[tuple[str, ...], int]:
-        if question.is_true_false:
-            labels = sorted(
-                (question.answers[0], question.distractors[0]), key=str.casefold, reverse=True
-            )
-            return tuple(labels), labels.index(question.answers[0])
-        distractors = self.rng.sample(
-            question.distractors, min(CHOICES - 1, len(question.distractors))
-        )
-        labels = [question.answers[0], *distractors]
-        self.rng.shuffle(labels)
-        return tuple(labels), labels.index(question.answers[0])
+        return shuffled_choices(question, self.rng)
 
     def _require_open(self, tick: float) -> _Open:
         if self.is_over:
