@@ -60,6 +60,8 @@ def numbered(sql: str) -> str:
     return re.sub(r"\?", lambda _: f"${next(counter)}", sql)
 
 
+# names are written only when they changed: a returning player's commit touches no players
+# or members row (bench B4)
 _RECORD_ANSWERS = """
 WITH input AS (
     SELECT * FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[], $5::bigint[],
@@ -75,12 +77,13 @@ WITH input AS (
     SELECT DISTINCT ON (player_id) player_id, global_name, answered_at FROM input
     ORDER BY player_id, answered_at DESC
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
+    WHERE players.name IS DISTINCT FROM excluded.name
 ), membered AS (
     INSERT INTO members (guild_id, player_id, name, updated_at)
     SELECT DISTINCT ON (guild_id, player_id) guild_id, player_id, player_name, answered_at
     FROM input ORDER BY guild_id, player_id, answered_at DESC
     ON CONFLICT (guild_id, player_id) DO UPDATE SET name = excluded.name,
-        updated_at = excluded.updated_at
+        updated_at = excluded.updated_at WHERE members.name IS DISTINCT FROM excluded.name
 ), new AS (
     INSERT INTO answers (game_id, number, player_id, guild_id, bank_id, question_id, correct,
         points, response_ms, answered_at, week, bank_guild)

@@ -1,5 +1,6 @@
 """The Repository contract: every test runs on SQLite and on PostgreSQL (see conftest.py)."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -318,6 +319,23 @@ async def test_names_are_per_server_and_global_on_all_servers_boards(repo):
     assert [(r.name, r.points) for r in everywhere] == [("Al", 1700)]
     assert (await repo.player_stats(10, 1, period=Period.ALL_TIME, now=NOW)).name == "Ten"
     assert (await repo.player_stats(None, 1, period=Period.WEEK, now=NOW)).points == 1700
+
+
+async def test_a_name_is_written_again_only_when_it_changed(repo):
+    """A returning player's unchanged names cost their commit no page (bench B4)."""
+    g = await repo.create_game(game())
+    first = named(g, 1, 1, 900, guild=10, name="Ten", global_name="Al")
+    await repo.record_answers([first])
+    await repo.record_answers([replace(first, number=2, answered_at=NOW + 60)])
+    stamps = (
+        "SELECT p.name, p.updated_at, m.name, m.updated_at FROM players p "
+        "JOIN members m ON m.player_id = p.id WHERE p.id = ? AND m.guild_id = ?"
+    )
+    assert tuple(await repo._one(stamps, (1, 10))) == ("Al", NOW, "Ten", NOW)
+    renamed = replace(first, number=3, answered_at=NOW + 120, player_name="T", global_name="Alan")
+    await repo.record_answers([renamed])
+    assert tuple(await repo._one(stamps, (1, 10))) == ("Alan", NOW + 120, "T", NOW + 120)
+    assert [r.name for r in await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW)] == ["T"]
 
 
 async def test_two_servers_custom_banks_sharing_an_id_stay_apart(repo):
