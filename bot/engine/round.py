@@ -145,6 +145,27 @@ class _Open:
 class Round:
     """Questions asked one at a time; time comes only from the injected clock."""
 
+    # no __dict__: thousands are open at once (bench B5)
+    __slots__ = (
+        "_asked",
+        "_idle_run",
+        "_open",
+        "_participants",
+        "_standings",
+        "_streaks",
+        "clock",
+        "guesses",
+        "history",
+        "idle_limit",
+        "mode",
+        "questions",
+        "rng",
+        "seconds",
+        "started_at",
+        "status",
+        "stop_reason",
+    )
+
     def __init__(
         self,
         questions: Sequence[Question],

@@ -63,6 +63,28 @@ class AnswersBacklogged(TriviaError):
 class Session:
     """Wraps a Round so that every acknowledged answer is durable first."""
 
+    # no __dict__: thousands are open at once (bench B5)
+    __slots__ = (
+        "_bank_guild",
+        "_clock",
+        "_ending",
+        "_repo",
+        "_writer",
+        "banks",
+        "banks_by_id",
+        "channel_id",
+        "deadline",
+        "ended",
+        "game_id",
+        "guild_id",
+        "round",
+        "save_failures",
+        "starter",
+        "stop_requested",
+        "unsaved_end",
+        "wake",
+    )
+
     def __init__(
         self,
         *,
