@@ -164,6 +164,7 @@ class Round:
         "started_at",
         "status",
         "stop_reason",
+        "teams",
     )
 
     def __init__(
