@@ -60,7 +60,7 @@ class AnswerWriter:
         self._max_backlog = max_backlog
         # (row, the future of the submit it ends, or None, when it was submitted)
         self._pending: list[tuple[AnswerRow, asyncio.Future[None] | None, float]] = []
-        # every submit's future, oldest first, until its ack deadline has passed
+        # every submit's future, oldest first, until it has committed or its ack deadline passed
         self._due: deque[tuple[float, asyncio.Future[None]]] = deque()
         self.expiry_visits = 0  # submits the ack timer has looked at, ever (a cost, for tests)
         self._queued = 0  # rows ever queued, and of those committed (in queue order)
