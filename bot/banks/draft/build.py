@@ -53,6 +53,7 @@ def draft_article(
     kept: list[dict[str, Any]] = []
     facts: dict[str, str] = {}
     tf_turn = 0
+    shown_with: dict[str, set[str]] = {}  # answer -> distractors its drafts show
     extras: list[dict[str, Any]] = []
     seconds: list[dict[str, Any]] = []
     for sentence in sentences(article.text):
@@ -85,9 +86,11 @@ def draft_article(
                     draft.answers,
                     seed=draft.fact_key,
                     shown=sentence.text + draft.question,
+                    used=shown_with.get(draft.answers[0], ()),
                 )
             reason = _problem(draft, source, folded_article)
             if reason is None:
+                shown_with.setdefault(draft.answers[0], set()).update(draft.distractors)
                 tf_turn += 1
                 wrong = draft.distractors[0]
                 pair = (wrong, None) if tf_turn % 2 else (None, wrong)

@@ -41,9 +41,18 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 def distractors(
-    mention: Mention, pool: Pool, answers: Sequence[str], seed: str = "", shown: str = ""
+    mention: Mention,
+    pool: Pool,
+    answers: Sequence[str],
+    seed: str = "",
+    shown: str = "",
+    used: Iterable[str] = (),
 ) -> list[str]:
-    """Up to three fitting wrong answers, none named in `shown` (the question's own text)."""
+    """Up to three fitting wrong answers, none named in `shown` (the question's own text).
+
+    `used`: those another draft of the same answer shows, taken last, so two questions with
+    one answer do not look alike (`banks check` warns of such twins).
+    """
     rng = random.Random(f"{seed}/{answers[0]}")
     if mention.kind == "person":
         role = answers[0] in pool.characters
@@ -82,7 +91,8 @@ def distractors(
         candidates = _near_amounts(mention, rng)
     else:
         candidates = []
-    candidates = [c for c in candidates if c not in shown]
+    seen = set(used)
+    candidates = sorted((c for c in candidates if c not in shown), key=lambda c: c in seen)
     return _fitting(candidates, answers, person=mention.kind == "person")
 
 

@@ -228,7 +228,10 @@ def _refuse_duplicates(path: Path, kept: list[_Kept], target: Bank, into: Path) 
             if twin is not None:
                 clash = f"question '{twin.id}' tests the same fact (same evidence and answer)"
             elif lint := twin_questions([replace(target, questions=(*target.questions, q))]):
-                clash = f"{lint[0].message.split(' but another fact')[0]}: likely the same fact"
+                clash = (
+                    f"{lint[0].message.split(' but another fact')[0]}: likely the same fact "
+                    "(drop the draft, or change its distractors if it is not)"
+                )
         if clash:
             raise PromoteError(f"{path}:{k.line}: draft '{q.id}': {clash} in {into}")
         texts[_folded(q.text)] = q.id
