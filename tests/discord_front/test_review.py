@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from bot.discord_front.cogs import review as review_cog
 from tests.discord_front.conftest import (
     add_server,
     call,
@@ -92,4 +93,47 @@ async def test_review_replays_misses_privately_and_scores_nothing(fake: FakeDisc
         none = await call(fake, s.channel, bob, "trivia review")
         assert none.ephemeral and "Nothing to review" in none.content
     assert query(tmp_path, COUNTS) == before  # no answer, game or point was stored
+    fake.assert_no_violations()
+
+
+async def test_show_the_answer_then_stop_ends_the_review_early(fake: FakeDiscord, tmp_path):
+    s = add_server(fake, "one", ("alice",))
+    (alice,) = s.players
+    now = time.time()
+    for i, question in enumerate(("capital-italy", "longest-river", "capital-france")):
+        await seed_game(
+            tmp_path,
+            s.guild,
+            s.channel,
+            [(alice, False, 0)],
+            at=now - 100 + i,
+            question_id=question,
+        )
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        msg = (await call(fake, s.channel, alice, "trivia review")).message
+        assert msg.embeds[0]["title"].startswith("Review 1/3")  # capital-france, the latest
+        assert "capital of France" in msg.embeds[0]["description"]
+        await (await fake.click_button(msg, None, alice, label="Show the answer")).response()
+        await fake.wait_for(lambda: "Answer" in fields(msg), what="the answer")
+        assert "You said" not in fields(msg) and fields(msg)["Answer"].startswith("Paris")
+        await (await fake.click_button(msg, None, alice, label="Next")).response()
+        await fake.wait_for(lambda: msg.embeds[0]["title"].startswith("Review 2/3"), what="q2")
+        await (await fake.click_button(msg, None, alice, label="Stop")).response()
+        await fake.wait_for(lambda: msg.content.startswith("Review done"), what="the end")
+        assert msg.content.startswith("Review done: 0 of 1 right this time.")
+    fake.assert_no_violations()
+
+
+async def test_an_idle_review_closes_with_its_buttons_greyed(
+    fake: FakeDiscord, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(review_cog, "REVIEW_SECONDS", 0.3)
+    s = add_server(fake, "one", ("alice",))
+    (alice,) = s.players
+    await seed_game(tmp_path, s.guild, s.channel, [(alice, False, 0)])
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        msg = (await call(fake, s.channel, alice, "trivia review")).message
+        await fake.wait_for(lambda: "closed after" in msg.content, what="the timeout")
+        buttons = [b for row in msg.components for b in row["components"]]
+        assert buttons and all(b.get("disabled") for b in buttons)
     fake.assert_no_violations()
