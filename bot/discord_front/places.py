@@ -46,9 +46,13 @@ class Places:
         self._rules.pop(guild_id, None)
 
 
+def channel_parent(channel: Any) -> int | None:
+    return getattr(channel, "parent_id", None)
+
+
 def listed(channel: Any, allowed: frozenset[int]) -> bool:
     """A thread counts as its parent channel: allowing #quiz allows the threads in it."""
-    return channel.id in allowed or getattr(channel, "parent_id", None) in allowed
+    return channel.id in allowed or channel_parent(channel) in allowed
 
 
 def channel_list(interaction: discord.Interaction[Any], allowed: frozenset[int]) -> str:
@@ -56,7 +60,10 @@ def channel_list(interaction: discord.Interaction[Any], allowed: frozenset[int])
     guild = interaction.guild
     existing = sorted(c for c in allowed if guild is None or guild.get_channel(c) is not None)
     if not existing:
-        return "none of the listed channels exists any more"
+        return (
+            "none, as none of the listed channels exists any more (an admin can change that "
+            "with /trivia-admin settings)"
+        )
     shown = ", ".join(f"<#{c}>" for c in existing[:MAX_SHOWN])
     more = len(existing) - MAX_SHOWN
     return shown + (f" and {more} more" if more > 0 else "")
@@ -75,19 +82,20 @@ async def check_start(bot: TriviaBot, interaction: discord.Interaction[Any], cha
         )
     wait = await bot.cooldowns.gap_left(guild_id, channel.id)
     if wait > 0:
-        elsewhere = (
-            f" Rounds may also start in: {channel_list(interaction, allowed)}."
-            if (allowed)
-            else " You can start one in another channel."
-        )
+        others = frozenset(c for c in allowed if c not in (channel.id, channel_parent(channel)))
+        if not allowed:
+            elsewhere = " You can start one in another channel."
+        elif others:
+            elsewhere = f" Rounds may also start in: {channel_list(interaction, others)}."
+        else:
+            elsewhere = ""
         raise NotAllowed(
             f"A round just ended here; the next one can start in {math.ceil(wait)} s." + elsewhere
         )
     role = rules.starter_role_id
-    if role is None or await is_admin(interaction, bot.repo):
+    if role is None or any(r.id == role for r in getattr(interaction.user, "roles", ())):
         return
-    roles = getattr(interaction.user, "roles", ())
-    if not any(r.id == role for r in roles):
+    if not await is_admin(interaction, bot.repo):
         raise NotAllowed(
             f"Only members with the <@&{role}> role, and trivia admins, can start rounds here."
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.discord_front.cooldowns import NO_LIMITS, Cooldowns
+from bot.storage.sqlite import SQLiteRepository
 from tests.discord_front.conftest import add_server, call, query, running_bot, settings_for
 from tests.fakediscord import FakeDiscord
 
@@ -53,6 +54,7 @@ async def test_channels_pause_and_starter_role_refuse_privately_and_say_where(
         now[0] += 10
         too_soon = await call(fake, s.channel, alice, "trivia start")
         assert too_soon.ephemeral and "the next one can start in 20 s" in too_soon.content
+        assert "may also start" not in too_soon.content  # #trivia is the only one listed
         # an admin needs no role, but the pause and the channels hold for admins too
         assert (await call(fake, s.channel, s.admin, "trivia start")).ephemeral
         assert (await call(fake, s.other_channel, s.admin, "trivia start")).ephemeral
@@ -96,4 +98,22 @@ async def test_settings_of_rounds_keep_the_starter_role(fake: FakeDiscord, tmp_p
     assert query(tmp_path, "SELECT questions, starter_role_id FROM guild_settings") == [
         (4, s.manager_role.id)
     ]
+    fake.assert_no_violations()
+
+
+async def test_a_listed_channel_since_deleted_is_not_offered(fake: FakeDiscord, tmp_path):
+    s = add_server(fake, "one", ("alice",))
+    repo = await SQLiteRepository.open(tmp_path / "trivia.db")
+    try:
+        await repo.set_round_channel(s.guild.id, 42, allowed=True)  # no such channel any more
+    finally:
+        await repo.close()
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        nowhere = await call(fake, s.channel, s.players[0], "trivia start")
+        assert nowhere.ephemeral and "none of the listed channels exists any more" in (
+            nowhere.content
+        )
+        await call(fake, s.channel, s.admin, "trivia-admin settings", {"add_channel": s.channel.id})
+        elsewhere = await call(fake, s.other_channel, s.players[0], "trivia start")
+        assert elsewhere.content.endswith(f"they start in: <#{s.channel.id}>.")
     fake.assert_no_violations()
