@@ -20,7 +20,13 @@ from bot.settings import Settings, banks_folder
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("draft", help="draft questions with evidence from a plain-text article")
+    p = sub.add_parser(
+        "draft",
+        help="draft questions with evidence from a plain-text article",
+        epilog="With TRIVIA_DRAFT_MODEL_URL set (an OpenAI-compatible chat-completions base "
+        "URL; TRIVIA_DRAFT_MODEL, TRIVIA_DRAFT_MODEL_KEY), a model rewords the drafts and "
+        "proposes distractors, every reply checked like the drafts; unset, nothing is sent.",
+    )
     p.add_argument("article", metavar="ARTICLE.txt")
     p.add_argument(
         "--out", required=True, metavar="FILE", help="where to write the draft bank (required)"
