@@ -26,10 +26,19 @@ from bot.storage.repository import Repository
 log = logging.getLogger(__name__)
 
 
+class PostFailed(Exception):
+    """The platform failed for now (Discord's 5xx): the post is tried again at the next tick."""
+
+
 class DailyPoster(Protocol):
-    """What a front-end shows: the question (returns its message id, None if it could not)."""
+    """What a front-end shows: the question (its message id; None if it never can, such as a
+    deleted channel; PostFailed if it may later), and finds a post already made."""
 
     async def post(self, row: DailyRow, question: Question, bank: Bank | None) -> int | None: ...
+
+    async def find(self, row: DailyRow) -> int | None:
+        """The message already showing this day's question, if one does."""
+        ...
 
     async def reveal(
         self,
@@ -59,6 +68,9 @@ class DailyQuestions:
         self._schedules: dict[int, DailySchedule] = {}
         self._open: dict[int, DailyRow] = {}  # by daily id
         self._done: dict[int, str] = {}  # guild -> the last day known claimed
+        # claimed, open, and not known to be shown: a post that failed for now, or one a
+        # restart interrupted between the claim and the post (found, else posted, once)
+        self._unshown: set[int] = set()
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
 
@@ -66,6 +78,7 @@ class DailyQuestions:
         """Schedules and unrevealed questions from the database (at start: a restart's state)."""
         self._schedules = {s.guild_id: s for s in await self.repo.daily_schedules()}
         self._open = {d.id: d for d in await self.repo.unrevealed_dailies()}
+        self._unshown = {d.id for d in self._open.values() if d.message_id is None}
 
     def schedule(self, guild_id: int) -> DailySchedule | None:
         return self._schedules.get(guild_id)
@@ -86,9 +99,18 @@ class DailyQuestions:
     # -- the clock's work ------------------------------------------------------
 
     async def tick(self, poster: DailyPoster) -> None:
-        """Post what is due and reveal what has closed, for the servers this process owns."""
+        """Retry posts not yet shown, post what is due, reveal what has closed: this process's."""
         async with self._lock:
             now = self.clock.now()
+            for daily_id in sorted(self._unshown):
+                row = self._open.get(daily_id)
+                if row is None or row.closes_at <= now:
+                    self._unshown.discard(daily_id)
+                elif self.owns(row.guild_id):
+                    try:
+                        await self._show(row, poster, again=True)
+                    except StorageError as exc:
+                        log.error("guild %d: question of the day not saved: %s", row.guild_id, exc)
             for schedule in list(self._schedules.values()):
                 if not self.owns(schedule.guild_id):
                     continue
@@ -139,7 +161,32 @@ class DailyQuestions:
         if row is None:  # another process claimed the day first
             return
         self._open[row.id] = row
-        message_id = await poster.post(row, question, bank)
+        self._unshown.add(row.id)
+        await self._show(row, poster, question=question, bank=bank)
+
+    async def _show(
+        self,
+        row: DailyRow,
+        poster: DailyPoster,
+        *,
+        question: Question | None = None,
+        bank: Bank | None = None,
+        again: bool = False,
+    ) -> None:
+        """Post a claimed day; `again`: a post may already be up (a failed try, a restart)."""
+        message_id = await poster.find(row) if again else None
+        if message_id is None:
+            if question is None:
+                question, bank = await self.question_of(row)
+            if question is None:  # its bank no longer holds it: nothing to show
+                self._unshown.discard(row.id)
+                return
+            try:
+                message_id = await poster.post(row, question, bank)
+            except PostFailed as exc:
+                log.warning("guild %d: question of the day not posted yet: %s", row.guild_id, exc)
+                return
+        self._unshown.discard(row.id)
         if message_id is not None:
             await self.repo.set_daily_message(row.id, message_id)
             self._open[row.id] = await self.repo.daily(row.id) or row

@@ -10,13 +10,21 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.app import open_app
+from bot.banks.loader import load_banks
 from bot.discord_front.client import TriviaBot
 from bot.discord_front.cogs import daily
 from bot.engine.clock import FakeClock
 from bot.shards import ShardRange
-from bot.storage.records import DailyAnswer, DailySchedule
+from bot.storage.records import DailyAnswer, DailySchedule, NewDaily
 from bot.storage.sqlite import SQLiteRepository
-from tests.discord_front.conftest import add_server, call, query, running_bot, settings_for
+from tests.discord_front.conftest import (
+    FIXTURES,
+    add_server,
+    call,
+    query,
+    running_bot,
+    settings_for,
+)
 from tests.discord_front.test_boards import ANSWERS, you
 from tests.fakediscord import FakeDiscord, run_bot
 from tests.fakediscord.models import overwrite
@@ -220,3 +228,41 @@ async def test_only_the_process_owning_a_server_posts_its_question(tmp_path):
         assert fake.messages_in(channels[there.id]) == []
         assert query(tmp_path, "SELECT guild_id FROM daily_questions") == [(here.id,)]
         fake.assert_no_violations()
+
+
+async def test_a_claim_whose_post_a_crash_interrupted_is_posted_once_after_restart(fake, tmp_path):
+    s = add_server(fake, "one", ("alice",))
+    settings = settings_for(tmp_path, fake.token, typed=False)
+    clock = FakeClock(DAY1_8AM + HOUR + 30)
+    repo = await SQLiteRepository.open(tmp_path / "trivia.db")
+    await repo.save_daily_schedule(
+        DailySchedule(s.guild.id, s.channel.id, 9 * 60, "UTC", 12.0, 1), DAY1_8AM
+    )
+    banks = [r.bank for r in load_banks([FIXTURES]) if r.bank]
+    question = next(q for b in banks for q in b.questions if len(q.distractors) >= 3)
+    claimed = await repo.claim_daily(
+        NewDaily(
+            s.guild.id,
+            s.channel.id,
+            "2027-01-15",
+            question.bank_id,
+            0,
+            question.id,
+            question.fact,
+            (question.distractors[0], question.answers[0]),
+            1,
+            clock.now() - 20,
+            clock.now() + 11 * HOUR,
+        )
+    )
+    await repo.close()
+    async with running_bot(fake, settings, s.guild, clock=clock):
+        shown = await the_question(fake, s, "2027-01-15")
+        assert all(c.startswith(f"trivia:daily:{claimed.id}:") for c in shown.custom_ids())
+        await asyncio.sleep(0.3)
+        assert len(posted(fake, s, "2027-01-15")) == 1
+    async with running_bot(fake, settings, s.guild, clock=clock):
+        await asyncio.sleep(0.3)  # its id was saved: no look through the channel, no repost
+        assert len(posted(fake, s, "2027-01-15")) == 1
+        assert (await click(fake, shown, s.players[0], right=True)).startswith("Locked in")
+    fake.assert_no_violations()

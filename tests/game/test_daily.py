@@ -6,23 +6,32 @@ from datetime import UTC, datetime
 
 from bot.engine.clock import FakeClock
 from bot.game.catalog import Catalog
-from bot.game.daily import DailyQuestions
-from bot.storage.records import DailySchedule
+from bot.game.daily import DailyQuestions, PostFailed
+from bot.storage.records import DailySchedule, NewDaily
 from bot.storage.sqlite import SQLiteRepository
 
 NINE = datetime(2027, 1, 15, 9, 0, 30, tzinfo=UTC).timestamp()
 
 
 class Poster:
-    """Records what a front-end would have shown."""
+    """Records what a front-end would have shown; `failures` posts fail for now first."""
 
-    def __init__(self) -> None:
+    def __init__(self, failures: int = 0, shown: dict[int, int] | None = None) -> None:
         self.posted: list[tuple[int, str]] = []
         self.revealed: list[tuple[int, int]] = []
+        self.failures = failures
+        self.shown = shown or {}  # daily id -> a message already up in the channel
 
     async def post(self, row, question, bank):
+        if self.failures:
+            self.failures -= 1
+            raise PostFailed("503 Service Unavailable")
         self.posted.append((row.guild_id, row.day))
+        self.shown[row.id] = 1000 + row.id
         return 1000 + row.id
+
+    async def find(self, row):
+        return self.shown.get(row.id)
 
     async def reveal(self, row, question, bank, answers):
         assert question is not None and question.id == row.question_id
@@ -89,3 +98,53 @@ async def test_days_in_one_channel_ask_facts_not_asked_there_recently(repo, fixt
         facts.append(row.fact or f"{row.bank_id}/{row.question_id}")
         clock.advance(24 * 3600)
     assert len(poster.posted) == len(poster.revealed) + 1 == 5 and len(set(facts)) == 5
+
+
+async def test_a_post_that_failed_for_now_is_made_at_the_next_tick_once(repo, fixture_banks):
+    clock = FakeClock(NINE)
+    poster = Poster(failures=1)
+    daily = scheduler(repo, fixture_banks, clock)
+    await daily.set_schedule(DailySchedule(10, 100, 9 * 60, "UTC", 12.0, 1))
+    await daily.tick(poster)
+    assert poster.posted == [] and (await repo.daily_on(10, "2027-01-15")).message_id is None
+    await daily.tick(poster)
+    await daily.tick(poster)
+    row = await repo.daily_on(10, "2027-01-15")
+    assert poster.posted == [(10, "2027-01-15")] and row.message_id == 1000 + row.id
+
+
+async def test_a_claim_a_restart_interrupted_is_found_or_posted_once(tmp_path, fixture_banks):
+    clock = FakeClock(NINE)
+    repo = await SQLiteRepository.open(tmp_path / "trivia.db")
+    try:
+        await repo.save_daily_schedule(DailySchedule(10, 100, 9 * 60, "UTC", 12.0, 1), NINE)
+        await repo.save_daily_schedule(DailySchedule(11, 101, 9 * 60, "UTC", 12.0, 1), NINE)
+        question = fixture_banks[0].questions[0]
+        claimed = {}
+        for guild in (10, 11):  # claimed, then the process died before saving a message id
+            claimed[guild] = await repo.claim_daily(
+                NewDaily(
+                    guild,
+                    guild * 10,
+                    "2027-01-15",
+                    question.bank_id,
+                    0,
+                    question.id,
+                    None,
+                    ("a", "b"),
+                    0,
+                    NINE,
+                    NINE + 12 * 3600,
+                )
+            )
+        # guild 10's message did go out before the crash; guild 11's did not
+        poster = Poster(shown={claimed[10].id: 777})
+        daily = scheduler(repo, fixture_banks, clock)
+        await daily.load()
+        await daily.tick(poster)
+        await daily.tick(poster)
+        assert poster.posted == [(11, "2027-01-15")]
+        assert (await repo.daily(claimed[10].id)).message_id == 777
+        assert (await repo.daily(claimed[11].id)).message_id == 1000 + claimed[11].id
+    finally:
+        await repo.close()

@@ -14,12 +14,13 @@ from discord.ext import commands
 from bot.console.render import source_line
 from bot.discord_front import groups, limits, render
 from bot.discord_front.cogs.rounds import player_of
+from bot.discord_front.components import custom_ids
 from bot.discord_front.permissions import guild_of, require_admin
 from bot.discord_front.replies import private
 from bot.engine.daily import DEFAULT_OPEN_HOURS, next_post, parse_clock, zone, zone_names
 from bot.engine.errors import TriviaError
 from bot.engine.models import Bank, Question
-from bot.game.daily import DailyQuestions
+from bot.game.daily import DailyQuestions, PostFailed
 from bot.storage.records import AuditEntry, DailyAnswer, DailyRow, DailySchedule
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 DAILY_PREFIX = "trivia:daily:"
 DAILY_ID = re.compile(r"trivia:daily:(?P<daily>[0-9]{1,19}):(?P<index>[0-9])")
 MAX_NAMES = 40
+FIND_IN_LATEST = 50  # messages looked through for a post a failure or restart left unrecorded
 
 daily = app_commands.Group(
     name="daily", description="The question of the day in this server.", parent=groups.admin
@@ -157,10 +159,28 @@ class Daily(commands.Cog):
             message = await channel.send(
                 embed=question_embed(row, question, bank), view=DailyButtons(row)
             )
+        except discord.DiscordServerError as exc:
+            raise PostFailed(str(exc)) from exc
         except discord.HTTPException as exc:
             log.warning("guild %d: could not post the question of the day: %s", row.guild_id, exc)
             return None
         return message.id
+
+    async def find(self, row: DailyRow) -> int | None:
+        """Our message with this day's buttons among the channel's latest, if it was posted."""
+        channel = self.bot.get_channel(row.channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            return None
+        mine = f"{DAILY_PREFIX}{row.id}:"
+        try:
+            async for message in channel.history(limit=FIND_IN_LATEST):
+                if message.author.id == self.bot.user.id and any(  # type: ignore[union-attr]
+                    c.startswith(mine) for c in custom_ids(message.components)
+                ):
+                    return message.id
+        except discord.HTTPException as exc:  # no Read Message History: post, as if not found
+            log.warning("guild %d: could not read the daily channel: %s", row.guild_id, exc)
+        return None
 
     async def reveal(
         self,
