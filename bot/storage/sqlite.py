@@ -39,9 +39,18 @@ _SYNCHRONOUS = {"FULL": "PRAGMA synchronous = FULL", "NORMAL": "PRAGMA synchrono
 SYNCHRONOUS = tuple(_SYNCHRONOUS)
 
 
+# A new file's pages are 1 KiB, not SQLite's 4 KiB: an answer dirties one leaf in each of
+# ~16 b-trees (answers, its indexes, six totals tables and their rank indexes), and every
+# dirty page is written whole to the log, synced and copied back by the checkpoint; with
+# 1 KiB pages that is a quarter of the bytes, and about 35% less CPU on the database thread
+# per click (bench B1). Only an empty file takes it; an existing one keeps its size.
+PAGE_SIZE = 1024
+
+
 async def _configure(conn: aiosqlite.Connection, synchronous: str) -> None:
     # busy_timeout first: a second process switching a fresh file to WAL must wait, not fail
     await conn.execute("PRAGMA busy_timeout = 5000")
+    await conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # before WAL: a no-op once it's set
     await _switch_to_wal(conn)
     for pragma in (
         _SYNCHRONOUS[synchronous],

@@ -33,6 +33,30 @@ async def test_migrates_from_empty_and_reopens(tmp_path):
     } <= tables
 
 
+async def test_a_new_file_has_small_pages_and_an_old_one_keeps_its_own(tmp_path):
+    """1 KiB pages: a quarter of the log bytes per dirty page (bench B1, B4)."""
+    fresh = tmp_path / "new.db"
+    r = await SQLiteRepository.open(fresh)
+    g = await r.create_game(game())
+    await r.record_answers([answer(g, 1, 1, 900)])
+    await r.close()
+    old = tmp_path / "old.db"
+    con = sqlite3.connect(old)
+    con.execute("PRAGMA page_size = 4096")
+    con.execute("CREATE TABLE before_us (x)")
+    con.close()
+    r = await SQLiteRepository.open(old)
+    g = await r.create_game(game())
+    await r.record_answers([answer(g, 1, 1, 900)])
+    assert [e.points for e in await r.leaderboard(10, period=Period.ALL_TIME, now=NOW)] == [900]
+    await r.close()
+    for path, size in ((fresh, 1024), (old, 4096)):
+        con = sqlite3.connect(path)
+        assert con.execute("PRAGMA page_size").fetchone()[0] == size
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        con.close()
+
+
 async def test_database_file_is_private(tmp_path):
     path = tmp_path / "sub" / "t.db"
     r = await SQLiteRepository.open(path)
