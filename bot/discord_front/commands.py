@@ -147,7 +147,9 @@ async def _sync(settings: Settings, token: str, guild_id: int | None) -> int:
     from discord import app_commands
 
     from bot.discord_front import groups
-    from bot.discord_front.cogs import admin, boards, drafts, questions, rounds  # noqa: F401
+    from bot.discord_front.cogs import load_features
+
+    load_features()
 
     point_discord_at(settings)
     client = discord.Client(intents=discord.Intents(guilds=True))  # only logs in, never connects

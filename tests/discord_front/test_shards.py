@@ -80,3 +80,54 @@ async def test_a_lost_database_does_not_stop_an_identify(caplog):
                 assert time.monotonic() - started >= IDENTIFY_SPACING_S * 0.95
     assert "shard 1: no IDENTIFY turn (cannot reach PostgreSQL" in caplog.text
     await locks.close()
+
+
+def test_every_feature_module_is_listed():
+    """A cog module missing from FEATURES would run in the bot but never be published by sync."""
+    import pkgutil
+
+    from bot.discord_front import cogs
+
+    assert sorted(m.name for m in pkgutil.iter_modules(cogs.__path__)) == sorted(cogs.FEATURES)
+
+
+async def test_sync_publishes_the_commands_the_running_bot_has(tmp_path):
+    """`trivia-bot sync`, in a fresh process, sends the commands the bot's own sync sends."""
+    import asyncio
+    import subprocess
+    import sys
+
+    from tests.faults.conftest import child_env
+
+    fake = FakeDiscord()
+    by_bot, by_sync = fake.add_guild("bot"), fake.add_guild("sync")
+    settings = dataclasses.replace(settings_for(tmp_path, fake.token), dev_guild=by_bot.id)
+    async with fake, open_app(settings) as app:
+        bot = TriviaBot(service=app.service, settings=settings, guild_ready_timeout=0.05)
+        async with run_bot(fake, bot):
+            await fake.wait_for_commands(by_bot)
+        env = child_env(**fake.env(), DISCORD_TOKEN=fake.token, TRIVIA_DB=str(tmp_path / "x.db"))
+        synced = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "bot", "sync", "--guild", str(by_sync.id)],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert synced.returncode == 0, synced.stderr
+
+    def shape(commands):
+        def walk(options):
+            kinds = (1, 2)  # subcommands and subcommand groups
+            return sorted(
+                (o["name"], walk(o.get("options", []))) for o in options if o["type"] in kinds
+            )
+
+        return sorted((c["name"], walk(c.get("options", []))) for c in commands)
+
+    published = shape(fake.guild_commands[by_sync.id])
+    assert published == shape(fake.guild_commands[by_bot.id])
+    assert ("review", []) in dict(published)["trivia"]
+    fake.assert_no_violations()
