@@ -133,3 +133,20 @@ async def test_the_leaderboard_attaches_its_top_10_as_a_picture_when_asked(fake,
         assert picture.format == "PNG"
         assert picture.size == (cards.WIDTH, 92 + 10 * cards.ROW + cards.MARGIN)
     fake.assert_no_violations()
+
+
+async def test_a_card_pillow_cannot_draw_leaves_the_stats_embed_alone(
+    fake, tmp_path, monkeypatch, caplog
+):
+    def broken(_card):
+        raise OSError("cannot open resource")
+
+    monkeypatch.setattr(cards, "stats_card", broken)
+    s = add_server(fake, "one", ("alice",))
+    await seed_game(tmp_path, s.guild, s.channel, [(s.players[0], True, 900)])
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        mine = await call(fake, s.channel, s.players[0], "trivia stats")
+        assert mine.ephemeral and mine.embeds[0]["title"] == "alice · this server"
+        assert "image" not in mine.embeds[0] and mine.message.attachments == []
+    assert "could not draw stats.png" in caplog.text
+    fake.assert_no_violations()

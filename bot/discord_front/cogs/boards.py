@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import math
 import re
 import time
@@ -24,6 +25,8 @@ from bot.storage.records import BoardRow, Period, PlayerStats, iso_week
 
 if TYPE_CHECKING:
     from bot.discord_front.client import TriviaBot
+
+log = logging.getLogger(__name__)
 
 PAGE = 10
 YOU = "You"
@@ -200,10 +203,18 @@ def board_scope(
     return guild_id, per, bank_guild
 
 
-async def png_file(draw: Callable[[], cards.Canvas], filename: str) -> discord.File:
-    """Drawing and encoding take 20-30 ms of CPU (more under load): never on the event loop."""
-    data = await asyncio.get_running_loop().run_in_executor(cards.DRAWER, lambda: draw().png())
-    return discord.File(io.BytesIO(data), filename=filename)
+async def png_file(draw: Callable[[], cards.Canvas], filename: str) -> list[discord.File]:
+    """Drawing and encoding take 20-30 ms of CPU (more under load): never on the event loop.
+
+    A picture Pillow cannot draw (a broken font file, say) is logged and left out: the embed
+    still answers.
+    """
+    try:
+        data = await asyncio.get_running_loop().run_in_executor(cards.DRAWER, lambda: draw().png())
+    except (OSError, ValueError):
+        log.exception("could not draw %s", filename)
+        return []
+    return [discord.File(io.BytesIO(data), filename=filename)]
 
 
 async def board_image(
@@ -213,7 +224,7 @@ async def board_image(
     bank: str,
     season: str,
     title: str,
-) -> discord.File:
+) -> list[discord.File]:
     """The top 10 of the board the embed shows, as a picture."""
     bot: TriviaBot = interaction.client
     guild_id, per, bank_guild = board_scope(interaction, period, scope, bank)
@@ -234,7 +245,7 @@ CHART_WEEKS = 12
 
 async def stats_image(
     bot: TriviaBot, guild_id: int, found: PlayerStats, fallback_name: str
-) -> discord.File:
+) -> list[discord.File]:
     """The stats card, with the member's points in each of the last 12 ISO weeks."""
     now = time.time()
     weeks = [iso_week(now - 7 * 86400 * back) for back in range(CHART_WEEKS - 1, -1, -1)]
@@ -335,9 +346,9 @@ async def leaderboard(
     embed, view = await board_message(
         interaction, *code, 0, bank or "", you=None, mine=True, season=shown_season
     )
-    files = []
+    files: list[discord.File] = []
     if image:
-        files = [await board_image(interaction, *code, bank or "", shown_season, embed.title or "")]
+        files = await board_image(interaction, *code, bank or "", shown_season, embed.title or "")
     await interaction.followup.send(embed=embed, view=view, files=files)
 
 
@@ -378,9 +389,10 @@ async def stats(
         return
     embed = render.stats_embed(found, "this server")
     embed.add_field(name="Daily streak", value=f"{days(streak)} (best {best})")
-    card = await stats_image(bot, guild_id, found, fallback_name=target.name)
-    embed.set_image(url=f"attachment://{card.filename}")
-    await interaction.followup.send(embed=limits.fit_embed(embed), file=card, ephemeral=True)
+    pictures = await stats_image(bot, guild_id, found, fallback_name=target.name)
+    for picture in pictures:
+        embed.set_image(url=f"attachment://{picture.filename}")
+    await interaction.followup.send(embed=limits.fit_embed(embed), files=pictures, ephemeral=True)
 
 
 @groups.trivia.command(name="banks", description="List the question banks you can play.")
