@@ -78,8 +78,7 @@ def promote(draft_path: Path, into: Path, *, articles: Path | None = None) -> Pr
     entries = [_final(k, taken) for k in kept]
     cited = {e.get("source") for e in entries}
     new_sources = [s for s in sources if s.get("id") in cited]
-    _refuse_source_clash(draft_path, new_sources, target, into)
-    known = {s.id for s in target.sources}
+    known = {s.id for s in target.sources}  # one id, one article file: the bank's citation stays
     new_sources = [s for s in new_sources if s["id"] not in known]
     expected = len(target.questions) + len(entries)
     bank_text = _merged(target_text, draft, target, entries, new_sources)
@@ -92,7 +91,10 @@ def promote(draft_path: Path, into: Path, *, articles: Path | None = None) -> Pr
         bank_text = _rewritten(target_text, entries, new_sources)
         bank = _validated(bank_text, into, expected)
     left = [q for i, q in enumerate(questions) if i not in set(kept_at)]
-    rest = dump({**draft, "questions": left}) if left else None
+    header = dict(draft)
+    if str(header.get("description", "")).startswith("Drafts from one article"):
+        header["description"] = f"Drafts from one article, for review; {len(left)} questions."
+    rest = dump({**header, "questions": left}) if left else None
     _write_both(into, bank_text, draft_path, rest)
     return Promoted(
         bank,
@@ -245,16 +247,6 @@ def _same_fact(a: Question, b: Question) -> bool:
     if not a.evidence or not b.evidence or _folded(a.evidence) != _folded(b.evidence):
         return False
     return a.is_true_false == b.is_true_false and judge(a.answers[0], b.answers)
-
-
-def _refuse_source_clash(path: Path, new: list[dict[str, Any]], target: Bank, into: Path) -> None:
-    for s in new:
-        known = target.source(str(s.get("id")))
-        if known is not None and known.title != str(s.get("title", "")).strip():
-            raise PromoteError(
-                f"{path}: source '{known.id}' has another title in {into} "
-                f"('{known.title}'); give the draft's source another id"
-            )
 
 
 def _final(k: _Kept, taken: set[str]) -> dict[str, Any]:

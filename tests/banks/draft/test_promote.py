@@ -85,6 +85,8 @@ def test_kept_drafts_make_a_new_bank_that_checks_and_verifies(
     assert [q["question"] for q in bank["questions"]] == [q["question"] for q in kept]
     assert all("status" not in q and not re.match(r"d\d{3}-", q["id"]) for q in bank["questions"])
     assert questions(drafted) == [q for q in before if q["status"] != "keep"]
+    rest = yaml.safe_load(drafted.read_text(encoding="utf-8"))
+    assert rest["description"].endswith(f"; {len(before) - 3} questions.")
     capsys.readouterr()
     assert main(["banks", "check", "banks"]) == 0
     assert main(["banks", "verify", "banks", "--articles", "articles"]) == 0
