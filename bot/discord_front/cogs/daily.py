@@ -1,4 +1,4 @@
-"""The question of the day on Discord: /trivia-admin daily set|off, its buttons and its reveal."""
+"""The question of the day on Discord: /trivia-admin daily set|off|show, its buttons, its reveal."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ daily = app_commands.Group(
 
 
 def moment(at: float, style: str = "R") -> str:
+    """A time every reader's Discord shows in their own zone."""
     return discord.utils.format_dt(datetime.fromtimestamp(at, UTC), style)  # type: ignore[arg-type]
 
 
