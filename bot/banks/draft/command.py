@@ -109,7 +109,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             settings.draft_model_url, settings.draft_model, settings.draft_model_key
         )
         outcome = asyncio.run(refine(result, article, endpoint))
-        print(outcome.summary(endpoint, len(result.questions)))
+        print(outcome.summary(endpoint))
     if args.explain:
         for line in result.explain:
             print(line, file=sys.stderr)

@@ -92,12 +92,12 @@ class Outcome:
     stopped: str | None = None
     explain: list[str] = field(default_factory=list)
 
-    def summary(self, endpoint: ModelEndpoint, total: int) -> str:
+    def summary(self, endpoint: ModelEndpoint) -> str:
         where = endpoint.shown
         if self.stopped and not self.reworded and not self.distractors:
             return f"model at {where}: {self.stopped}; drafted rule-based."
         text = (
-            f"model at {where}: {self.reworded} of {total} drafts reworded, "
+            f"model at {where}: {self.reworded} of the {self.asked} drafts asked about reworded, "
             f"{self.distractors} of its distractors used, {self.dropped} of its proposals "
             "dropped by the checks (--explain says why)"
         )
