@@ -17,6 +17,11 @@ from bot.engine.validation import SLUG, build_question
 DEFAULT_MAX = 40
 MIN_DRAFTS = 15
 _TRIVIAL = frozenset({"Tom Cruise", "Cruise"})  # every article is about him
+_UNKNOWN = re.compile(
+    r"\b(?:remains? (?:a mystery|unknown|to be seen|unclear)|(?:is|are) (?:currently |still )?"
+    r"(?:unknown|unclear|not (?:yet )?known))\b",
+    re.I,
+)
 _EASY = frozenset({"person", "title", "who-plays", "plays-whom", "true-false"})
 
 
@@ -63,6 +68,9 @@ def draft_article(
             continue
         if len(sentence.text.split()) < 6:
             explain.append(f"skip {head}: too short to carry a fact")
+            continue
+        if _UNKNOWN.search(sentence.text):
+            explain.append(f"skip {head}: says what is not known, no fact to ask")
             continue
         mentions = find_mentions(sentence.text, people, article.published)
         askable = [m for m in mentions if m.kind != "outlet"]

@@ -81,3 +81,10 @@ def test_true_false_twins_share_the_fact_of_their_question() -> None:
     tf = [q for q in questions if q["category"] == "True or false"]
     others = {q["fact"] for q in questions if q["category"] != "True or false"}
     assert tf and all(q["fact"] in others for q in tf)
+
+
+def test_a_line_that_says_what_is_not_known_is_not_asked() -> None:
+    result = drafted(next(p for p in ARTICLES if p.stem.startswith("003")))
+    assert not any("currently unknown" in q["evidence"] for q in result.questions)
+    assert not any("remains a mystery" in q["evidence"] for q in result.questions)
+    assert any("says what is not known" in line for line in result.explain)
