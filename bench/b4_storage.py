@@ -139,6 +139,11 @@ def build(path: Path, scale: Scale, seed: int = 7) -> World:
                 f"INSERT INTO {table} ({keys}, points, correct, answered) SELECT {keys}, "  # noqa: S608
                 f"SUM(points), SUM(correct), COUNT(*) FROM answers GROUP BY {keys}"
             )
+        db.execute(  # as migration 0010 backfills them
+            "INSERT INTO player_month_totals (guild_id, month, player_id, points, correct, "
+            "answered) SELECT guild_id, strftime('%Y-%m', answered_at, 'unixepoch'), player_id, "
+            "SUM(points), SUM(correct), COUNT(*) FROM answers GROUP BY 1, 2, 3"
+        )
         db.execute(  # each server's own name for its members
             "INSERT INTO members (guild_id, player_id, name, updated_at) SELECT guild_id, "
             "player_id, 'member-' || (player_id % 1000000), ? FROM player_totals",
