@@ -23,6 +23,7 @@ DEFAULTS: dict[str, Limit] = {
     "board": Limit(member=10, server=1),
     "page": Limit(member=2, server=0.25),
     "stats": Limit(member=5, server=0.25),
+    "review": Limit(member=10, server=0.5),
     "import": Limit(member=60, server=60),
 }
 MAX_ROUNDS = 10  # simultaneous rounds per server

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.banks.offload import Checker
 from bot.discord_front.cooldowns import Cooldowns
 from tests.discord_front.conftest import (
@@ -108,6 +110,22 @@ async def test_stats_cool_down_per_member_and_per_server(fake: FakeDiscord, tmp_
                 assert crowd.ephemeral and "Slow down: this server" in crowd.content
         theirs = await call(fake, s.channel, alice, "trivia stats", {"member": bob})
         assert "Points: 800" in theirs.text
+    fake.assert_no_violations()
+
+
+async def test_review_cools_down_per_member(fake: FakeDiscord, tmp_path):
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    await seed_game(tmp_path, s.guild, s.channel, [(alice, False, 0), (bob, False, 0)])
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        real_limits(run)
+        first = await call(fake, s.channel, alice, "trivia review")
+        assert first.ephemeral and "most recently got wrong" in first.message.content
+        again = await call(fake, s.channel, alice, "trivia review")
+        assert again.ephemeral and "Slow down: you can do that again in" in again.content
+        await asyncio.sleep(0.6)  # past the server's 0.5 s; Bob's own cooldown is untouched
+        theirs = await call(fake, s.channel, bob, "trivia review")
+        assert "most recently got wrong" in theirs.message.content
     fake.assert_no_violations()
 
 

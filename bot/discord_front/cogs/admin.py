@@ -122,7 +122,7 @@ async def settings(
     seconds: app_commands.Range[int, 5, 120] | None = None,
     mode: Literal["buttons", "typed"] | None = None,
     manager_role: discord.Role | None = None,
-    cooldown: Literal["start", "board", "page", "stats", "import"] | None = None,
+    cooldown: Literal["start", "board", "page", "stats", "review", "import"] | None = None,
     member_seconds: app_commands.Range[int, 0, 3600] | None = None,
     server_seconds: app_commands.Range[int, 0, 3600] | None = None,
     max_rounds: app_commands.Range[int, 1, 500] | None = None,
@@ -201,7 +201,9 @@ async def save_limits(
     """The abuse limits: cooldowns per action, and the cap on rounds at once."""
     guild_id = guild_of(interaction)
     if cooldown is None and (member_seconds is not None or server_seconds is not None):
-        raise TriviaError("Say which cooldown to set: choose start, board, page, stats or import.")
+        raise TriviaError(
+            "Say which cooldown to set: choose start, board, page, stats, review or import."
+        )
     saved: list[str] = []
     for name, value in (
         (f"{cooldown}.member", member_seconds),

@@ -213,6 +213,7 @@ class Reviews(commands.Cog):
 async def review(interaction: discord.Interaction[Any]) -> None:
     bot: TriviaBot = interaction.client
     guild_id = guild_of(interaction)
+    await bot.cooldowns.use("review", guild_id, interaction.user.id)
     await interaction.response.defer(ephemeral=True, thinking=True)
     questions = await missed_questions(bot.repo, bot.catalog, guild_id, interaction.user.id)
     if not questions:
