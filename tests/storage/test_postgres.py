@@ -208,3 +208,20 @@ async def test_answers_written_while_a_forget_commits_wait_for_it_and_skip_the_m
     finally:
         await forgetting.close()
         await repo.close()
+
+
+async def test_db_check_sums_every_answer_without_the_statement_timeout(pg_target, monkeypatch):
+    """At 2M answers the checks outlast the timeout that guards the bot's own statements."""
+    from bot.storage import board_sql
+
+    slow = "SELECT 0 FROM pg_sleep(0.3)"
+    monkeypatch.setitem(board_sql.MONTH_TOTALS_CHECK, "postgresql", slow)
+    repo = await PostgresRepository.open(pg_target, pool_size=1, statement_timeout=0.1)
+    try:
+        g = await repo.create_game(game())
+        await repo.record_answers([answer(g, 1, 1, 900)])
+        assert await repo.check_consistency() == []
+        with pytest.raises(DatabaseUnavailable, match="cancelled"):
+            await repo._one(slow)  # the bot's own statements keep their timeout
+    finally:
+        await repo.close()
