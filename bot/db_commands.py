@@ -35,8 +35,9 @@ def register(sub: Any) -> None:
     actions.add_parser(
         "check",
         help="check totals against answers and the file's integrity (read-only)",
-        description="Check that every total equals the sum of its answers, and SQLite's "
-        "integrity. Opens the file read-only: safe while the bot runs; exits 1 on a problem.",
+        description="Check that every total (all-time, week, month, all servers; seasons "
+        "within their bounds) equals the sum of its answers, and SQLite's integrity. Opens "
+        "the file read-only: safe while the bot runs; exits 1 on a problem.",
     ).set_defaults(handler=run_check)
     backup = actions.add_parser(
         "backup",

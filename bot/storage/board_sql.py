@@ -166,3 +166,33 @@ MONTH_TOTALS_CHECK = {
     ).format(month=month)
     for dialect, month in _MONTH_OF.items()
 }
+
+# `db check`: season totals. An answer counts in the season open in its server when it is
+# stored, a time no row keeps, so a season's own sum cannot be recomputed; what must hold,
+# per server and player, is that the seasons together count no more than all their answers
+# and at least those answered since the server's first season began (stored after it, so
+# counted in one), and that every season total names a season of its server.
+_SEASON_KEPT = (
+    "SELECT guild_id, player_id, SUM(points) AS points, SUM(correct) AS correct, "
+    "SUM(answered) AS answered FROM player_season_totals GROUP BY guild_id, player_id"
+)
+_SEASON_SUMS = (
+    "SELECT a.guild_id, a.player_id, SUM(a.points) AS points, SUM(a.correct) AS correct, "
+    "COUNT(*) AS answered, "
+    "SUM(CASE WHEN a.answered_at >= f.started_at THEN a.points ELSE 0 END) AS since_points, "
+    "SUM(CASE WHEN a.answered_at >= f.started_at THEN a.correct ELSE 0 END) AS since_correct, "
+    "SUM(CASE WHEN a.answered_at >= f.started_at THEN 1 ELSE 0 END) AS since_answered "
+    "FROM answers a JOIN (SELECT guild_id, MIN(started_at) AS started_at FROM seasons "
+    "GROUP BY guild_id) AS f ON f.guild_id = a.guild_id GROUP BY a.guild_id, a.player_id"
+)
+SEASON_TOTALS_CHECK = (
+    "SELECT (SELECT COUNT(*) FROM (" + _SEASON_SUMS + ") AS a LEFT JOIN (" + _SEASON_KEPT + ") "
+    "AS k ON k.guild_id = a.guild_id AND k.player_id = a.player_id "
+    "WHERE COALESCE(k.answered, 0) NOT BETWEEN a.since_answered AND a.answered "
+    "OR COALESCE(k.points, 0) NOT BETWEEN a.since_points AND a.points "
+    "OR COALESCE(k.correct, 0) NOT BETWEEN a.since_correct AND a.correct)"
+    " + (SELECT COUNT(*) FROM (" + _SEASON_KEPT + ") AS k LEFT JOIN (" + _SEASON_SUMS + ") "
+    "AS a ON a.guild_id = k.guild_id AND a.player_id = k.player_id WHERE a.player_id IS NULL)"
+    " + (SELECT COUNT(*) FROM player_season_totals t LEFT JOIN seasons s "
+    "ON s.guild_id = t.guild_id AND s.name = t.season WHERE s.name IS NULL)"
+)

@@ -45,15 +45,29 @@ _UNREVEALED = (
     + " FROM daily_questions WHERE revealed_at IS NULL ORDER BY closes_at"
 )
 _SET_MESSAGE = "UPDATE daily_questions SET message_id = ? WHERE id = ?"
-# taken only while the day is not revealed: an answer after the reveal is not stored
-_ANSWER = (
+# Taken only while the day is not revealed: an answer after the reveal is not stored.
+# PostgreSQL (READ COMMITTED) would read the day's row as it was before a reveal still in
+# flight and store an answer that reveal's streak count never sees: FOR SHARE waits for the
+# reveal to commit and then reads its row again, so the answer is refused; and a reveal that
+# starts while an answer holds the lock waits, then counts it. SQLite needs no lock: one
+# writer at a time (BEGIN IMMEDIATE), and a write transaction reads the latest commit.
+_ANSWER_INSERT = (
     "INSERT INTO daily_answers (daily_id, player_id, guild_id, player_name, choice, correct, "
     "answered_at) SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM daily_questions "
-    "WHERE id = ? AND revealed_at IS NULL) ON CONFLICT (daily_id, player_id) DO NOTHING"
+    "WHERE id = ? AND revealed_at IS NULL"
 )
-# the name this server knows the player by, for the streak board, as answers in rounds keep it
+_ANSWER_CONFLICT = ") ON CONFLICT (daily_id, player_id) DO NOTHING"
+ANSWER = {
+    "sqlite": _ANSWER_INSERT + _ANSWER_CONFLICT,
+    "postgresql": _ANSWER_INSERT + " FOR SHARE" + _ANSWER_CONFLICT,
+}
+# The name this server knows the player by, for the streak board, as answers in rounds keep
+# it: written only if this call stored the answer (its row holds this name and time), never
+# by a refused one (a second click, or one after the reveal).
 _NAME_MEMBER = (
-    "INSERT INTO members (guild_id, player_id, name, updated_at) VALUES (?, ?, ?, ?) "
+    "INSERT INTO members (guild_id, player_id, name, updated_at) SELECT ?, ?, ?, ? "
+    "WHERE EXISTS (SELECT 1 FROM daily_answers WHERE daily_id = ? AND player_id = ? "
+    "AND player_name = ? AND answered_at = ?) "
     "ON CONFLICT (guild_id, player_id) DO UPDATE SET name = excluded.name, "
     "updated_at = excluded.updated_at"
 )
@@ -131,6 +145,8 @@ def _daily(row: Any) -> DailyRow:
 class DailySql:
     """The Repository's question-of-the-day methods, over the backend's primitives."""
 
+    dialect = "sqlite"  # or "postgresql": the answer's lock (ANSWER)
+
     async def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         raise NotImplementedError
 
@@ -205,7 +221,7 @@ class DailySql:
         added, _ = await self._execute(
             [
                 (
-                    _ANSWER,
+                    ANSWER[self.dialect],
                     (
                         answer.daily_id,
                         answer.player_id,
@@ -219,7 +235,16 @@ class DailySql:
                 ),
                 (
                     _NAME_MEMBER,
-                    (answer.guild_id, answer.player_id, answer.player_name, answer.answered_at),
+                    (
+                        answer.guild_id,
+                        answer.player_id,
+                        answer.player_name,
+                        answer.answered_at,
+                        answer.daily_id,
+                        answer.player_id,
+                        answer.player_name,
+                        answer.answered_at,
+                    ),
                 ),
             ]
         )

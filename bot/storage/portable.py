@@ -125,8 +125,10 @@ _RESET = (
     "DELETE FROM answers WHERE guild_id = ?",
     *RESET_DAILY,
 )
+# what forget_member returns: this statement's count, found by its text, not its place
+_FORGET_ANSWERS = "DELETE FROM answers WHERE guild_id = ? AND player_id = ?"
 _FORGET = (
-    "DELETE FROM answers WHERE guild_id = ? AND player_id = ?",
+    _FORGET_ANSWERS,
     "DELETE FROM player_totals WHERE guild_id = ? AND player_id = ?",
     "DELETE FROM player_week_totals WHERE guild_id = ? AND player_id = ?",
     "DELETE FROM player_month_totals WHERE guild_id = ? AND player_id = ?",
@@ -316,7 +318,8 @@ def board_key(
         elif season is None:
             params.extend((0.0, 0.0))
         else:
-            params.extend((season.started_at, season.ended_at or float("inf")))
+            ended = float("inf") if season.ended_at is None else season.ended_at
+            params.extend((season.started_at, ended))
     return (guild_id is not None, period, bank_id is not None), params
 
 
@@ -569,18 +572,17 @@ class PortableSql(ReportsSql, DailySql):
         It holds for good: rounds running there now skip the member's later answers and
         leave them out of the games and wins counted at their end.
         """
-        counts = await self._execute(
-            [
-                *((sql, ()) for sql in self.forget_first),
-                (_FORGET_IN_RUNNING[0], ()),
-                (_FORGET_IN_RUNNING[1], (player_id, guild_id)),
-                *((sql, (guild_id, player_id)) for sql in board_sql.UNCOUNT["member"]),
-                *((sql, (guild_id, player_id)) for sql in _FORGET),
-                (_FORGET_NAME, (player_id,) * 2),
-                *((sql, ()) for sql in board_sql.PRUNE),
-            ]
-        )
-        return counts[len(self.forget_first) + 2 + len(board_sql.UNCOUNT["member"])]
+        steps: list[Step] = [
+            *((sql, ()) for sql in self.forget_first),
+            (_FORGET_IN_RUNNING[0], ()),
+            (_FORGET_IN_RUNNING[1], (player_id, guild_id)),
+            *((sql, (guild_id, player_id)) for sql in board_sql.UNCOUNT["member"]),
+            *((sql, (guild_id, player_id)) for sql in _FORGET),
+            (_FORGET_NAME, (player_id,) * 2),
+            *((sql, ()) for sql in board_sql.PRUNE),
+        ]
+        counts = await self._execute(steps)
+        return counts[[sql for sql, _ in steps].index(_FORGET_ANSWERS)]
 
     async def member_guilds(self, player_id: int) -> list[int]:
         """The servers holding answers, totals or reports of one member: a data request's scope."""
@@ -717,6 +719,12 @@ class PortableSql(ReportsSql, DailySql):
         if differ[0]:
             problems.append(
                 f"player_month_totals: {differ[0]} rows are not the sums of the answers"
+            )
+        differ = await self._one(board_sql.SEASON_TOTALS_CHECK)
+        if differ[0]:
+            problems.append(
+                f"player_season_totals: {differ[0]} players' season totals do not match "
+                "their answers"
             )
         orphans = await self._one(_ORPHAN_ANSWERS)
         if orphans[0]:

@@ -162,6 +162,16 @@ async def test_reset_and_forget(repo):
     assert await repo.check_consistency() == []
 
 
+async def test_forget_counts_the_answers_whatever_order_its_statements_run_in(repo, monkeypatch):
+    from bot.storage import portable
+
+    monkeypatch.setattr(portable, "_FORGET", tuple(reversed(portable._FORGET)))
+    g = await repo.create_game(game())
+    await repo.record_answers([answer(g, 1, 1, 900), answer(g, 2, 1, 0), answer(g, 1, 2, 800)])
+    assert await repo.forget_member(10, 1) == 2
+    assert await repo.check_consistency() == []
+
+
 async def test_a_forget_holds_after_the_round_running_at_the_time_ends(repo):
     running = await repo.create_game(game(guild=10, channel=1))
     elsewhere = await repo.create_game(game(guild=20, channel=2))

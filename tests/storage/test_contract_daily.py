@@ -97,3 +97,15 @@ async def test_forget_reset_and_purge_cover_the_daily_tables(repo):
     await repo.save_daily_schedule(DailySchedule(10, 100, 540, "UTC", 12.0, 7), T0)
     await repo.purge_guild(10)
     assert await repo.daily_schedule(10) is None and await repo.daily_on(10, "2027-01-15") is None
+
+
+async def test_only_a_stored_answer_renames_the_member(repo):
+    row = await repo.claim_daily(new_day("2027-01-15"))
+    assert await repo.record_daily_answer(answer(row.id, 1, 1))  # stored as P1
+    again = DailyAnswer(row.id, 1, 10, "Renamed", 1, True, T0 + 6)
+    assert not await repo.record_daily_answer(again)  # a second click: refused
+    await repo.reveal_daily(row.id, T0 + 3600)
+    late = DailyAnswer(row.id, 1, 10, "Late", 1, True, T0 + 3700)
+    assert not await repo.record_daily_answer(late)  # after the reveal: refused
+    rows = (await repo.streak_board(10, viewer_id=None))[0]
+    assert [(r.player_id, r.name) for r in rows] == [(1, "P1")]

@@ -96,3 +96,32 @@ async def test_db_check_compares_month_totals_with_the_answers(repo, backend):
     assert await repo.check_consistency() == []
     await backend.execute("UPDATE player_month_totals SET points = 7 WHERE month = '2026-12'")
     assert any("player_month_totals" in p for p in await repo.check_consistency())
+
+
+async def test_db_check_bounds_each_members_season_totals_by_their_answers(repo, backend):
+    g = await repo.create_game(game(started=NOV_30))
+    await repo.record_answers([answer(g, 1, 1, 500, at=NOV_30 - 20)])  # before any season
+    await repo.start_season(10, "Winter", actor_id=5, now=NOV_30 - 10)
+    await repo.record_answers([answer(g, 2, 1, 300, at=NOV_30), answer(g, 2, 2, 0, at=NOV_30)])
+    assert await repo.check_consistency() == []
+    await backend.execute("UPDATE player_season_totals SET answered = 3 WHERE player_id = 1")
+    assert any("player_season_totals" in p for p in await repo.check_consistency())
+    await backend.execute("UPDATE player_season_totals SET answered = 1 WHERE player_id = 1")
+    await backend.execute("DELETE FROM player_season_totals WHERE player_id = 2")  # lost
+    assert any("player_season_totals" in p for p in await repo.check_consistency())
+    await backend.execute(
+        "INSERT INTO player_season_totals VALUES (10, 'Winter', 2, 0, 0, 1), "
+        "(10, 'Nope', 3, 0, 0, 1)"  # a season that does not exist
+    )
+    assert any("player_season_totals" in p for p in await repo.check_consistency())
+    await backend.execute("DELETE FROM player_season_totals WHERE season = 'Nope'")
+    assert await repo.check_consistency() == []
+
+
+def test_a_season_ended_at_zero_is_closed_not_open():
+    from bot.storage.portable import board_key
+    from bot.storage.records import SeasonRow
+
+    ended = SeasonRow(10, "Old", -100.0, 0.0, 5)
+    _, params = board_key(10, Period.SEASON, 50.0, "geo", season=ended)
+    assert params[-2:] == [-100.0, 0.0]

@@ -225,3 +225,63 @@ async def test_db_check_sums_every_answer_without_the_statement_timeout(pg_targe
             await repo._one(slow)  # the bot's own statements keep their timeout
     finally:
         await repo.close()
+
+
+async def _blocked_or_done(conn, holder_pid: int, task: asyncio.Task) -> None:
+    """Until `task` finished or another backend waits for `holder_pid`'s transaction."""
+    for _ in range(250):
+        if task.done():
+            return
+        waiting = await conn.fetchval(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))",
+            holder_pid,
+        )
+        if waiting:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("neither blocked nor done")
+
+
+async def test_a_daily_answer_racing_its_reveal_is_refused_or_counted_never_lost(pg_target):
+    """READ COMMITTED: the answer's check must wait for a reveal in flight, and the reveal
+    for an answer in flight; an answer stored but left out of the streaks is the bug."""
+    from bot.storage import daily_sql
+    from tests.storage.test_contract_daily import T0, new_day
+    from tests.storage.test_contract_daily import answer as daily_answer
+
+    repo = await PostgresRepository.open(pg_target, pool_size=2)
+    other = await asyncpg.connect(pg_target.dsn)
+    watcher = await asyncpg.connect(pg_target.dsn)
+    try:
+        # a reveal half-way through its transaction when player 1 answers
+        day = await repo.claim_daily(new_day("2027-01-15"))
+        tx = other.transaction()
+        await tx.start()
+        await other.execute(numbered(daily_sql._REVEAL), T0 + 3600, day.id)
+        await other.execute(numbered(daily_sql._COUNT_STREAKS), day.id, T0 + 3600)
+        await other.execute(numbered(daily_sql._BEST_STREAKS), 10, day.day)
+        answering = asyncio.create_task(repo.record_daily_answer(daily_answer(day.id, 1, 1)))
+        await _blocked_or_done(watcher, other.get_server_pid(), answering)
+        await tx.commit()
+        stored = await asyncio.wait_for(answering, 5)
+        assert not stored and await repo.daily_answers(day.id) == []
+        # an answer half-way through its transaction when the next day is revealed
+        day = await repo.claim_daily(new_day("2027-01-16", at=T0 + 86400))
+        given = daily_answer(day.id, 2, 1, at=T0 + 86405)
+        tx = other.transaction()
+        await tx.start()
+        await other.execute(
+            numbered(daily_sql.ANSWER["postgresql"]),
+            *(given.daily_id, given.player_id, given.guild_id, given.player_name),
+            *(given.choice, int(given.correct), given.answered_at, given.daily_id),
+        )
+        revealing = asyncio.create_task(repo.reveal_daily(day.id, T0 + 86400 + 3600))
+        await _blocked_or_done(watcher, other.get_server_pid(), revealing)
+        await tx.commit()
+        assert await asyncio.wait_for(revealing, 5)
+        assert [a.player_id for a in await repo.daily_answers(day.id)] == [2]
+        assert await repo.daily_streak(10, 2) == (1, 1)  # stored, so counted
+    finally:
+        await watcher.close()
+        await other.close()
+        await repo.close()
