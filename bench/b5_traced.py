@@ -1,7 +1,7 @@
 """What one open round holds, traced in-process: a figure the machine's load cannot move.
 
 The game's own objects for rounds started as `/trivia start` starts them (the service, a
-runner task per channel, the shipped banks, a real SQLite file), each waiting on question
+round runner per channel, the shipped banks, a real SQLite file), each waiting on question
 1, with a presenter that posts nothing: the Discord side is left out, so this is the part
 of B5's RSS per round that bot/ decides. tracemalloc's heap before and after, per round.
 """
@@ -20,7 +20,7 @@ from bot.engine.clock import SystemClock
 from bot.engine.models import Player
 from bot.engine.rules import RoundSettings
 from bot.game.catalog import Catalog
-from bot.game.runner import run_round
+from bot.game.runner import RoundRunner
 from bot.game.service import TriviaService
 from bot.game.session import Session
 from bot.settings import DEFAULT_BANKS
@@ -67,7 +67,7 @@ async def _measure(rounds: int, tmp: Path) -> tuple[float, str]:
     repo = await SQLiteRepository.open(tmp / "trivia.db")
     banks = [r.bank for r in load_banks([DEFAULT_BANKS]) if r.bank is not None]
     service = TriviaService(repo, Catalog(banks, repo), SystemClock())
-    tasks: dict[int, asyncio.Task[None]] = {}
+    runners: dict[int, RoundRunner] = {}
     settings = RoundSettings(seconds=120)
     starter = Player(1, "host", False, "host")
 
@@ -75,9 +75,12 @@ async def _measure(rounds: int, tmp: Path) -> tuple[float, str]:
         session = await service.start(
             guild_id=7, channel_id=channel, starter=starter, bank_ids=(), settings=settings
         )
-        task = asyncio.create_task(run_round(session, SilentPresenter(), pause=0))
-        task.add_done_callback(functools.partial(lambda c, _t: tasks.pop(c, None), channel))
-        tasks[channel] = task
+        # as the Discord cog launches it: a runner, no task while the question is open
+        runner = RoundRunner(
+            session, SilentPresenter(), pause=0, on_end=functools.partial(runners.pop, channel)
+        )
+        runners[channel] = runner
+        runner.start()
 
     try:
         await start(0)  # one-off costs (caches, prepared statements) before the first reading

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+from collections.abc import Callable
 
-# the timer's callback only resolves a future: it needs no copy of the caller's context
-# (55 B a timer, and every open round holds one; bench B5)
+# the timer's callback only resolves a future or calls the runner, which starts its own
+# tasks in fresh contexts: it needs no copy of the caller's (55 B a timer, and every open
+# round holds one; bench B5)
 _NO_CONTEXT = contextvars.Context()
-
-
-def _release(waiter: asyncio.Future[None]) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
 
 
 class Wake:
@@ -20,14 +17,16 @@ class Wake:
 
     Every open round holds one: asyncio.Event's deque of waiters was 760 B of a round,
     and `asyncio.timeout` around its wait a Timeout object, a coroutine frame and a
-    TimeoutError per expiry (bench B5). Here a sleep is one future and one timer handle.
+    TimeoutError per expiry (bench B5). Here a sleep is one future and one timer handle,
+    and `call_later` not even the future: the waiter is a callback, with no task behind it.
     """
 
-    __slots__ = ("_flag", "_timer", "_waiter")
+    __slots__ = ("_callback", "_flag", "_timer", "_waiter")
 
     def __init__(self) -> None:
         self._flag = False
         self._waiter: asyncio.Future[None] | None = None
+        self._callback: Callable[[], object] | None = None
         self._timer: asyncio.TimerHandle | None = None
 
     def is_set(self) -> bool:
@@ -39,17 +38,33 @@ class Wake:
 
     def sleep(self, delay: float) -> asyncio.Future[None]:
         """Clear, then a future done once set() is called or `delay` seconds have passed."""
-        self._flag = False
-        self._ring()  # a sleep left unawaited (its task cancelled) ends here
+        self._clear()
         loop = asyncio.get_running_loop()
         self._waiter = loop.create_future()
         self._timer = loop.call_later(delay, self._ring, context=_NO_CONTEXT)
         return self._waiter
 
+    def call_later(self, delay: float, callback: Callable[[], object]) -> None:
+        """Clear, then call `callback` once, when set() is called or `delay` seconds have passed."""
+        self._clear()
+        self._callback = callback
+        loop = asyncio.get_running_loop()
+        self._timer = loop.call_later(delay, self._ring, context=_NO_CONTEXT)
+
+    def _clear(self) -> None:
+        """A new wait replaces the last: a sleep left unawaited (its task cancelled) ends here."""
+        self._flag = False
+        self._callback = None
+        self._ring()
+
     def _ring(self) -> None:
-        if self._waiter is not None:
-            _release(self._waiter)
-            self._waiter = None
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        if self._waiter is not None:
+            waiter, self._waiter = self._waiter, None
+            if not waiter.done():
+                waiter.set_result(None)
+        if self._callback is not None:
+            callback, self._callback = self._callback, None
+            callback()  # last: it may wait again

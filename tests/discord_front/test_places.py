@@ -11,7 +11,7 @@ from tests.fakediscord import FakeDiscord
 async def stop_and_wait(fake: FakeDiscord, run, channel, user) -> None:
     """Stop the round in a channel and wait until its runner has ended."""
     assert "Stopping" in (await call(fake, channel, user, "trivia stop")).content
-    await fake.wait_for(lambda: channel.id not in run.bot.rounds.tasks, what="round ended")
+    await fake.wait_for(lambda: channel.id not in run.bot.rounds.runners, what="round ended")
 
 
 async def test_channels_pause_and_starter_role_refuse_privately_and_say_where(

@@ -240,11 +240,14 @@ async def test_restart_mid_round_abandons_it_and_old_buttons_say_too_late(fake, 
         msg = await question(fake, s.channel, 1, 5)
         click = await fake.click_button(msg, None, alice, label=right_label(msg))
         assert (await click.response()).content.startswith("Locked in")
-        # simulate a crash: the round task dies without ending the game
-        for task in run.bot.get_cog("Rounds").tasks.values():
-            task.cancel()
-        await asyncio.sleep(0.1)
-    # the cancelled round was saved as stopped; make it look like a crash left it running
+        # the round ends as a crash would leave it: its buttons still on the message (the
+        # reveal's edit and the standings refused), its game saved as stopped ...
+        fake.inject_fault("PATCH", "/channels/{channel_id}/messages/{message_id}", 403)
+        fake.inject_fault("POST", "/channels/{channel_id}/messages", 403)
+        for runner in run.bot.get_cog("Rounds").runners.values():
+            runner.session.request_stop("crash")
+        await fake.wait_for(lambda: not run.bot.rounds.runners, what="round ended")
+    # ... and made to look as if the crash left it running
     con = sqlite3.connect(tmp_path / "trivia.db")
     con.execute("UPDATE games SET status = 'running', ended_at = NULL")
     con.commit()

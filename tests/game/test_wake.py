@@ -28,3 +28,24 @@ async def test_a_new_sleep_releases_one_left_unawaited() -> None:
     abandoned = wake.sleep(60)
     await asyncio.wait_for(asyncio.shield(wake.sleep(0.01)), 1)
     assert abandoned.done()
+
+
+async def test_a_callback_is_called_once_by_set_or_by_its_timer() -> None:
+    wake, calls = Wake(), []
+    wake.call_later(60, lambda: calls.append("set"))
+    wake.set()
+    wake.set()
+    wake.call_later(0.01, lambda: calls.append("timer"))
+    await asyncio.sleep(0.05)
+    wake.set()
+    assert calls == ["set", "timer"]
+
+
+async def test_a_new_wait_replaces_a_callback_without_calling_it() -> None:
+    wake, calls = Wake(), []
+    wake.call_later(0.01, lambda: calls.append("old"))
+    sleeping = wake.sleep(60)
+    wake.set()
+    await asyncio.wait_for(sleeping, 1)
+    await asyncio.sleep(0.03)
+    assert calls == []

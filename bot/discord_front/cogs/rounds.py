@@ -29,7 +29,7 @@ from bot.engine.models import Mode, Player
 from bot.engine.round import AskedQuestion, QuestionResult, SkipTally, Standing
 from bot.engine.rules import RoundSettings, parse_difficulty
 from bot.engine.teams import Teams
-from bot.game.runner import run_round
+from bot.game.runner import RoundRunner
 from bot.game.session import Session
 
 if TYPE_CHECKING:
@@ -341,11 +341,11 @@ class ChannelPresenter:
 
 
 class Rounds(commands.Cog):
-    """Owns the task of every round running in a channel."""
+    """Owns the runner of every round running in a channel."""
 
     def __init__(self, bot: TriviaBot) -> None:
         self.bot = bot
-        self.tasks: dict[int, asyncio.Task[None]] = {}
+        self.runners: dict[int, RoundRunner] = {}
 
     async def stop_all(self) -> None:
         """On shutdown: every round is saved as stopped first, then told so while time allows.
@@ -354,27 +354,27 @@ class Rounds(commands.Cog):
         requests; the scores must not wait behind them.
         """
         await self.bot.service.end_all("the bot is restarting")
-        if self.tasks:
-            await asyncio.wait(list(self.tasks.values()), timeout=10)
+        if self.runners:
+            await asyncio.wait([r.wait() for r in self.runners.values()], timeout=10)
 
     async def cog_unload(self) -> None:
         await self.stop_all()
 
     def launch(self, session: Session, channel: discord.abc.Messageable) -> None:
         presenter = ChannelPresenter(self.bot, channel)
-        task = asyncio.create_task(
-            run_round(session, presenter, pause=self.bot.question_pause),
-            name=f"round-{session.channel_id}",
+        runner = RoundRunner(
+            session,
+            presenter,
+            pause=self.bot.question_pause,
+            on_end=functools.partial(self._ended, session),
         )
-        # a callback, not a wrapping coroutine: an open round's task then holds one frame
-        # less (300 B of a round, bench B5)
-        task.add_done_callback(functools.partial(self._ended, session))
-        self.tasks[session.channel_id] = task
+        self.runners[session.channel_id] = runner
+        runner.start()
 
-    def _ended(self, session: Session, _task: asyncio.Task[None]) -> None:
+    def _ended(self, session: Session) -> None:
         self.bot.service.forget(session)
         self.bot.cooldowns.round_ended(session.guild_id, session.channel_id)
-        self.tasks.pop(session.channel_id, None)
+        self.runners.pop(session.channel_id, None)
         log.info(
             "guild %d channel %d: game %d ended (%s)",
             session.guild_id,
@@ -611,8 +611,8 @@ async def stop(interaction: discord.Interaction[Any]) -> None:
     channel_id = interaction.channel_id or 0
     session = bot.service.request_stop(channel_id, player_of(interaction.user), is_admin=admin)
     cog = bot.get_cog("Rounds")
-    task = cog.tasks.get(channel_id) if isinstance(cog, Rounds) else None
-    if task is None or task.done():  # no runner will read the request: end it here
+    runner = cog.runners.get(channel_id) if isinstance(cog, Rounds) else None
+    if runner is None or runner.done:  # no runner will read the request: end it here
         await end_unrun(bot, session, session.stop_requested or "stopped")
         await private(interaction, "Stopped the round; points so far are kept.")
         return
