@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
+import inspect
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,6 +112,38 @@ async def running_bot(
 async def fake() -> AsyncIterator[FakeDiscord]:
     async with FakeDiscord() as f:
         yield f
+
+
+@contextlib.contextmanager
+def database_held(repo: Any) -> Iterator[asyncio.Event]:
+    """Every repository call waits until the test sets the event: a database that stalls.
+
+    Whatever the bot must answer within Discord's 3 s has to be answered (deferred) before
+    its first database call; no timing is measured, the order is what is checked.
+    """
+    release = asyncio.Event()
+
+    def held(method: Any) -> Any:
+        @functools.wraps(method)
+        async def wait_then_call(*args: Any, **kwargs: Any) -> Any:
+            await release.wait()
+            return await method(*args, **kwargs)
+
+        return wait_then_call
+
+    names = [
+        n
+        for n in dir(type(repo))
+        if not n.startswith("_") and inspect.iscoroutinefunction(getattr(type(repo), n))
+    ]
+    for name in names:
+        setattr(repo, name, held(getattr(repo, name)))
+    try:
+        yield release
+    finally:
+        release.set()
+        for name in names:
+            delattr(repo, name)
 
 
 def query(tmp_path: Path, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:

@@ -13,6 +13,7 @@ from tests.discord_front.conftest import (
     Server,
     add_server,
     call,
+    database_held,
     press,
     query,
     running_bot,
@@ -295,7 +296,8 @@ async def test_non_admins_are_refused_even_when_discord_lets_them_through(fake, 
             with pytest.raises(PermissionError, match="hides /trivia-admin"):
                 await fake.invoke_slash(s.channel, bob, name, options)
             refused = await call(fake, s.channel, bob, name, options, bypass=True)
-            assert refused.type == 4 and refused.ephemeral, name  # no modal, no dry run
+            # no modal, no dry run: a private refusal (deferred, if the command defers first)
+            assert refused.type in (4, 5) and refused.ephemeral, name
             assert "Manage Server" in refused.content, name
             assert "manager role" in refused.content, name
             assert refused.components == [] and refused.message.attachments == [], name
@@ -774,4 +776,37 @@ async def test_settings_set_the_typed_guess_cap(fake, tmp_path):
         saved = await call(fake, s.channel, s.admin, "trivia-admin settings", {"guesses": 5})
         assert "Saved." in saved.content and "Guesses per typed question: 5" in saved.content
         assert (await run.bot.service.settings_for(s.guild.id)).guesses == 5
+    fake.assert_no_violations()
+
+
+async def test_admin_commands_are_deferred_before_the_database_answers(fake, tmp_path):
+    """A manager-role admin's check reads the database: each reply is deferred first."""
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    settings = settings_for(tmp_path, fake.token, typed=False)
+    async with running_bot(fake, settings, s.guild) as run:
+        await call(
+            fake, s.channel, s.admin, "trivia-admin settings", {"manager_role": s.manager_role}
+        )
+        s.guild.members[alice.id].roles.append(s.manager_role.id)
+        replies = []
+        for name, options in (
+            ("trivia-admin settings", {"questions": 7}),
+            ("trivia-admin forget", {"member": bob}),
+            ("trivia-admin reset-leaderboard", None),
+        ):
+            with database_held(run.app.repo) as release:
+                ix = await fake.invoke_slash(
+                    s.channel, alice, name, options, bypass_permissions=True
+                )
+                first = await ix.response(timeout=2.5)
+                assert first.type == 5 and first.ephemeral, name
+                release.set()
+                replies.append(await ix.reply())
+        saved, forgot, ask = replies
+        assert "Questions per round: 7" in saved.content
+        assert forgot.content == "Deleted 0 answers and the totals of bob on this server."
+        assert "cannot be undone" in ask.content
+        await (await fake.click_button(ask.message, None, alice, label="Cancel")).response()
+        assert ask.message.content == "Nothing was reset."
     fake.assert_no_violations()

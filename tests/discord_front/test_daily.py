@@ -21,6 +21,7 @@ from tests.discord_front.conftest import (
     FIXTURES,
     add_server,
     call,
+    database_held,
     query,
     running_bot,
     settings_for,
@@ -67,7 +68,7 @@ async def the_reveal(fake, s, day: str):
 async def click(fake, msg, user, *, right: bool) -> str:
     answer = ANSWERS[msg.embeds[0]["description"]]
     label = answer if right else next(b["label"] for b in msg.buttons() if b["label"] != answer)
-    return (await (await fake.click_button(msg, None, user, label=label)).response()).content
+    return (await (await fake.click_button(msg, None, user, label=label)).reply()).content
 
 
 def fields(msg) -> dict[str, str]:
@@ -265,4 +266,47 @@ async def test_a_claim_whose_post_a_crash_interrupted_is_posted_once_after_resta
         await asyncio.sleep(0.3)  # its id was saved: no look through the channel, no repost
         assert len(posted(fake, s, "2027-01-15")) == 1
         assert (await click(fake, shown, s.players[0], right=True)).startswith("Locked in")
+    fake.assert_no_violations()
+
+
+async def test_commands_and_answers_are_deferred_before_the_database_answers(fake, tmp_path):
+    """A manager-role admin (whose check reads the database) and a player's answer: each gets
+    its private first response while the database is stalled, and its text once it is back;
+    "Locked in" only once the answer is saved."""
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    clock = FakeClock(DAY1_8AM)
+    settings = settings_for(tmp_path, fake.token, typed=False)
+    async with running_bot(fake, settings, s.guild, clock=clock) as run:
+        role = {"manager_role": s.manager_role}
+        await call(fake, s.channel, s.admin, "trivia-admin settings", role)
+        s.guild.members[alice.id].roles.append(s.manager_role.id)
+
+        async def stalled(name: str, options: dict | None, expect: str) -> None:
+            with database_held(run.app.repo) as release:
+                ix = await fake.invoke_slash(
+                    s.channel, alice, name, options, bypass_permissions=True
+                )
+                first = await ix.response(timeout=2.5)
+                assert first.type == 5 and first.ephemeral, name
+                release.set()
+                assert expect in (await ix.reply()).content
+
+        await stalled(
+            "trivia-admin daily set", {"channel": s.channel, "time": "09:00"}, "at 09:00 (UTC)"
+        )
+        await stalled("trivia-admin daily show", None, "the next is posted")
+        clock.advance(HOUR + 30)
+        msg = await the_question(fake, s, "2027-01-15")
+        with database_held(run.app.repo) as release:
+            ix = await fake.click_button(msg, None, bob, label=msg.buttons()[0]["label"])
+            first = await ix.response(timeout=2.5)
+            assert first.type == 5 and first.ephemeral
+            await asyncio.sleep(0.1)
+            assert ix.followups == [] and query(tmp_path, "SELECT * FROM daily_answers") == []
+            release.set()
+            (told,) = await fake.wait_for_followups(ix, 1)
+        assert told.content.startswith("Locked in: ")
+        assert query(tmp_path, "SELECT player_id FROM daily_answers") == [(bob.id,)]
+        await stalled("trivia-admin daily off", None, "is off")
     fake.assert_no_violations()

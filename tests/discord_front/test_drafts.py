@@ -13,6 +13,7 @@ from bot.discord_front.cogs import drafts
 from tests.discord_front.conftest import (
     add_server,
     call,
+    database_held,
     press,
     query,
     running_bot,
@@ -244,17 +245,39 @@ async def test_an_idle_review_times_out_cleanly(fake, tmp_path, monkeypatch):
 
 
 async def test_the_end_of_the_drafts_leaves_only_done(fake, tmp_path):
-    """Past the last draft only Done is live; Done with nothing kept saves nothing."""
-    s = add_server(fake, "one", ())
-    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild):
-        review = await draft_reply(fake, s, "a.txt", ARTICLE, bank="ends")
+    """Past the last draft only Done is live; Done with nothing kept saves nothing.
+
+    By a manager-role admin, whose admin check reads the database: the command and a Skip
+    are answered while the database is stalled, and the review moves on once it is back.
+    """
+    s = add_server(fake, "one", ("alice",))
+    (alice,) = s.players
+    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild) as run:
+        role = {"manager_role": s.manager_role}
+        await call(fake, s.channel, s.admin, "trivia-admin settings", role)
+        s.guild.members[alice.id].roles.append(s.manager_role.id)
+        upload = {"file": fake.upload("a.txt", ARTICLE), "bank": "ends"}
+        with database_held(run.app.repo) as release:
+            ix = await fake.invoke_slash(
+                s.channel, alice, "trivia-admin draft", upload, bypass_permissions=True
+            )
+            first = await ix.response(timeout=2.5)
+            assert first.type == 5 and first.ephemeral
+            release.set()
+        review = ix.original
+        await fake.wait_for(lambda: not review.loading, timeout=60, what="drafts")
         total = len(yaml.safe_load(review.file("ends.yaml"))["questions"])
-        for _ in range(total):
-            await (await fake.click_button(review, None, s.admin, label="Skip")).response()
+        for n in range(total):
+            with database_held(run.app.repo) as release:
+                skip = await fake.click_button(review, None, alice, label="Skip")
+                assert (await skip.response(timeout=2.5)).type == 6
+                release.set()
+            after = f"Draft {n + 2} of" if n + 1 < total else "All "
+            await fake.wait_for(lambda a=after: shown(review).startswith(a), what="the skip")
         assert shown(review) == f"All {total} drafts reviewed"
         live = {b["label"]: not b.get("disabled") for b in review.buttons()}
         assert live == {"Keep": False, "Edit": False, "Skip": False, "Done": True}
-        await press(fake, review, s.admin, "Done")
+        await press(fake, review, alice, "Done")
         assert review.content == "Review ended: no drafts kept, nothing saved."
         assert review.buttons() == [] and review.embeds == []
     assert stored(tmp_path, s.guild.id) == {}

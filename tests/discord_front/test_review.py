@@ -10,6 +10,7 @@ from bot.discord_front.cogs import review as review_cog
 from tests.discord_front.conftest import (
     add_server,
     call,
+    database_held,
     query,
     running_bot,
     seed_game,
@@ -136,4 +137,19 @@ async def test_an_idle_review_closes_with_its_buttons_greyed(
         await fake.wait_for(lambda: "closed after" in msg.content, what="the timeout")
         buttons = [b for row in msg.components for b in row["components"]]
         assert buttons and all(b.get("disabled") for b in buttons)
+    fake.assert_no_violations()
+
+
+async def test_review_is_deferred_before_the_database_answers(fake: FakeDiscord, tmp_path):
+    """The first use reads the server's cooldowns: the reply is deferred before it."""
+    s = add_server(fake, "one", ("alice",))
+    (alice,) = s.players
+    await seed_game(tmp_path, s.guild, s.channel, [(alice, False, 0)])
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        with database_held(run.app.repo) as release:
+            ix = await fake.invoke_slash(s.channel, alice, "trivia review")
+            first = await ix.response(timeout=2.5)
+            assert first.type == 5 and first.ephemeral
+            release.set()
+            assert "most recently got wrong" in (await ix.reply()).content
     fake.assert_no_violations()

@@ -6,7 +6,13 @@ import asyncio
 import sqlite3
 
 from bot.banks.loader import load_banks
-from tests.discord_front.conftest import FIXTURES, add_server, running_bot, settings_for
+from tests.discord_front.conftest import (
+    FIXTURES,
+    add_server,
+    database_held,
+    running_bot,
+    settings_for,
+)
 from tests.fakediscord import FakeDiscord, FakeMessage
 
 ANSWERS = {q.text: q.answers[0] for r in load_banks([FIXTURES]) if r.bank for q in r.bank.questions}
@@ -198,9 +204,9 @@ async def test_stop_by_a_non_starter_is_refused(fake, tmp_path):
             )
         ).response()
         await question(fake, s.channel, 1, 5)
-        refused = await (await fake.invoke_slash(s.channel, bob, "trivia stop")).response()
+        refused = await (await fake.invoke_slash(s.channel, bob, "trivia stop")).reply()
         assert refused.ephemeral and "Only alice" in refused.content
-        by_admin = await (await fake.invoke_slash(s.channel, s.admin, "trivia stop")).response()
+        by_admin = await (await fake.invoke_slash(s.channel, s.admin, "trivia stop")).reply()
         assert "Stopping" in by_admin.content
         await fake.wait_for_message(
             s.channel, predicate=lambda m: title(m).startswith("Final standings")
@@ -259,4 +265,39 @@ async def test_restart_mid_round_abandons_it_and_old_buttons_say_too_late(fake, 
         start = await fake.invoke_slash(s.channel, bob, "trivia start", {"bank": "geo"})
         assert "started a round" in (await start.reply()).content
     assert db(tmp_path, "SELECT COUNT(*) FROM answers") == [(1,)]
+    fake.assert_no_violations()
+
+
+async def test_start_skip_and_stop_are_deferred_before_the_database_answers(fake, tmp_path):
+    """A starter role makes a start check for an admin; a skip vote and a stop look up who is an
+    admin: each is answered (deferred) while the database is stalled, then filled in."""
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        setup = await fake.invoke_slash(
+            s.channel, s.admin, "trivia-admin settings", {"start_role": s.manager_role}
+        )
+        await setup.reply()
+        with database_held(run.app.repo) as release:
+            start = await fake.invoke_slash(
+                s.channel, alice, "trivia start", {"bank": "geo", "seconds": 30}
+            )
+            assert (await start.response(timeout=2.5)).type == 5
+            release.set()
+            refused = await start.reply()
+            assert refused.ephemeral and "role" in refused.content
+        s.guild.members[alice.id].roles.append(s.manager_role.id)
+        started = await fake.invoke_slash(
+            s.channel, alice, "trivia start", {"bank": "geo", "seconds": 30}
+        )
+        assert "started a round" in (await started.reply()).text
+        msg = await question(fake, s.channel, 1, 5)
+        with database_held(run.app.repo) as release:
+            vote = await fake.click_button(msg, None, bob, label="Skip")
+            assert (await vote.response(timeout=2.5)).type == 5
+            stop = await fake.invoke_slash(s.channel, bob, "trivia stop")
+            assert (await stop.response(timeout=2.5)).type == 5
+            release.set()
+            assert "Only players in this round" in (await vote.reply()).content
+            assert "Only alice" in (await stop.reply()).content
     fake.assert_no_violations()

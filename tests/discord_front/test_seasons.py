@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import time
 
-from tests.discord_front.conftest import add_server, call, running_bot, seed_game, settings_for
+from tests.discord_front.conftest import (
+    add_server,
+    call,
+    database_held,
+    running_bot,
+    seed_game,
+    settings_for,
+)
 from tests.discord_front.test_boards import board_lines, play_round, you
 
 FORTY_DAYS = 40 * 24 * 3600
@@ -82,4 +89,29 @@ async def test_a_closed_season_keeps_its_board_and_the_month_board_is_this_month
             fake, s.channel, bob, "trivia leaderboard", {"period": "month", "scope": "global"}
         )
         assert wide.ephemeral and "per server" in wide.content
+    fake.assert_no_violations()
+
+
+async def test_a_season_start_is_deferred_before_the_database_answers(fake, tmp_path):
+    """A manager-role admin's check reads the database: the reply is deferred first."""
+    s = add_server(fake, "one", ("alice",))
+    (alice,) = s.players
+    settings = settings_for(tmp_path, fake.token, typed=False)
+    async with running_bot(fake, settings, s.guild) as run:
+        await call(
+            fake, s.channel, s.admin, "trivia-admin settings", {"manager_role": s.manager_role}
+        )
+        s.guild.members[alice.id].roles.append(s.manager_role.id)
+        with database_held(run.app.repo) as release:
+            ix = await fake.invoke_slash(
+                s.channel,
+                alice,
+                "trivia-admin season start",
+                {"name": "Winter"},
+                bypass_permissions=True,
+            )
+            first = await ix.response(timeout=2.5)
+            assert first.type == 5 and first.ephemeral
+            release.set()
+            assert "Season **Winter** has started" in (await ix.reply()).content
     fake.assert_no_violations()

@@ -7,7 +7,7 @@ from tests.discord_front.test_rounds import db, question, right_label, title
 
 
 async def skip_click(fake, msg, user) -> str:
-    reply = await (await fake.click_button(msg, None, user, label="Skip")).response()
+    reply = await (await fake.click_button(msg, None, user, label="Skip")).reply()
     assert reply.ephemeral
     return reply.content
 

@@ -36,7 +36,7 @@ async def test_four_players_in_two_teams_play_a_round_and_teams_lead_the_standin
         teams = fields(join)
         assert teams["\N{LARGE RED SQUARE} Red (2)"] == "alice, bob"  # bob switched
         assert teams["\N{LARGE BLUE SQUARE} Blue (2)"] == "carol, dave"  # the smallest
-        early = await (await fake.click_button(join, None, bob, label="Start now")).response()
+        early = await (await fake.click_button(join, None, bob, label="Start now")).reply()
         assert early.ephemeral and "Only alice" in early.content
         go = await (await fake.click_button(join, None, alice, label="Start now")).response()
         assert go.ephemeral and go.content == "Starting the round now."

@@ -134,6 +134,7 @@ async def settings(
     round_gap: app_commands.Range[int, 0, 3600] | None = None,
 ) -> None:
     bot: TriviaBot = interaction.client
+    await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
     await require_admin(interaction, bot.repo)
     guild_id = guild_of(interaction)
     if manager_role is not None:
@@ -235,8 +236,9 @@ async def limits_text(bot: TriviaBot, guild_id: int) -> str:
 @groups.admin.command(name="reset-leaderboard", description="Clear this server's leaderboard.")
 async def reset_leaderboard(interaction: discord.Interaction[Any]) -> None:
     bot: TriviaBot = interaction.client
+    await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
     await require_admin(interaction, bot.repo)
-    await interaction.response.send_message(
+    await interaction.followup.send(
         "This deletes every answer and total on this server's boards. It cannot be undone. "
         "To start afresh and keep the history, start a season instead: "
         "/trivia-admin season start.",
@@ -249,6 +251,7 @@ async def reset_leaderboard(interaction: discord.Interaction[Any]) -> None:
 @app_commands.describe(member="The member whose trivia data this server should forget")
 async def forget(interaction: discord.Interaction[Any], member: discord.User) -> None:
     bot: TriviaBot = interaction.client
+    await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
     await require_admin(interaction, bot.repo)
     guild_id = guild_of(interaction)
     removed = await bot.repo.forget_member(guild_id, member.id)

@@ -206,6 +206,8 @@ class Daily(commands.Cog):
         match = DAILY_ID.fullmatch(custom_id)
         if match is None:
             return
+        # the save may outlast Discord's 3 s: acknowledged at once, "Locked in" once saved
+        await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             label, closes = await self.questions.answer(
                 int(match["daily"]),
@@ -251,6 +253,7 @@ async def set_daily(
     open_hours: app_commands.Range[float, 0.5, 24.0] = DEFAULT_OPEN_HOURS,
 ) -> None:
     bot: TriviaBot = interaction.client
+    await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
     await require_admin(interaction, bot.repo)
     guild_id = guild_of(interaction)
     minute = parse_clock(time)
@@ -293,6 +296,7 @@ async def set_daily(
 @daily.command(name="off", description="Stop posting the question of the day.")
 async def daily_off(interaction: discord.Interaction[Any]) -> None:
     bot: TriviaBot = interaction.client
+    await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
     await require_admin(interaction, bot.repo)
     guild_id = guild_of(interaction)
     was_on = await _cog(bot).questions.turn_off(guild_id)
@@ -311,6 +315,7 @@ async def daily_off(interaction: discord.Interaction[Any]) -> None:
 @daily.command(name="show", description="When and where the question of the day is posted.")
 async def daily_show(interaction: discord.Interaction[Any]) -> None:
     bot: TriviaBot = interaction.client
+    await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
     await require_admin(interaction, bot.repo)
     guild_id = guild_of(interaction)
     row = _cog(bot).questions.schedule(guild_id)

@@ -82,7 +82,7 @@ class DraftEditModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         view = self.review_view
-        await require_admin(interaction, view.bot.repo)
+        await admin_in_time(interaction, view.bot)
         if view.is_finished() or view.review.position != self.position:
             raise TriviaError("This draft is no longer under review; the edit was not kept.")
         values = {
@@ -172,14 +172,23 @@ class DraftReviewView(Dialog):
 
     async def show(self, interaction: discord.Interaction[Any]) -> None:
         """The review message moves on to the next draft (or the end), in place."""
-        await interaction.response.edit_message(content=self.intro, embed=self.embed(), view=self)
+        if interaction.response.is_done():  # deferred for the admin check
+            await interaction.edit_original_response(
+                content=self.intro, embed=self.embed(), view=self
+            )
+        else:
+            await interaction.response.edit_message(
+                content=self.intro, embed=self.embed(), view=self
+            )
         self.last = interaction
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Edit's form must be the first response: its admin check waits for the submit."""
         if interaction.user.id != self.actor_id:
             await private(interaction, "Only the admin who started this review can use it.")
             return False
-        await require_admin(interaction, self.bot.repo)
+        if (interaction.data or {}).get("custom_id") != self.edit.custom_id:
+            await admin_in_time(interaction, self.bot)
         return True
 
     @discord.ui.button(label="Keep", style=discord.ButtonStyle.success)
@@ -218,7 +227,8 @@ class DraftReviewView(Dialog):
         self, interaction: discord.Interaction[Any], _button: discord.ui.Button[Any]
     ) -> None:
         # answered at once, whatever a busy database does to the save: then filled in
-        await interaction.response.defer()
+        if not interaction.response.is_done():  # the admin check may have deferred it
+            await interaction.response.defer()
         if self.saving or self.is_finished():  # a second click while the first saves
             return
         review = self.review
@@ -268,6 +278,13 @@ class DraftReviewView(Dialog):
         await self.bot.on_tree_error(interaction, error)
 
 
+async def admin_in_time(interaction: discord.Interaction[Any], bot: TriviaBot) -> None:
+    """The admin check, deferred first when it reads the database (a manager role)."""
+    if not interaction.permissions.manage_guild and not interaction.response.is_done():
+        await interaction.response.defer()
+    await require_admin(interaction, bot.repo)
+
+
 def _kinds(drafted: DraftedFile) -> str:
     counts: dict[str, int] = {}
     for q in drafted.questions:
@@ -297,6 +314,7 @@ async def draft(
     published: app_commands.Range[str, 10, 10] | None = None,
 ) -> None:
     bot: TriviaBot = interaction.client
+    await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
     await require_admin(interaction, bot.repo)
     guild_id = guild_of(interaction)
     name = limits.safe(file.filename, 100)
@@ -306,7 +324,6 @@ async def draft(
         )
     day = _day(published)
     await bot.cooldowns.use("import", guild_id, interaction.user.id)
-    await interaction.response.defer(ephemeral=True, thinking=True)
     bank_id = (bank or slug(Path(file.filename).stem)).strip().lower()
     options = DraftOptions(bank_id, source_id and slug(source_id), title, day)
     try:

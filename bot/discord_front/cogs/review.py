@@ -213,8 +213,9 @@ class Reviews(commands.Cog):
 async def review(interaction: discord.Interaction[Any]) -> None:
     bot: TriviaBot = interaction.client
     guild_id = guild_of(interaction)
-    await bot.cooldowns.use("review", guild_id, interaction.user.id)
+    # before the cooldown: a server's limits are read from the database the first time
     await interaction.response.defer(ephemeral=True, thinking=True)
+    await bot.cooldowns.use("review", guild_id, interaction.user.id)
     questions = await missed_questions(bot.repo, bot.catalog, guild_id, interaction.user.id)
     if not questions:
         await private(

@@ -207,9 +207,13 @@ async def skip_vote(
 async def starter_or_admin(
     bot: TriviaBot, interaction: discord.Interaction[Any], session: Session, player: Player
 ) -> bool:
-    """The starter needs no look-up; with the database down, an admin counts as a player."""
-    if player.id == session.starter.id:
+    """The starter needs no look-up; with the database down, an admin counts as a player.
+
+    A look-up may stall past Discord's 3 s, so the (always private) reply is deferred first.
+    """
+    if player.id == session.starter.id or interaction.permissions.manage_guild:
         return True
+    await interaction.response.defer(ephemeral=True, thinking=True)
     try:
         return await is_admin(interaction, bot.repo)
     except Exception as exc:
@@ -483,7 +487,9 @@ async def start(
     category: app_commands.Range[str, 1, 100] | None = None,
     teams: app_commands.Range[int, 2, 4] | None = None,
 ) -> None:
-    """Checks that need no await first, then the reply is deferred before anything can stall.
+    """Checks that need no await first, then the reply is deferred before anything can stall
+    (a server's rules and limits, read once, and the starter role's admin check read the
+    database); a refusal after it is private.
 
     Once the game row exists, any failure to tell the channel (a lost reply, a stall past
     Discord's deadline) ends the game, so the channel is never left locked without a runner.
@@ -501,15 +507,15 @@ async def start(
         )
     if bot.service.session(channel.id) is not None:
         raise RoundAlreadyRunning()
-    await places.check_start(bot, interaction, channel)
-    cap = await bot.cooldowns.max_rounds(guild_id)
-    if sum(s.guild_id == guild_id for s in bot.service.sessions()) >= cap:
-        raise TriviaError(
-            f"This server already has {cap} rounds running, its limit; wait for one to end."
-        )
-    await bot.cooldowns.use("start", guild_id, interaction.user.id)
     await interaction.response.defer(thinking=True)
     try:
+        await places.check_start(bot, interaction, channel)
+        cap = await bot.cooldowns.max_rounds(guild_id)
+        if sum(s.guild_id == guild_id for s in bot.service.sessions()) >= cap:
+            raise TriviaError(
+                f"This server already has {cap} rounds running, its limit; wait for one to end."
+            )
+        await bot.cooldowns.use("start", guild_id, interaction.user.id)
         session = await _start_session(
             bot, interaction, guild_id, bank, questions, mode, seconds, difficulty, category, teams
         )
@@ -607,6 +613,7 @@ async def drop_deferral(interaction: discord.Interaction[Any]) -> None:
 async def stop(interaction: discord.Interaction[Any]) -> None:
     bot: TriviaBot = interaction.client
     guild_of(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
     admin = await is_admin(interaction, bot.repo)
     channel_id = interaction.channel_id or 0
     session = bot.service.request_stop(channel_id, player_of(interaction.user), is_admin=admin)

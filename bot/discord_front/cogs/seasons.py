@@ -37,6 +37,7 @@ class Seasons(commands.Cog):
 @app_commands.describe(name="The new season's name, e.g. Winter 2026")
 async def start(interaction: discord.Interaction[Any], name: str) -> None:
     bot: TriviaBot = interaction.client
+    await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
     await require_admin(interaction, bot.repo)
     guild_id = guild_of(interaction)
     name = " ".join(name.split())
