@@ -144,6 +144,11 @@ def build(path: Path, scale: Scale, seed: int = 7) -> World:
             "answered) SELECT guild_id, strftime('%Y-%m', answered_at, 'unixepoch'), player_id, "
             "SUM(points), SUM(correct), COUNT(*) FROM answers GROUP BY 1, 2, 3"
         )
+        db.execute(  # as migration 0012 backfills them
+            "INSERT INTO global_month_totals (month, player_id, points, correct, answered) "
+            "SELECT month, player_id, SUM(points), SUM(correct), SUM(answered) "
+            "FROM player_month_totals GROUP BY month, player_id"
+        )
         db.execute(  # each server's own name for its members
             "INSERT INTO members (guild_id, player_id, name, updated_at) SELECT guild_id, "
             "player_id, 'member-' || (player_id % 1000000), ? FROM player_totals",
@@ -463,6 +468,7 @@ async def _all_servers(
     for label, period, banked in (
         ("all-time", Period.ALL_TIME, False),
         ("this week", Period.WEEK, False),
+        ("this month", Period.MONTH, False),
         ("all-time, one bank", Period.ALL_TIME, True),
         ("this week, one bank", Period.WEEK, True),
     ):

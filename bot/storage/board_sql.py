@@ -59,6 +59,12 @@ _SOURCES: dict[Key, str] = {
     (False, Period.WEEK, False): (
         "SELECT player_id, points, correct, answered FROM global_week_totals WHERE week = ?"
     ),
+    # kept from every server's month totals by their own triggers (migration 0012); there is
+    # no all-servers month board for one bank, nor an all-servers season (seasons are a
+    # server's)
+    (False, Period.MONTH, False): (
+        "SELECT player_id, points, correct, answered FROM global_month_totals WHERE month = ?"
+    ),
     (False, Period.ALL_TIME, True): (
         "SELECT player_id, points, correct, answered FROM bank_totals "
         "WHERE bank_guild = ? AND bank_id = ?"
@@ -195,4 +201,23 @@ SEASON_TOTALS_CHECK = (
     "AS a ON a.guild_id = k.guild_id AND a.player_id = k.player_id WHERE a.player_id IS NULL)"
     " + (SELECT COUNT(*) FROM player_season_totals t LEFT JOIN seasons s "
     "ON s.guild_id = t.guild_id AND s.name = t.season WHERE s.name IS NULL)"
+)
+
+# `db check`: the all-servers month totals against every server's month totals (themselves
+# checked against the answers), both ways.
+_GLOBAL_MONTH_SUMS = (
+    "SELECT month, player_id, SUM(points), SUM(correct), SUM(answered) "
+    "FROM player_month_totals GROUP BY month, player_id"
+)
+_GLOBAL_MONTH_KEPT = "SELECT month, player_id, points, correct, answered FROM global_month_totals"
+GLOBAL_MONTH_TOTALS_CHECK = (
+    "SELECT COUNT(*) FROM (SELECT * FROM ("
+    + _GLOBAL_MONTH_SUMS
+    + " EXCEPT "
+    + _GLOBAL_MONTH_KEPT
+    + ") AS x UNION ALL SELECT * FROM ("
+    + _GLOBAL_MONTH_KEPT
+    + " EXCEPT "
+    + _GLOBAL_MONTH_SUMS
+    + ") AS y) AS z"
 )

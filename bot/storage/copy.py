@@ -51,6 +51,9 @@ TABLES = (
 )
 # coordination of shard processes (bot/storage/shard_locks.py), no data: nothing to copy
 POSTGRES_ONLY = ("identify_turns",)
+# kept by PostgreSQL's own triggers from a copied table (migration 0012): not copied, since
+# copying player_month_totals fills it; compared in TOTALS like the rest
+DERIVED = ("global_month_totals",)
 # what must match per player, beyond the row counts: every total, in both databases
 TOTALS = {
     "player_totals": (
@@ -83,6 +86,10 @@ TOTALS = {
     "player_season_totals": (
         "SELECT guild_id, season, player_id, points, correct, answered "
         "FROM player_season_totals ORDER BY guild_id, season, player_id"
+    ),
+    "global_month_totals": (
+        "SELECT month, player_id, points, correct, answered FROM global_month_totals "
+        "ORDER BY month, player_id"
     ),
 }
 _SELECT = {table: "SELECT * FROM " + table for table in TABLES}
@@ -140,7 +147,8 @@ async def copy_sqlite_to_postgres(
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, check_same_thread=False)
         try:
             src.execute("BEGIN")  # one snapshot of every table, even if something writes
-            unknown = sorted({r[0] for r in src.execute(_SQLITE_TABLES)} - set(TABLES))
+            found = {r[0] for r in src.execute(_SQLITE_TABLES)}
+            unknown = sorted(found - set(TABLES) - set(DERIVED))
             if unknown:
                 raise CopyRefused(
                     f"{source} has tables db copy does not know ({', '.join(unknown)}); "

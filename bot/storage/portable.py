@@ -299,8 +299,10 @@ def board_key(
 
     A season board without a season (none open, or an unknown name) is an empty board.
     """
-    if guild_id is None and period in (Period.MONTH, Period.SEASON):
-        raise ValueError(f"{period} boards are one server's")
+    if guild_id is None and period is Period.SEASON:
+        raise ValueError("season boards are one server's")
+    if guild_id is None and period is Period.MONTH and bank_id is not None:
+        raise ValueError("the all-servers month board has no bank filter")
     params: list[Any] = []
     if guild_id is not None:
         params.append(guild_id)
@@ -719,6 +721,12 @@ class PortableSql(ReportsSql, DailySql):
         if differ[0]:
             problems.append(
                 f"player_month_totals: {differ[0]} rows are not the sums of the answers"
+            )
+        differ = await self._one(board_sql.GLOBAL_MONTH_TOTALS_CHECK)
+        if differ[0]:
+            problems.append(
+                f"global_month_totals: {differ[0]} rows are not the sums of the servers' "
+                "month totals"
             )
         differ = await self._one(board_sql.SEASON_TOTALS_CHECK)
         if differ[0]:

@@ -85,10 +85,18 @@ async def test_a_closed_season_keeps_its_board_and_the_month_board_is_this_month
         assert you(month) is None  # the veteran did not play this month
         everything = await board(fake, s, veteran, {})
         assert board_lines(everything)[0] == (1, "veteran", 5000)
-        wide = await call(
-            fake, s.channel, bob, "trivia leaderboard", {"period": "month", "scope": "global"}
+        wide = await board(fake, s, bob, {"period": "month", "scope": "global"})
+        assert wide.embeds[0]["title"] == "This month (UTC) · all servers"
+        assert sorted(r[1] for r in board_lines(wide)) == ["alice", "bob"]
+        assert you(wide) == next(
+            f"#{r[0]} · {r[2]} pts" for r in board_lines(wide) if r[1] == "bob"
         )
-        assert wide.ephemeral and "per server" in wide.content
+        for refused, says in (
+            ({"period": "season", "scope": "global"}, "Seasons are per server"),
+            ({"period": "month", "scope": "global", "bank": "geo"}, "no bank filter"),
+        ):
+            answer = await call(fake, s.channel, bob, "trivia leaderboard", refused)
+            assert answer.ephemeral and says in answer.content
     fake.assert_no_violations()
 
 

@@ -29,8 +29,6 @@ async def test_month_board_is_the_calendar_month_in_utc(repo):
     assert points(one_bank) == [(1, 100)]
     page = await repo.board_page(10, viewer_id=1, period=Period.MONTH, now=DEC_1)
     assert page.me is not None and (page.me.rank, page.me.points) == (2, 100)
-    with pytest.raises(ValueError, match="one server"):
-        await repo.leaderboard(None, period=Period.MONTH, now=DEC_1)
 
 
 async def test_a_closed_season_keeps_its_board_and_a_new_one_starts_empty(repo):
@@ -125,3 +123,40 @@ def test_a_season_ended_at_zero_is_closed_not_open():
     ended = SeasonRow(10, "Old", -100.0, 0.0, 5)
     _, params = board_key(10, Period.SEASON, 50.0, "geo", season=ended)
     assert params[-2:] == [-100.0, 0.0]
+
+
+async def test_all_servers_month_board_sums_every_servers_month(repo):
+    g = await repo.create_game(game(started=NOV_30))
+    h = await repo.create_game(game(guild=11, channel=2, started=NOV_30))
+    await repo.record_answers([answer(g, 1, 1, 500, at=NOV_30), answer(g, 1, 2, 300, at=DEC_1)])
+    await repo.record_answers([answer(h, 1, 2, 400, guild=11, at=DEC_1)])
+    await repo.record_answers([answer(h, 2, 1, 100, guild=11, at=DEC_1)])
+    await repo.record_answers([answer(h, 3, 1, 50, guild=11, at=DEC_1)])  # an upsert's update
+    december = await repo.board_page(None, viewer_id=1, period=Period.MONTH, now=DEC_1)
+    assert points(december.rows) == [(2, 700), (1, 150)]
+    assert december.size == 2 and (december.me.rank, december.me.points) == (2, 150)
+    assert points(await repo.leaderboard(None, period=Period.MONTH, now=NOV_30)) == [(1, 500)]
+    assert await repo.check_consistency() == []
+    # a member forgotten in one server, then a server purged: the other server's stay
+    await repo.forget_member(11, 2)
+    assert points(await repo.leaderboard(None, period=Period.MONTH, now=DEC_1)) == [
+        (2, 300),
+        (1, 150),
+    ]
+    await repo.purge_guild(10)
+    assert points(await repo.leaderboard(None, period=Period.MONTH, now=DEC_1)) == [(1, 150)]
+    assert points(await repo.leaderboard(None, period=Period.MONTH, now=NOV_30)) == []
+    await repo.reset_leaderboard(11)
+    assert await repo.board_size(None, period=Period.MONTH, now=DEC_1) == 0
+    assert await repo.check_consistency() == []
+    with pytest.raises(ValueError, match="no bank filter"):
+        await repo.leaderboard(None, period=Period.MONTH, now=DEC_1, bank_id="geo")
+    with pytest.raises(ValueError, match="one server"):
+        await repo.leaderboard(None, period=Period.SEASON, now=DEC_1)
+
+
+async def test_db_check_compares_all_servers_month_totals(repo, backend):
+    g = await repo.create_game(game(started=NOV_30))
+    await repo.record_answers([answer(g, 1, 1, 500, at=NOV_30)])
+    await backend.execute("UPDATE global_month_totals SET points = 7")
+    assert any("global_month_totals" in p for p in await repo.check_consistency())

@@ -10,7 +10,13 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from bot.storage.copy import POSTGRES_ONLY, TABLES, CopyRefused, copy_sqlite_to_postgres
+from bot.storage.copy import (
+    DERIVED,
+    POSTGRES_ONLY,
+    TABLES,
+    CopyRefused,
+    copy_sqlite_to_postgres,
+)
 from bot.storage.postgres import PostgresRepository
 from bot.storage.records import (
     AuditEntry,
@@ -45,7 +51,7 @@ async def test_every_sqlite_table_is_copied_and_has_a_postgresql_twin(tmp_path, 
     """Fails when a migration adds a table or column to one dialect only, or not to db copy."""
     await (await SQLiteRepository.open(tmp_path / "t.db")).close()
     ours = sqlite_columns(tmp_path / "t.db")
-    assert sorted(ours) == sorted(TABLES)
+    assert sorted(ours) == sorted(TABLES + DERIVED)
     repo = await PostgresRepository.open(pg_target, pool_size=1)
     try:
         rows = await repo._all(
@@ -99,7 +105,7 @@ async def test_copy_keeps_every_row_and_total(tmp_path, pg_target):
     copy = await PostgresRepository.open(pg_target, pool_size=2)
     try:
         for guild in (10, 20, None):
-            for period in Period if guild else (Period.ALL_TIME, Period.WEEK):
+            for period in Period if guild else (Period.ALL_TIME, Period.WEEK, Period.MONTH):
                 assert await copy.leaderboard(
                     guild, period=period, now=NOW
                 ) == await source.leaderboard(guild, period=period, now=NOW)
@@ -117,6 +123,7 @@ async def test_copy_keeps_every_row_and_total(tmp_path, pg_target):
         assert await copy.audit_log(10) == await source.audit_log(10)
         assert await copy.seasons(10) == await source.seasons(10)
         assert await copy.leaderboard(10, period=Period.SEASON, now=NOW) != []
+        assert await copy.leaderboard(None, period=Period.MONTH, now=NOW) != []
         assert await copy.recent_facts(1) == {"geo/q1": NOW}
         assert await copy.guild_limits(10) == {"board_cooldown": 2.5}
         assert await copy.departed_guilds(NOW) == [30]

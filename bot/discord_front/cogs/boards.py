@@ -195,10 +195,8 @@ def board_scope(
     """Which board a (period, scope, bank) of a command or a page button names."""
     bot: TriviaBot = interaction.client
     per = PERIODS[period]
-    # month and season boards are one server's
-    guild_id = (
-        interaction.guild_id if scope == "s" or per in (Period.MONTH, Period.SEASON) else None
-    )
+    # season boards are one server's
+    guild_id = interaction.guild_id if scope == "s" or per is Period.SEASON else None
     bank_guild = bot.catalog.bank_guild(interaction.guild_id or 0, bank) if bank else 0
     return guild_id, per, bank_guild
 
@@ -309,7 +307,7 @@ async def chosen_season(bot: TriviaBot, guild_id: int, name: str | None) -> str:
 @groups.trivia.command(name="leaderboard", description="Show the leaderboard.")
 @app_commands.describe(
     period="All-time, this week or this month (UTC), a season, or question-of-the-day streaks",
-    scope="This server or all servers (month and season boards are this server's)",
+    scope="This server or all servers (season boards are this server's)",
     bank="Only answers from this bank",
     season="Which season (period:season; default: the current one)",
     image="Attach the top 10 as a picture too",
@@ -330,8 +328,19 @@ async def leaderboard(
         await streak_board(interaction, scope, bank, season)
         return
     per = Period(period)
-    if scope == "global" and per in (Period.MONTH, Period.SEASON):
-        await private(interaction, f"The {period} board is per server: leave scope at server.")
+    if scope == "global" and per is Period.SEASON:
+        await private(
+            interaction,
+            "Seasons are per server (each server starts its own): the season board is this "
+            "server's; leave scope at server.",
+        )
+        return
+    if scope == "global" and per is Period.MONTH and bank is not None:
+        await private(
+            interaction,
+            "The all-servers month board has no bank filter: leave bank out, or use "
+            "scope:server for one bank's month.",
+        )
         return
     if season is not None and per is not Period.SEASON:
         await private(interaction, "A season is chosen with period:season.")
