@@ -309,3 +309,42 @@ async def test_an_import_confirmed_during_an_outage_can_be_confirmed_again(fake,
         assert summary.content == "Imported 3 questions into `science`."
     assert len(query(tmp_path, "SELECT 1 FROM custom_questions")) == 3
     fake.assert_no_violations()
+
+
+async def test_a_typed_answer_past_a_full_answer_queue_gets_a_not_taken_reaction(fake, tmp_path):
+    """Typed answers are acknowledged by a reaction; one refused by a full queue gets its
+    own (no channel message), and can be typed again."""
+    from bot.discord_front.cogs.rounds import NOT_TAKEN, SAVED
+    from bot.game.writer import AnswerWriter
+    from tests.discord_front.test_rounds import question, right_label
+
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        repo = run.app.repo
+        run.app.service.writer = AnswerWriter(
+            repo, first_retry=0.01, max_retry=0.05, ack_deadline=0.2, max_backlog=1
+        )
+        start = await fake.invoke_slash(
+            s.channel,
+            alice,
+            "trivia start",
+            {"bank": "geo", "questions": 2, "mode": "typed", "seconds": 20},
+        )
+        await start.reply()
+        first = await question(fake, s.channel, 1, 2)
+        await repo._conn.execute("PRAGMA query_only = ON")  # writes refused, as read-only
+        await fake.send_user_message(s.channel, alice, right_label(first))  # queued: full
+        second = await question(fake, s.channel, 2, 2)
+        posted = len(fake.bot_messages(s.channel))
+        refused = await fake.send_user_message(s.channel, bob, right_label(second))
+        await fake.wait_for(lambda: (refused.id, NOT_TAKEN) in fake.reactions, what="⏳")
+        assert len(fake.bot_messages(s.channel)) == posted  # no message about it
+        await repo._conn.execute("PRAGMA query_only = OFF")
+        await run.app.service.writer.flush()
+        again = await fake.send_user_message(s.channel, bob, right_label(second))
+        await fake.wait_for(lambda: (again.id, SAVED) in fake.reactions, what="✅")
+    assert sorted(query(tmp_path, "SELECT player_id FROM answers")) == sorted(
+        [(alice.id,), (bob.id,)]
+    )
+    fake.assert_no_violations()

@@ -30,7 +30,7 @@ from bot.engine.round import AskedQuestion, QuestionResult, SkipTally, Standing
 from bot.engine.rules import RoundSettings, parse_difficulty
 from bot.engine.teams import Teams
 from bot.game.runner import RoundRunner
-from bot.game.session import Session
+from bot.game.session import AnswersBacklogged, Session
 
 if TYPE_CHECKING:
     from bot.discord_front.client import TriviaBot
@@ -418,14 +418,27 @@ class Rounds(commands.Cog):
             answer = await session.guess(player_of(message.author), message.content)
         except (QuestionClosed, RoundOver, OutOfGuesses):
             return
+        except AnswersBacklogged:
+            if session.round.current is not None:  # a guess, not chat between questions
+                await react(message, NOT_TAKEN)
+            return
         except TriviaError as exc:
             log.warning("guild %d channel %d: %s", session.guild_id, session.channel_id, exc)
             return
         if answer is not None:
-            try:
-                await message.add_reaction("\N{WHITE HEAVY CHECK MARK}")
-            except discord.HTTPException:
-                pass
+            await react(message, SAVED)
+
+
+SAVED = "\N{WHITE HEAVY CHECK MARK}"  # a right typed answer, saved
+NOT_TAKEN = "\N{HOURGLASS WITH FLOWING SAND}"  # the database is behind: type it again soon
+
+
+async def react(message: discord.Message, emoji: str) -> None:
+    """Typed answers are acknowledged by a reaction: one request, no message in the channel."""
+    try:
+        await message.add_reaction(emoji)
+    except discord.HTTPException:
+        pass
 
 
 async def bank_autocomplete(
