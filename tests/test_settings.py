@@ -44,7 +44,10 @@ def test_bad_values_name_the_variable(env, message):
 def test_importing_the_program_reads_no_settings():
     """Settings with a broken value only fail when the program starts, never at import."""
     env = {"TRIVIA_DEV_GUILD": "not-a-number", "PATH": os.environ.get("PATH", "")}
-    code = "import bot.cli, bot.app, bot.discord_front.client, bot.discord_front.commands"
+    code = (
+        "import bot.cli, bot.app, bot.discord_front.client, bot.discord_front.commands, "
+        "bot.discord_front.serve"
+    )
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     started = subprocess.run(

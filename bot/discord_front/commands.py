@@ -1,27 +1,13 @@
-"""`trivia-bot run` and `trivia-bot sync`: the Discord side of the composition point."""
+"""`trivia-bot run` and `sync`: their options; discord.py is imported only when one runs."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import logging
-import signal
-from collections.abc import Iterator
 from typing import Any
 
-import aiohttp
-import discord
-import yarl
-
-from bot.app import open_app
-from bot.console.commands import where
-from bot.discord_front.sharding import IdentifyTurns, claim_shards, with_shard_flags
 from bot.engine.errors import TriviaError
 from bot.settings import Settings
-
-log = logging.getLogger(__name__)
-
 
 RUN_ENVIRONMENT = """\
 environment (or the .env file in the current folder, or --env-file):
@@ -80,94 +66,17 @@ def _token(settings: Settings) -> str:
     return settings.discord_token
 
 
-def point_discord_at(settings: Settings) -> None:
-    """Tests run the real bot against a local fake Discord; production never sets these."""
-    if settings.api_base:
-        discord.http.Route.BASE = settings.api_base
-    if settings.gateway_url:
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
-
-
-class DiscordUnreachable(TriviaError):
-    """Worth retrying, unlike a bad setting: a service manager restarts on this exit code."""
-
-    exit_code = 75  # EX_TEMPFAIL
-
-
-@contextlib.contextmanager
-def _reaching_discord() -> Iterator[None]:
-    """A refused token or an unreachable Discord is one line for the operator."""
-    try:
-        yield
-    except discord.LoginFailure:
-        raise TriviaError(
-            "Discord refused the token in DISCORD_TOKEN; copy it again from "
-            "the Developer Portal (Bot → Reset Token)."
-        ) from None
-    except (aiohttp.ClientError, OSError, discord.GatewayNotFound) as exc:
-        raise DiscordUnreachable(f"cannot reach Discord: {exc or type(exc).__name__}") from None
-
-
 def run_bot(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.discord_front.serve import serve
+    from bot.discord_front.sharding import with_shard_flags
+
     settings = with_shard_flags(settings, args.shard_count, args.shards)
     token = _token(settings)
-    return asyncio.run(_serve(settings, token))
-
-
-async def _serve(settings: Settings, token: str) -> int:
-    from bot.discord_front.client import TriviaBot
-
-    point_discord_at(settings)
-    log.info("database %s; banks %s", where(settings), settings.banks_dir)
-    async with claim_shards(settings) as shard_locks, open_app(settings) as app:
-        bot = TriviaBot(service=app.service, settings=settings)
-        if shard_locks is not None:
-            bot.identify_turn = IdentifyTurns(bot, shard_locks)
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
-        with _reaching_discord():
-            async with bot:
-                await bot.start(token)
-        log.info("disconnected; saving and closing")
-    return 0
+    return asyncio.run(serve(settings, token))
 
 
 def sync_commands(settings: Settings, args: argparse.Namespace) -> int:
     token = _token(settings)
-    return asyncio.run(_sync(settings, token, args.guild))
+    from bot.discord_front.serve import sync
 
-
-async def _sync(settings: Settings, token: str, guild_id: int | None) -> int:
-    """Publish the commands and nothing else: no database, no game, no recovery.
-
-    Opening the game here once marked a live bot's rounds abandoned (review H2).
-    """
-    from discord import app_commands
-
-    from bot.discord_front import groups
-    from bot.discord_front.cogs import load_features
-
-    load_features()
-
-    point_discord_at(settings)
-    client = discord.Client(intents=discord.Intents(guilds=True))  # only logs in, never connects
-    tree = app_commands.CommandTree(client)
-    tree.add_command(groups.trivia)
-    tree.add_command(groups.admin)
-    with _reaching_discord():
-        async with client:
-            await client.login(token)
-            if guild_id is None:
-                synced = await tree.sync()
-            else:
-                tree.copy_global_to(guild=discord.Object(guild_id))
-                synced = await tree.sync(guild=discord.Object(guild_id))
-    where = (
-        f"server {guild_id}"
-        if guild_id is not None
-        else "all servers (may take up to an hour to appear)"
-    )
-    print(f"Synced {len(synced)} commands to {where}.")
-    return 0
+    return asyncio.run(sync(settings, token, args.guild))

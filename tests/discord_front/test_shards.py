@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import open_app
 from bot.discord_front.client import TriviaBot
-from bot.discord_front.commands import _sync
+from bot.discord_front.serve import sync as _sync
 from bot.shards import ShardRange
 from bot.storage.records import GameStatus, NewGame
 from bot.storage.sqlite import SQLiteRepository
