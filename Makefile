@@ -24,7 +24,7 @@ play: $(BIN)/trivia-bot
 	$(BIN)/trivia-bot play
 
 test: $(BIN)/trivia-bot
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 lint: $(BIN)/trivia-bot
 	$(BIN)/ruff check .

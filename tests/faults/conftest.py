@@ -48,17 +48,8 @@ ANSWERS: dict[str, str] = {
     q.text: q.answers[0] for r in load_banks([FIXTURES]) if r.bank for q in r.bank.questions
 }
 
-# Figures for the report, printed at the end of the run (see pytest_terminal_summary).
+# Figures for the report, printed at the end of the run (tests/conftest.py sums them).
 TALLY: Counter[str] = Counter()
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Print how many faults and hostile inputs the run threw at the bot, and what was lost."""
-    if not TALLY:
-        return
-    terminalreporter.section("fault figures")
-    for key in sorted(TALLY):
-        terminalreporter.write_line(f"{key}: {TALLY[key]}")
 
 
 # -- the world -------------------------------------------------------------------------------
