@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import pytest
@@ -28,6 +29,8 @@ async def test_the_dev_guild_sync_comes_only_from_the_process_with_shard_0(tmp_p
     async with fake, open_app(settings) as app:
         bot = TriviaBot(service=app.service, settings=settings, guild_ready_timeout=0.05)
         async with run_bot(fake, bot):
+            # the fake has sent READY; the client has its guilds once it says it is ready
+            await asyncio.wait_for(bot.wait_until_ready(), 10)
             assert sorted(bot.shards) == [shard]
             assert {g.id for g in bot.guilds} == {
                 g.id for g in guilds if fake.shard_for(g.id) == shard

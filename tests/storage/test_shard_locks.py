@@ -71,8 +71,10 @@ async def test_identify_turns_of_one_bucket_are_spaced_across_processes(migrated
 
         await turn(a, 0)
         await asyncio.gather(turn(b, 0), turn(b, 1), turn(a, 0))
-    assert granted[0][0] < SPACING / 2 and granted[1][0] < SPACING / 2  # nobody went before
     first, second, third = sorted(granted[0])
+    # nobody went before the first turn of each bucket, and bucket 1 waits for nobody in 0
+    # (bounds relative to the turns, not to the clock: a loaded machine slows every round trip)
+    assert first < SPACING * 0.9 and granted[1][0] < second
     assert second >= first + SPACING * 0.95 and third >= second + SPACING * 0.95
     assert third < first + 4 * SPACING  # waits are computed, not padded
 
