@@ -139,15 +139,10 @@ def build(path: Path, scale: Scale, seed: int = 7) -> World:
                 f"INSERT INTO {table} ({keys}, points, correct, answered) SELECT {keys}, "  # noqa: S608
                 f"SUM(points), SUM(correct), COUNT(*) FROM answers GROUP BY {keys}"
             )
-        db.execute(  # as migration 0010 backfills them
+        db.execute(  # as migration 0010 backfills them; 0012's triggers fill the all-servers'
             "INSERT INTO player_month_totals (guild_id, month, player_id, points, correct, "
             "answered) SELECT guild_id, strftime('%Y-%m', answered_at, 'unixepoch'), player_id, "
             "SUM(points), SUM(correct), COUNT(*) FROM answers GROUP BY 1, 2, 3"
-        )
-        db.execute(  # as migration 0012 backfills them
-            "INSERT INTO global_month_totals (month, player_id, points, correct, answered) "
-            "SELECT month, player_id, SUM(points), SUM(correct), SUM(answered) "
-            "FROM player_month_totals GROUP BY month, player_id"
         )
         db.execute(  # each server's own name for its members
             "INSERT INTO members (guild_id, player_id, name, updated_at) SELECT guild_id, "

@@ -147,6 +147,8 @@ class StatsCard:
     games: int
     weeks: Sequence[tuple[str, int]]  # (ISO week, points), oldest first
     fallback_name: str = "Player"  # shown if the font can draw nothing of the name
+    daily_streak: int = 0  # the question of the day's run alive now (0 once broken)
+    daily_best: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,13 +160,32 @@ class BoardLine:
     answered: int
 
 
+@dataclass(frozen=True, slots=True)
+class StreakLine:
+    rank: int
+    name: str
+    streak: int  # days in a row answered right, alive now
+    best: int
+
+
 def stats_card(card: StatsCard) -> Canvas:
     """Name, rank, points, accuracy, best streak, games and a bar chart of points per week."""
     canvas = Canvas(Image.new("RGB", (WIDTH, 420), BACKGROUND))
     inner = WIDTH - 2 * MARGIN
     name = drawable(card.name, "bold", card.fallback_name)
     canvas.text((MARGIN, 26), name, weight="bold", size=38, room=inner)
-    canvas.text((MARGIN, 78), f"Trivia · {card.scope}", size=18, room=inner, colour=MUTED)
+    daily_room = 340
+    canvas.text(
+        (MARGIN, 78), f"Trivia · {card.scope}", size=18, room=inner - daily_room - 16, colour=MUTED
+    )
+    canvas.text(
+        (WIDTH - MARGIN, 78),
+        f"Daily streak {days(card.daily_streak)} · best {card.daily_best:,}",
+        size=18,
+        room=daily_room,
+        anchor="ra",
+        shrink_to=11,
+    )
     accuracy = card.correct / card.answered if card.answered else 0.0
     tiles = (
         ("Rank", f"#{card.rank:,}"),
@@ -219,29 +240,48 @@ def _bars(canvas: Canvas, weeks: Sequence[tuple[str, int]], *, top: int, bottom:
             )
 
 
+def days(n: int) -> str:
+    return f"{n:,} day" if n == 1 else f"{n:,} days"
+
+
 ROW = 44
 
 
 def board_card(title: str, lines: Sequence[BoardLine]) -> Canvas:
     """The top of a board: rank, name, points and right answers per row."""
+    rows = [
+        (line.rank, line.name, f"{line.points:,} pts", f"{line.correct:,}/{line.answered:,}")
+        for line in lines
+    ]
+    return _board(title, rows, empty="No answers recorded yet.")
+
+
+def streak_card(title: str, lines: Sequence[StreakLine]) -> Canvas:
+    """The question of the day's board: rank, name, the live streak and the best one."""
+    rows = [(line.rank, line.name, days(line.streak), f"best {line.best:,}") for line in lines]
+    return _board(title, rows, empty="No streaks yet.")
+
+
+def _board(title: str, rows: Sequence[tuple[int, str, str, str]], *, empty: str) -> Canvas:
+    """Rows of (rank, name, the board's value, a muted detail)."""
     top = 92
-    height = top + ROW * max(len(lines), 1) + MARGIN
+    height = top + ROW * max(len(rows), 1) + MARGIN
     canvas = Canvas(Image.new("RGB", (WIDTH, height), BACKGROUND))
     inner = WIDTH - 2 * MARGIN
     canvas.text((MARGIN, 26), title, weight="bold", size=30, room=inner)
     draw = canvas.draw
-    if not lines:
-        canvas.text((MARGIN, top + 10), "No answers recorded yet.", size=18, room=inner)
+    if not rows:
+        canvas.text((MARGIN, top + 10), empty, size=18, room=inner)
         return canvas
-    for i, line in enumerate(lines):
+    for i, (rank, name, value, detail) in enumerate(rows):
         y = top + i * ROW
         if i % 2 == 0:
             draw.rounded_rectangle((MARGIN - 8, y, WIDTH - MARGIN + 8, y + ROW - 4), 8, PANEL)
         middle = y + (ROW - 4) // 2
-        colour = ACCENT if line.rank <= 3 else MUTED
+        colour = ACCENT if rank <= 3 else MUTED
         canvas.text(
             (MARGIN + 44, middle),
-            f"{line.rank}.",
+            f"{rank}.",
             weight="bold",
             size=20,
             room=48,
@@ -249,11 +289,11 @@ def board_card(title: str, lines: Sequence[BoardLine]) -> Canvas:
             anchor="rm",
             shrink_to=10,
         )
-        name = drawable(line.name, "regular", f"Player {line.rank}")
-        canvas.text((MARGIN + 60, middle), name, size=20, room=430, anchor="lm")
+        shown = drawable(name, "regular", f"Player {rank}")
+        canvas.text((MARGIN + 60, middle), shown, size=20, room=430, anchor="lm")
         canvas.text(
             (MARGIN + 630, middle),
-            f"{line.points:,} pts",
+            value,
             weight="bold",
             size=20,
             room=130,
@@ -262,7 +302,7 @@ def board_card(title: str, lines: Sequence[BoardLine]) -> Canvas:
         )
         canvas.text(
             (WIDTH - MARGIN, middle),
-            f"{line.correct:,}/{line.answered:,}",
+            detail,
             size=16,
             room=96,
             colour=MUTED,

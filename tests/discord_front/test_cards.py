@@ -82,6 +82,31 @@ def test_the_stats_card_fits_any_name_and_huge_numbers(name):
         assert drawn[0] == "Player"
 
 
+def test_the_streak_card_fits_ten_odd_names():
+    lines = [
+        cards.StreakLine(i + 1, name, 10_000 // (i + 1), 99_999) for i, name in enumerate(ODD_NAMES)
+    ]
+    canvas = cards.streak_card("Top 10 · Question of the day · streaks · this server", lines)
+    check_fits(canvas, (cards.WIDTH, 92 + 10 * cards.ROW + cards.MARGIN))
+    drawn = [t for t, _, _ in canvas.texts]
+    assert "10,000 days" in drawn and "best 99,999" in drawn and "alice" in drawn
+    one = cards.streak_card("Streaks", [cards.StreakLine(1, "bob", 1, 1)])
+    assert "1 day" in [t for t, _, _ in one.texts]
+    empty = cards.streak_card("Streaks", [])
+    assert "No streaks yet." in [t for t, _, _ in empty.texts]
+
+
+def test_the_stats_card_shows_the_daily_streak_now_and_best():
+    weeks = [(f"2026-W{w:02d}", 0) for w in range(38, 50)]
+    card = cards.StatsCard(
+        "W" * 32, "this server", 1, 2, 1, 2, 3, 4, weeks, daily_streak=123_456, daily_best=999_999
+    )
+    canvas = cards.stats_card(card)
+    check_fits(canvas, (cards.WIDTH, 420))
+    drawn = [t for t, _, _ in canvas.texts]
+    assert "Daily streak 123,456 days · best 999,999" in drawn
+
+
 def test_a_missing_glyph_is_left_out_not_drawn_as_a_box():
     assert cards.has_glyph("regular", "é") and cards.has_glyph("bold", "ש")
     assert not cards.has_glyph("regular", "王")
@@ -149,4 +174,55 @@ async def test_a_card_pillow_cannot_draw_leaves_the_stats_embed_alone(
         assert mine.ephemeral and mine.embeds[0]["title"] == "alice · this server"
         assert "image" not in mine.embeds[0] and mine.message.attachments == []
     assert "could not draw stats.png" in caplog.text
+    fake.assert_no_violations()
+
+
+async def test_the_daily_streak_board_attaches_a_picture_and_stats_show_the_streak(
+    fake, tmp_path, monkeypatch
+):
+    from bot.storage.records import DailyAnswer, NewDaily
+    from bot.storage.sqlite import SQLiteRepository
+
+    drawn: list[cards.StatsCard] = []
+    real = cards.stats_card
+
+    def noting(card: cards.StatsCard) -> cards.Canvas:
+        drawn.append(card)
+        return real(card)
+
+    monkeypatch.setattr(cards, "stats_card", noting)
+
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    now = time.time()
+    await seed_game(tmp_path, s.guild, s.channel, [(alice, True, 900)], at=now)
+    repo = await SQLiteRepository.open(tmp_path / "trivia.db")
+    try:
+        for back, day in ((2, "2026-01-01"), (1, "2026-01-02")):
+            at = now - back * 86400
+            row = await repo.claim_daily(
+                NewDaily(s.guild.id, s.channel.id, day, "geo", 0, "q", None, ("A", "B"), 0, at, at)
+            )
+            for user in (alice, bob) if back == 2 else (alice,):
+                await repo.record_daily_answer(
+                    DailyAnswer(row.id, user.id, s.guild.id, user.username, 0, True, at)
+                )
+            await repo.reveal_daily(row.id, at + 1)
+    finally:
+        await repo.close()
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+        board = await call(
+            fake, s.channel, bob, "trivia leaderboard", {"period": "daily-streak", "image": True}
+        )
+        assert not board.ephemeral and board.message.embeds
+        picture = Image.open(io.BytesIO(board.message.file("streaks.png")))
+        assert picture.format == "PNG"
+        assert picture.size == (cards.WIDTH, 92 + 1 * cards.ROW + cards.MARGIN)  # alice's alive
+        plain = await call(fake, s.channel, bob, "trivia leaderboard", {"period": "daily-streak"})
+        assert plain.message.attachments == []
+        mine = await call(fake, s.channel, alice, "trivia stats")
+        fields = {f["name"]: f["value"] for f in mine.embeds[0]["fields"]}
+        assert fields["Daily streak"] == "2 days (best 2)"
+        assert mine.message.file("stats.png")
+        assert [(c.daily_streak, c.daily_best) for c in drawn] == [(2, 2)]
     fake.assert_no_violations()

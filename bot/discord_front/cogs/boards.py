@@ -241,10 +241,23 @@ async def board_image(
 CHART_WEEKS = 12
 
 
+async def streak_image(interaction: discord.Interaction[Any], title: str) -> list[discord.File]:
+    """The top 10 of the daily-streak board, as a picture."""
+    bot: TriviaBot = interaction.client
+    rows = (await bot.repo.streak_board(guild_of(interaction), viewer_id=None))[0]
+    lines = [cards.StreakLine(r.rank, r.name, r.streak, r.best) for r in rows]
+    return await png_file(lambda: cards.streak_card(f"Top 10 · {title}", lines), "streaks.png")
+
+
 async def stats_image(
-    bot: TriviaBot, guild_id: int, found: PlayerStats, fallback_name: str
+    bot: TriviaBot,
+    guild_id: int,
+    found: PlayerStats,
+    fallback_name: str,
+    daily: tuple[int, int] = (0, 0),
 ) -> list[discord.File]:
-    """The stats card, with the member's points in each of the last 12 ISO weeks."""
+    """The stats card, with the member's points in each of the last 12 ISO weeks and their
+    question-of-the-day streak (now, best)."""
     now = time.time()
     weeks = [iso_week(now - 7 * 86400 * back) for back in range(CHART_WEEKS - 1, -1, -1)]
     points = await bot.repo.weekly_points(guild_id, found.player_id, weeks)
@@ -259,6 +272,8 @@ async def stats_image(
         games=found.games,
         weeks=[(week, points.get(week, 0)) for week in weeks],
         fallback_name=fallback_name,
+        daily_streak=daily[0],
+        daily_best=daily[1],
     )
     return await png_file(lambda: cards.stats_card(card), "stats.png")
 
@@ -310,7 +325,7 @@ async def chosen_season(bot: TriviaBot, guild_id: int, name: str | None) -> str:
     scope="This server or all servers (season boards are this server's)",
     bank="Only answers from this bank",
     season="Which season (period:season; default: the current one)",
-    image="Attach the top 10 as a picture too",
+    image="Attach the top 10 as a picture too (points and daily-streak boards)",
 )
 @app_commands.autocomplete(bank=bank_autocomplete, season=season_autocomplete)
 async def leaderboard(
@@ -325,7 +340,7 @@ async def leaderboard(
         await private(interaction, "Bank ids are lowercase letters, digits and dashes.")
         return
     if period == "daily-streak":
-        await streak_board(interaction, scope, bank, season)
+        await streak_board(interaction, scope, bank, season, image=image)
         return
     per = Period(period)
     if scope == "global" and per is Period.SEASON:
@@ -362,7 +377,12 @@ async def leaderboard(
 
 
 async def streak_board(
-    interaction: discord.Interaction[Any], scope: str, bank: str | None, season: str | None
+    interaction: discord.Interaction[Any],
+    scope: str,
+    bank: str | None,
+    season: str | None,
+    *,
+    image: bool,
 ) -> None:
     if scope == "global" or bank is not None or season is not None:
         await private(
@@ -373,7 +393,8 @@ async def streak_board(
     await bot.cooldowns.use("board", guild_of(interaction), interaction.user.id)
     await interaction.response.defer()
     embed, view = await streak_message(interaction, 0, you=None, mine=True)
-    await interaction.followup.send(embed=embed, view=view)
+    files = await streak_image(interaction, "Daily streaks · this server") if image else []
+    await interaction.followup.send(embed=embed, view=view, files=files)
 
 
 @groups.trivia.command(name="stats", description="Points, accuracy, games and rank.")
@@ -398,7 +419,9 @@ async def stats(
         return
     embed = render.stats_embed(found, "this server")
     embed.add_field(name="Daily streak", value=f"{days(streak)} (best {best})")
-    pictures = await stats_image(bot, guild_id, found, fallback_name=target.name)
+    pictures = await stats_image(
+        bot, guild_id, found, fallback_name=target.name, daily=(streak, best)
+    )
     for picture in pictures:
         embed.set_image(url=f"attachment://{picture.filename}")
     await interaction.followup.send(embed=limits.fit_embed(embed), files=pictures, ephemeral=True)
