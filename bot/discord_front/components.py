@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import discord
+
+log = logging.getLogger(__name__)
 
 
 def custom_ids(components: Iterable[Any]) -> Iterator[str]:
@@ -72,9 +75,24 @@ class Dialog(discord.ui.View):
         super().__init__(timeout=timeout)
         self._dialogs = dialogs
         self.token = dialogs.open()
+        # the interaction whose @original is the dialog's message, kept up to date by the
+        # dialog: its token (15 minutes) is what can still edit the message at the timeout
+        self.last: discord.Interaction[Any] | None = None
         for i, item in enumerate(self.children):
             if isinstance(item, discord.ui.Button):
                 item.custom_id = f"{DIALOG_PREFIX}{self.token}:{i}"
 
     async def on_timeout(self) -> None:
         self._dialogs.close(self.token)
+
+    async def grey_out(self, text: str) -> None:
+        """At the timeout: the buttons go grey and the message says why, so none looks live."""
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+        if self.last is None:
+            return
+        try:
+            await self.last.edit_original_response(content=text, view=self)
+        except discord.HTTPException as exc:
+            log.info("guild %s: could not close a timed-out dialog: %s", self.last.guild_id, exc)

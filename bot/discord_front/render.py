@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import discord
 
-from bot.console.render import source_line
 from bot.discord_front import limits
 from bot.discord_front.limits import cut, safe
 from bot.engine.models import Bank, Player
@@ -156,6 +155,15 @@ def reveal_embed(
     if cite:
         embed.set_footer(text=cut(cite, limits.EMBED_FOOTER))
     return limits.fit_embed(embed)
+
+
+def source_line(bank: Bank | None, source_id: str | None) -> str | None:
+    """A reveal's footer: the citation a player can look up (headline, outlet, date)."""
+    source = bank.source(source_id) if bank else None
+    if source is None:
+        return None
+    extra = ", ".join(x for x in (source.outlet, source.published) if x)
+    return f"Source: {source.title}" + (f" ({extra})" if extra else "")
 
 
 def standings_embed(

@@ -13,10 +13,10 @@ import discord
 import yarl
 
 from bot.app import open_app
-from bot.console.commands import where
 from bot.discord_front.sharding import IdentifyTurns, claim_shards
 from bot.engine.errors import TriviaError
 from bot.settings import Settings
+from bot.storage.target import SQLiteTarget
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,9 @@ async def serve(settings: Settings, token: str) -> int:
     from bot.discord_front.client import TriviaBot
 
     point_discord_at(settings)
-    log.info("database %s; banks %s", where(settings), settings.banks_dir)
+    target = settings.database  # a relative TRIVIA_DB is shown where it really is
+    shown = target.path.absolute() if isinstance(target, SQLiteTarget) else target
+    log.info("database %s; banks %s", shown, settings.banks_dir)
     async with claim_shards(settings) as shard_locks, open_app(settings) as app:
         bot = TriviaBot(service=app.service, settings=settings)
         if shard_locks is not None:

@@ -20,7 +20,7 @@ from bot.engine.errors import AlreadyAnswered, NotEnoughQuestions, QuestionClose
 from bot.engine.models import Bank, Mode, Player, Question
 from bot.game.catalog import Catalog
 from bot.storage.errors import StorageError
-from bot.storage.records import DailyAnswer, DailyRow, DailySchedule, NewDaily
+from bot.storage.records import AuditEntry, DailyAnswer, DailyRow, DailySchedule, NewDaily
 from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -87,14 +87,23 @@ class DailyQuestions:
         return window_at(schedule.minute, zone(schedule.timezone), schedule.open_hours, now)
 
     async def set_schedule(self, row: DailySchedule) -> None:
+        """Save a server's schedule, audited as set by `row.set_by`."""
         zone(row.timezone)  # refuse an unknown zone before saving it
-        await self.repo.save_daily_schedule(row, self.clock.now())
+        now = self.clock.now()
+        await self.repo.save_daily_schedule(row, now)
         self._schedules[row.guild_id] = row
+        at = f"{row.minute // 60:02d}:{row.minute % 60:02d}"
+        detail = f"channel {row.channel_id} at {at} {row.timezone}, open {row.open_hours:g} h"
+        await self.repo.audit(AuditEntry(row.guild_id, row.set_by, "daily-set", detail, now))
 
-    async def turn_off(self, guild_id: int) -> bool:
-        """No more posts; a question already open still closes and is revealed."""
+    async def turn_off(self, guild_id: int, actor_id: int) -> bool:
+        """No more posts; a question already open still closes and is revealed. Whether it
+        was on (only then audited)."""
         self._schedules.pop(guild_id, None)
-        return await self.repo.drop_daily_schedule(guild_id)
+        was_on = await self.repo.drop_daily_schedule(guild_id)
+        if was_on:
+            await self.repo.audit(AuditEntry(guild_id, actor_id, "daily-off", "", self.clock.now()))
+        return was_on
 
     # -- the clock's work ------------------------------------------------------
 

@@ -810,3 +810,18 @@ async def test_admin_commands_are_deferred_before_the_database_answers(fake, tmp
         await (await fake.click_button(ask.message, None, alice, label="Cancel")).response()
         assert ask.message.content == "Nothing was reset."
     fake.assert_no_violations()
+
+
+async def test_an_unanswered_reset_greys_its_buttons_at_the_timeout(fake, tmp_path, monkeypatch):
+    """The dialogs share one way to close: buttons grey, the message says nothing changed."""
+    from bot.discord_front.cogs import admin
+
+    monkeypatch.setattr(admin, "RESET_SECONDS", 0.3)
+    s = add_server(fake, "one", ("alice",))
+    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild):
+        ask = await call(fake, s.channel, s.admin, "trivia-admin reset-leaderboard")
+        msg = ask.message
+        await fake.wait_for(lambda: "expired" in msg.content, what="the timeout")
+        assert msg.content.startswith("Nothing was reset: this confirmation expired after")
+        assert msg.buttons() and all(b.get("disabled") for b in msg.buttons())
+    fake.assert_no_violations()

@@ -148,3 +148,18 @@ async def test_a_claim_a_restart_interrupted_is_found_or_posted_once(tmp_path, f
         assert (await repo.daily(claimed[11].id)).message_id == 1000 + claimed[11].id
     finally:
         await repo.close()
+
+
+async def test_setting_and_turning_off_the_schedule_is_audited_here(repo, fixture_banks):
+    """The service writes the audit log, so every front-end's changes read the same."""
+    clock = FakeClock(NINE)
+    daily = scheduler(repo, fixture_banks, clock)
+    await daily.set_schedule(DailySchedule(10, 100, 9 * 60 + 5, "Europe/Paris", 6.5, 42))
+    assert not await daily.turn_off(11, 42)  # was not on there: nothing to audit
+    assert await daily.turn_off(10, 43)
+    assert not await daily.turn_off(10, 43)
+    assert [(e.guild_id, e.actor_id, e.action, e.detail) for e in await repo.audit_log(10)] == [
+        (10, 43, "daily-off", ""),
+        (10, 42, "daily-set", "channel 100 at 09:05 Europe/Paris, open 6.5 h"),
+    ]
+    assert await repo.audit_log(11) == []

@@ -67,6 +67,13 @@ class ResetConfirm(Dialog):
             content=f"Leaderboard reset: {cleared} players cleared.", view=None
         )
 
+    async def on_timeout(self) -> None:
+        """Unanswered: the buttons go grey and the message says nothing was reset."""
+        await super().on_timeout()
+        await self.grey_out(
+            f"Nothing was reset: this confirmation expired after {RESET_SECONDS / 60:g} minutes."
+        )
+
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(
         self, interaction: discord.Interaction[Any], _button: discord.ui.Button[Any]
@@ -238,11 +245,13 @@ async def reset_leaderboard(interaction: discord.Interaction[Any]) -> None:
     bot: TriviaBot = interaction.client
     await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
     await require_admin(interaction, bot.repo)
+    confirm = ResetConfirm(bot, interaction.user.id)
+    confirm.last = interaction  # a followup filling the deferral: @original
     await interaction.followup.send(
         "This deletes every answer and total on this server's boards. It cannot be undone. "
         "To start afresh and keep the history, start a season instead: "
         "/trivia-admin season start.",
-        view=ResetConfirm(bot, interaction.user.id),
+        view=confirm,
         ephemeral=True,
     )
 

@@ -11,7 +11,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.console.render import source_line
 from bot.discord_front import groups, limits, render
 from bot.discord_front.cogs.rounds import player_of
 from bot.discord_front.components import custom_ids
@@ -21,7 +20,7 @@ from bot.engine.daily import DEFAULT_OPEN_HOURS, next_post, parse_clock, zone, z
 from bot.engine.errors import TriviaError
 from bot.engine.models import Bank, Question
 from bot.game.daily import DailyQuestions, PostFailed
-from bot.storage.records import AuditEntry, DailyAnswer, DailyRow, DailySchedule
+from bot.storage.records import DailyAnswer, DailyRow, DailySchedule
 
 if TYPE_CHECKING:
     from bot.discord_front.client import TriviaBot
@@ -123,7 +122,7 @@ def reveal_embed(
     )
     if why:
         embed.add_field(name="Why", value=why, inline=False)
-    cite = source_line(bank, question.source) if question else None
+    cite = render.source_line(bank, question.source) if question else None
     if cite:
         embed.set_footer(text=limits.cut(cite, limits.EMBED_FOOTER))
     return limits.fit_embed(embed)
@@ -270,16 +269,6 @@ async def set_daily(
     cog = _cog(bot)
     await cog.questions.set_schedule(row)
     now = bot.service.clock.now()
-    await bot.repo.audit(
-        AuditEntry(
-            guild_id,
-            interaction.user.id,
-            "daily-set",
-            f"channel {channel.id} at {minute // 60:02d}:{minute % 60:02d} {tz.key}, "
-            f"open {open_hours:g} h",
-            now,
-        )
-    )
     window = cog.questions.window(row, now)
     posted = await bot.repo.daily_on(guild_id, window.day)
     if window.holds(now) and posted is None:
@@ -299,11 +288,7 @@ async def daily_off(interaction: discord.Interaction[Any]) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
     await require_admin(interaction, bot.repo)
     guild_id = guild_of(interaction)
-    was_on = await _cog(bot).questions.turn_off(guild_id)
-    if was_on:
-        await bot.repo.audit(
-            AuditEntry(guild_id, interaction.user.id, "daily-off", "", bot.service.clock.now())
-        )
+    was_on = await _cog(bot).questions.turn_off(guild_id, interaction.user.id)
     await private(
         interaction,
         "The question of the day is off; one already posted is still revealed when it closes."

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import logging
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,8 +29,6 @@ if TYPE_CHECKING:
 # the last click's token can still disable the buttons
 REVIEW_SECONDS = 600
 
-log = logging.getLogger(__name__)
-
 
 def _listed(items: Any, limit: int = limits.EMBED_FIELD_VALUE) -> str:
     return limits.safe(", ".join(str(i) for i in items), limit) or "none"
@@ -44,7 +41,9 @@ class DraftEditModal(discord.ui.Modal):
         self.token = view.bot.dialogs.open()
         number = view.review.position + 1
         super().__init__(
-            title=limits.cut(f"Edit draft {number} of {len(view.review.drafts)}", 45),
+            title=limits.cut(
+                f"Edit draft {number} of {len(view.review.drafts)}", limits.MODAL_TITLE
+            ),
             custom_id=f"{FORM_PREFIX}{self.token}",
             timeout=MODAL_SECONDS,
         )
@@ -126,7 +125,6 @@ class DraftReviewView(Dialog):
         self.source_title = source_title
         self.retry: dict[str, str] | None = None
         self.saving = False
-        # the interaction whose @original is the review message; each update replaces it
         self.last = interaction
 
     def embed(self) -> discord.Embed:
@@ -259,18 +257,11 @@ class DraftReviewView(Dialog):
     async def on_timeout(self) -> None:
         """Idle too long: nothing is saved, the buttons go grey, and the message says so."""
         await super().on_timeout()
-        for item in self.children:
-            if isinstance(item, discord.ui.Button):
-                item.disabled = True
-        text = (
+        await self.grey_out(
             f"This review timed out after {REVIEW_SECONDS / 60:g} idle minutes; nothing was "
             "saved. The attached file still holds every draft: mark the ones to keep "
             "`status: keep` and bring it back with /trivia-admin import."
         )
-        try:
-            await self.last.edit_original_response(content=text, view=self)
-        except discord.HTTPException as exc:
-            log.info("guild %s: could not close a timed-out draft review: %s", self.guild_id, exc)
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: Exception, _item: discord.ui.Item[Any]

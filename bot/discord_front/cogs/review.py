@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -20,7 +19,6 @@ from bot.game.review import missed_questions
 if TYPE_CHECKING:
     from bot.discord_front.client import TriviaBot
 
-log = logging.getLogger(__name__)
 
 # idle time before the review closes; below the 15 minutes an interaction token lives, so
 # the last click's token can still grey out the buttons
@@ -79,7 +77,7 @@ class ReviewView(Dialog):
         self.guild_id = guild_of(interaction)
         self.review = review
         self.banks: dict[str, Bank] = {}
-        self.last = interaction  # whose token edits the review message when it times out
+        self.last = interaction
 
     def _button(
         self, tag: str, label: str, style: discord.ButtonStyle, callback: Any
@@ -187,16 +185,7 @@ class ReviewView(Dialog):
     async def on_timeout(self) -> None:
         """Idle too long: the buttons go grey and the message says so."""
         await super().on_timeout()
-        for item in self.children:
-            if isinstance(item, discord.ui.Button):
-                item.disabled = True
-        try:
-            await self.last.edit_original_response(
-                content=f"This review closed after {REVIEW_SECONDS // 60} idle minutes.",
-                view=self,
-            )
-        except discord.HTTPException as exc:
-            log.info("guild %s: could not close a timed-out review: %s", self.guild_id, exc)
+        await self.grey_out(f"This review closed after {REVIEW_SECONDS // 60} idle minutes.")
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: Exception, _item: discord.ui.Item[Any]

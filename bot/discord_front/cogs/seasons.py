@@ -13,8 +13,7 @@ from bot.discord_front.cogs.boards import SEASON_NAME
 from bot.discord_front.permissions import guild_of, require_admin
 from bot.discord_front.replies import private
 from bot.engine.errors import InvalidSetting
-from bot.storage.errors import DuplicateSeason
-from bot.storage.records import AuditEntry
+from bot.game.seasons import start_season
 
 if TYPE_CHECKING:
     from bot.discord_front.client import TriviaBot
@@ -35,7 +34,7 @@ class Seasons(commands.Cog):
     name="start", description="Close the current season (its board is kept) and start a new one."
 )
 @app_commands.describe(name="The new season's name, e.g. Winter 2026")
-async def start(interaction: discord.Interaction[Any], name: str) -> None:
+async def start_command(interaction: discord.Interaction[Any], name: str) -> None:
     bot: TriviaBot = interaction.client
     await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
     await require_admin(interaction, bot.repo)
@@ -43,17 +42,8 @@ async def start(interaction: discord.Interaction[Any], name: str) -> None:
     name = " ".join(name.split())
     if not SEASON_NAME.fullmatch(name):
         raise InvalidSetting("Season names are 1-32 letters, digits, spaces or . # ' - _")
-    before = await bot.repo.season(guild_id)
-    now = bot.service.clock.now()
-    try:
-        await bot.repo.start_season(guild_id, name, interaction.user.id, now)
-    except DuplicateSeason:
-        raise InvalidSetting(
-            f"This server already had a season named '{name}'; pick another name."
-        ) from None
-    closed = f"closed {before.name}" if before else "no season was open"
-    await bot.repo.audit(
-        AuditEntry(guild_id, interaction.user.id, "season-start", f"{name} ({closed})", now)
+    before = await start_season(
+        bot.repo, guild_id, name, interaction.user.id, bot.service.clock.now()
     )
     text = f"Season **{name}** has started: from now on answers count on its board."
     if before is not None:
