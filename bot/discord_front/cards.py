@@ -1,17 +1,21 @@
 """PNG cards for /trivia stats and /trivia leaderboard image:true, drawn with Pillow.
 
-The font ships with the package (DejaVu Sans, fonts/LICENSE): Pillow's own default face
-(Aileron) has no é, ß, Cyrillic, Hebrew or Arabic, and system fonts differ per machine. A
-character the font has no glyph for is left out rather than drawn as a box; every text is
-cut, by its measured width, to the room it has. Each text drawn is noted with its box, so a
-test can check that it fits.
+The fonts ship with the package (fonts/LICENSE): DejaVu Sans, since Pillow's own default
+face (Aileron) has no é, ß, Cyrillic, Hebrew or Arabic, and system fonts differ per machine;
+then, for what DejaVu lacks, subsets of Droid Sans Fallback (Chinese, Japanese and Korean:
+the characters of GB 2312, JIS X 0208 and KS X 1001) and of Symbola (emoji and symbols, in
+outline: Pillow draws no colour emoji font at these sizes). A text DejaVu draws whole is
+drawn as one run (shaped: Arabic joins, Hebrew runs right to left); one that needs another
+face is drawn run by run, left to right in typed order. A character no face has is left out
+rather than drawn as a box; every text is cut, by its measured width, to the room it has.
+Each text drawn is noted with its box, so a test can check that it fits.
 """
 
 from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +43,13 @@ DRAWER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trivia-cards")
 Weight = Literal["regular", "bold"]
 FONTS = Path(__file__).with_name("fonts")  # package data: in the wheel too (pyproject.toml)
 _FILES: dict[Weight, str] = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
+# for what DejaVu lacks, tried in this order; one weight each (fonts/SOURCES.md: how made)
+FALLBACKS = ("DroidSansFallback-subset.ttf", "Hangul-subset.ttf", "Symbola-subset.ttf")
+# skin-tone modifiers: Symbola draws them as swatches beside the emoji they would tint
+_SKIN_TONES = frozenset(chr(c) for c in range(0x1F3FB, 0x1F400))
 Box = tuple[int, int, int, int]
+Face = ImageFont.FreeTypeFont | ImageFont.ImageFont
+Run = tuple[int, str]  # (face: 0 is DejaVu, 1.. a fallback; the characters it draws)
 
 
 @functools.lru_cache(maxsize=64)
@@ -51,23 +61,68 @@ def font(weight: Weight, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageF
         return ImageFont.load_default(size)
 
 
-@functools.lru_cache(maxsize=4096)
-def has_glyph(weight: Weight, char: str) -> bool:
-    """Whether the face draws `char` as itself, not as its missing-glyph box."""
+@functools.lru_cache(maxsize=64)
+def face(weight: Weight, size: int, which: int = 0) -> Face:
+    """DejaVu of that weight (0) or a fallback (1..); DejaVu if a fallback file is lost."""
+    if which == 0:
+        return font(weight, size)
+    try:
+        return ImageFont.truetype(str(FONTS / FALLBACKS[which - 1]), size)
+    except OSError:
+        return font(weight, size)
+
+
+@functools.lru_cache(maxsize=8192)
+def _draws(weight: Weight, which: int, char: str) -> bool:
+    """Whether that face draws `char` as itself, not as its missing-glyph box."""
     if char.isspace():
         return True
-    face = font(weight, 24)
-    missing = face.getmask(_NOWHERE)
-    drawn = face.getmask(char)
+    shown = face(weight, 24, which)
+    missing = shown.getmask(_NOWHERE)
+    drawn = shown.getmask(char)
     return (drawn.size, bytes(drawn)) != (missing.size, bytes(missing))
 
 
+def has_glyph(weight: Weight, char: str) -> bool:
+    """Whether DejaVu itself draws `char`."""
+    return _draws(weight, 0, char)
+
+
+@functools.lru_cache(maxsize=8192)
+def face_for(weight: Weight, char: str) -> int | None:
+    """The first face that draws `char` (0: DejaVu), or None: no face has it."""
+    for which in range(len(FALLBACKS) + 1):
+        if _draws(weight, which, char):
+            return which
+    return None
+
+
 def drawable(text: str, weight: Weight, fallback: str) -> str:
-    """The text without invisible tricks and characters the face lacks; `fallback` if
-    nothing readable is left (a name in a script the font does not cover)."""
-    kept = "".join(c for c in clean(text) if has_glyph(weight, c))
+    """The text without invisible tricks and characters no face has; `fallback` if
+    nothing readable is left."""
+    kept = "".join(
+        c for c in clean(text) if c not in _SKIN_TONES and face_for(weight, c) is not None
+    )
     kept = " ".join(kept.split())
     return kept or fallback
+
+
+def runs(text: str, weight: Weight) -> list[Run]:
+    """The text cut where the face that draws it changes; spaces are DejaVu's (a fallback's
+    may be a full em wide)."""
+    found: list[Run] = []
+    for char in text:
+        which = face_for(weight, char) or 0
+        if found and found[-1][0] == which:
+            found[-1] = (found[-1][0], found[-1][1] + char)
+        else:
+            found.append((which, char))
+    return found
+
+
+def width(draw: ImageDraw.ImageDraw, text: str, weight: Weight, size: int) -> float:
+    """The text's advance, each run measured in its own face."""
+    return sum(draw.textlength(part, font=face(weight, size, w)) for w, part in runs(text, weight))
 
 
 @dataclass
@@ -96,19 +151,49 @@ class Canvas:
         """Draw `text` at most `room` pixels wide: a smaller size down to `shrink_to` first
         (numbers), else cut with an ellipsis at the width measured (names)."""
         draw = self.draw
-        face = font(weight, size)
         if shrink_to is not None:
-            while size > shrink_to and draw.textlength(text, font=face) > room:
+            while size > shrink_to and width(draw, text, weight, size) > room:
                 size -= 1
-                face = font(weight, size)
-        text = fit(draw, text, face, room)
-        draw.text(xy, text, font=face, fill=colour, anchor=anchor)
-        x0, y0, x1, y1 = draw.textbbox(xy, text, font=face, anchor=anchor)
+        text = fit(lambda t: width(draw, t, weight, size), text, room)
+        parts = runs(text, weight)
+        if len(parts) == 1:  # one face: Pillow lays the whole text out (shaping, direction)
+            shown = face(weight, size, parts[0][0])
+            draw.text(xy, text, font=shown, fill=colour, anchor=anchor)
+            x0, y0, x1, y1 = draw.textbbox(xy, text, font=shown, anchor=anchor)
+        else:
+            x0, y0, x1, y1 = self._runs(xy, parts, weight, size, colour, anchor)
         box = (int(x0), int(y0), int(x1), int(y1))
         x = xy[0]
         left = x - room if anchor[0] == "r" else x - room // 2 if anchor[0] == "m" else x
         self.texts.append((text, box, (left, 0, left + room, self.image.height)))
         return box
+
+    def _runs(
+        self,
+        xy: tuple[int, int],
+        parts: Sequence[Run],
+        weight: Weight,
+        size: int,
+        colour: tuple[int, int, int],
+        anchor: str,
+    ) -> tuple[float, float, float, float]:
+        """Each run in its face, one after the other; the box around them all."""
+        draw = self.draw
+        total = sum(draw.textlength(p, font=face(weight, size, w)) for w, p in parts)
+        x = xy[0] - (total if anchor[0] == "r" else total / 2 if anchor[0] == "m" else 0)
+        boxes = []
+        for which, part in parts:
+            shown = face(weight, size, which)
+            at = (round(x), xy[1])
+            draw.text(at, part, font=shown, fill=colour, anchor="l" + anchor[1])
+            boxes.append(draw.textbbox(at, part, font=shown, anchor="l" + anchor[1]))
+            x += draw.textlength(part, font=shown)
+        return (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
 
     def png(self) -> bytes:
         out = io.BytesIO()
@@ -116,19 +201,14 @@ class Canvas:
         return out.getvalue()
 
 
-def fit(
-    draw: ImageDraw.ImageDraw,
-    text: str,
-    face: ImageFont.FreeTypeFont | ImageFont.ImageFont,
-    room: int,
-) -> str:
+def fit(measure: Callable[[str], float], text: str, room: int) -> str:
     """The longest start of `text` that, with an ellipsis, is at most `room` pixels wide."""
-    if draw.textlength(text, font=face) <= room:
+    if measure(text) <= room:
         return text
     low, high = 0, len(text)
     while low < high:  # binary search on the number of characters kept
         mid = (low + high + 1) // 2
-        if draw.textlength(text[:mid].rstrip() + ELLIPSIS, font=face) <= room:
+        if measure(text[:mid].rstrip() + ELLIPSIS) <= room:
             low = mid
         else:
             high = mid - 1

@@ -19,10 +19,10 @@ ODD_NAMES = [
     "שרה כהן-לוי",
     "W" * 32,  # the widest Latin letter, at Discord's 32-character limit
     "😀😀😀",
-    "王小明",  # a script the shipped font lacks: the fallback is drawn
+    "王小明",  # not in DejaVu: drawn in the CJK fallback
     "a\u202eevil\u200b",  # direction override and zero-width space: dropped
     "Ñandú Pérez Ørsted",
-    "x",
+    "\U0002a6a5\ue000",  # in no face shipped (CJK extension B, private use): `Player N`
 ]
 
 
@@ -53,8 +53,8 @@ def test_the_board_card_fits_ten_odd_names():
     check_fits(canvas, (cards.WIDTH, 92 + 10 * cards.ROW + cards.MARGIN))
     drawn = [t for t, _, _ in canvas.texts]
     assert drawn[0].endswith(cards.ELLIPSIS)  # the title was cut to its room
-    assert "Zoë Ångström-Łukasiewicz" in drawn and "😀😀😀" in drawn
-    assert "Player 7" in drawn  # 王小明: nothing of it in the font
+    assert "Zoë Ångström-Łukasiewicz 🎉" in drawn and "😀😀😀" in drawn
+    assert "王小明" in drawn and "Player 10" in drawn
     assert "aevil" in drawn
     assert any(t.startswith("WWWW") and t.endswith(cards.ELLIPSIS) for t in drawn)
 
@@ -78,8 +78,10 @@ def test_the_stats_card_fits_any_name_and_huge_numbers(name):
     assert [t for t in drawn if t.startswith("W") and len(t) == 3] == [
         f"W{w}" for w in range(38, 50)
     ]
-    if name == "王小明":
+    if name.startswith("\U0002a6a5"):
         assert drawn[0] == "Player"
+    else:
+        assert drawn[0] != "Player"
 
 
 def test_the_streak_card_fits_ten_odd_names():
@@ -109,9 +111,28 @@ def test_the_stats_card_shows_the_daily_streak_now_and_best():
 
 def test_a_missing_glyph_is_left_out_not_drawn_as_a_box():
     assert cards.has_glyph("regular", "é") and cards.has_glyph("bold", "ש")
-    assert not cards.has_glyph("regular", "王")
-    assert cards.drawable("Zoë 王 🎉 😀", "regular", "?") == "Zoë 😀"  # no 🎉 in DejaVu
-    assert cards.drawable("王小明", "regular", "fallback") == "fallback"
+    assert not cards.has_glyph("regular", "王") and not cards.has_glyph("regular", "🎉")
+    assert cards.drawable("Zoë 王 \U0002a6a5 🎉 👍🏽", "regular", "?") == "Zoë 王 🎉 👍"
+    assert cards.drawable("\U0002a6a5\ue000", "regular", "fallback") == "fallback"
+
+
+def test_what_dejavu_lacks_is_drawn_in_a_shipped_fallback():
+    """CJK, Hangul and emoji: each in its face, spaces in DejaVu's, and really inked."""
+    assert cards.runs("Li 王小明 김민준 🎉", "regular") == [
+        (0, "Li "),
+        (1, "王小明"),
+        (0, " "),
+        (2, "김민준"),
+        (0, " "),
+        (3, "🎉"),
+    ]
+    for name in ("王小明", "김민준", "田中 さくら", "🎉🏆"):
+        canvas = cards.board_card("Top", [cards.BoardLine(1, name, 1, 1, 1)])
+        check_fits(canvas, (cards.WIDTH, 92 + cards.ROW + cards.MARGIN))
+        text, (x0, y0, x1, y1), _ = canvas.texts[2]
+        assert text == name and x1 - x0 > 20 * len(name.replace(" ", "")) * 0.7
+        ink = canvas.image.crop((x0, y0, x1, y1)).convert("L").getextrema()
+        assert ink[1] > 200, f"{name!r} left no ink"
 
 
 # -- through the loopback Discord, with the real client ------------------------------------
