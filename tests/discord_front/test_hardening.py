@@ -102,11 +102,16 @@ async def test_commands_refuse_direct_messages_instead_of_using_server_zero(fake
 async def test_confirm_after_a_timeout_or_a_restart_says_the_dialog_expired(
     fake, tmp_path, monkeypatch
 ):
-    """Nothing answered these clicks before ("This interaction failed")."""
+    """Nothing answered these clicks before ("This interaction failed").
+
+    A timed-out dialog greys its buttons (test_admin.py); one whose grey-out failed, say
+    with its token gone, still answers a click.
+    """
     s = add_server(fake, "one", ("alice",))
     settings = settings_for(tmp_path, fake.token)
     monkeypatch.setattr(admin, "RESET_SECONDS", 0.2)
     async with running_bot(fake, settings, s.guild):
+        fake.inject_fault("PATCH", "/webhooks/*/*/messages/@original", 404, code=10015)
         timed_out = await call(fake, s.channel, s.admin, "trivia-admin reset-leaderboard")
         await asyncio.sleep(0.5)
         late = await fake.click_button(
