@@ -1,8 +1,9 @@
 """Leaderboard SQL, composed once at import from literals; only bound parameters vary.
 
 Written so that SQLite and PostgreSQL both run it: no aggregate named by alias in HAVING, and
-every subquery in FROM named. All-servers boards read totals kept in the answers' own
-transaction (migration 0005): summing every server's rows took seconds a page at 2M answers.
+every subquery in FROM named. All-servers boards read precomputed totals (migration 0005, folded
+in after the answers' commit since 0013): summing every server's rows took seconds a page at
+2M answers.
 """
 
 from __future__ import annotations
@@ -111,7 +112,9 @@ MINE = {
 }
 
 # `db check`: every all-servers total compared, both ways, with what the answers sum to.
-_SUMS = "SELECT {keys}, SUM(points), SUM(correct), COUNT(*) FROM answers GROUP BY {keys}"
+# The answers compared are those already counted: answers queued for the fold (migration 0013)
+# are not in the totals yet.
+_SUMS = "SELECT {keys}, SUM(points), SUM(correct), COUNT(*) FROM counted_answers GROUP BY {keys}"
 _KEPT = "SELECT {keys}, points, correct, answered FROM {table}"
 ALL_SERVER_TOTALS = {
     "global_totals": "player_id",
@@ -128,11 +131,12 @@ ALL_SERVER_TOTALS_CHECK = {
 }
 # Answers about to be deleted (a server's, or one member's there) taken out of every all-servers
 # total first: a server reset or a member forgotten must leave the other servers' boards right.
+# Only answers counted already: a queued one is not in the totals (its queue row folds to nothing).
 _UNCOUNT = (
     "UPDATE {table} SET points = {table}.points - s.points, "
     "correct = {table}.correct - s.correct, answered = {table}.answered - s.answered "
     "FROM (SELECT {keys}, SUM(points) AS points, SUM(correct) AS correct, COUNT(*) AS answered "
-    "FROM answers WHERE {where} GROUP BY {keys}) AS s WHERE {match}"
+    "FROM counted_answers WHERE {where} GROUP BY {keys}) AS s WHERE {match}"
 )
 
 
@@ -160,7 +164,7 @@ _MONTH_OF = {
 }
 _MONTH_SUMS = (
     "SELECT guild_id, {month} AS month, player_id, SUM(points), SUM(correct), COUNT(*) "
-    "FROM answers GROUP BY 1, 2, 3"
+    "FROM counted_answers GROUP BY 1, 2, 3"
 )
 _MONTH_KEPT = (
     "SELECT guild_id, month, player_id, points, correct, answered FROM player_month_totals"
@@ -188,7 +192,7 @@ _SEASON_SUMS = (
     "SUM(CASE WHEN a.answered_at >= f.started_at THEN a.points ELSE 0 END) AS since_points, "
     "SUM(CASE WHEN a.answered_at >= f.started_at THEN a.correct ELSE 0 END) AS since_correct, "
     "SUM(CASE WHEN a.answered_at >= f.started_at THEN 1 ELSE 0 END) AS since_answered "
-    "FROM answers a JOIN (SELECT guild_id, MIN(started_at) AS started_at FROM seasons "
+    "FROM counted_answers a JOIN (SELECT guild_id, MIN(started_at) AS started_at FROM seasons "
     "GROUP BY guild_id) AS f ON f.guild_id = a.guild_id GROUP BY a.guild_id, a.player_id"
 )
 SEASON_TOTALS_CHECK = (

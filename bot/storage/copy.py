@@ -26,6 +26,7 @@ TABLES = (
     "game_questions",
     "players",
     "answers",
+    "answers_to_count",  # answers not yet in the totals: folded by the target as by the source
     "player_totals",
     "player_week_totals",
     "guild_settings",

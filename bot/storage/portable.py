@@ -1,8 +1,8 @@
 """SQL both backends run as written: standard SQL with '?' placeholders, rows to records.
 
 SQLite runs the text as it is; PostgreSQL numbers the placeholders ($1, $2, ...) once per text.
-What differs stays in each backend: creating games, recording answers and their totals (SQLite
-by trigger, PostgreSQL in one upserting statement), ending games, migrations, backups.
+What differs stays in each backend: creating games, recording answers, folding them into their
+totals (bot/storage/fold.py says when), ending games, migrations, backups.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from bot.shards import ShardRange
 from bot.storage import board_sql
 from bot.storage.daily_sql import FORGET_DAILY, PURGE_DAILY, RESET_DAILY, DailySql
 from bot.storage.errors import DuplicateCustomQuestion, DuplicateSeason
+from bot.storage.fold import Folder
 from bot.storage.records import (
     AuditEntry,
     BoardPage,
@@ -216,7 +217,7 @@ _PURGE = PURGE_DAILY + tuple(
 _CONSISTENCY = {
     "player_totals": (
         "WITH a AS (SELECT guild_id, player_id, SUM(points) AS points, SUM(correct) AS correct, "
-        "COUNT(*) AS answered FROM answers GROUP BY guild_id, player_id) "
+        "COUNT(*) AS answered FROM counted_answers GROUP BY guild_id, player_id) "
         "SELECT t.guild_id, t.player_id, t.points, t.correct, t.answered, a.points, a.correct, "
         "a.answered FROM player_totals t LEFT JOIN a ON a.guild_id = t.guild_id "
         "AND a.player_id = t.player_id "
@@ -225,7 +226,7 @@ _CONSISTENCY = {
     ),
     "player_week_totals": (
         "WITH a AS (SELECT guild_id, week, player_id, SUM(points) AS points, "
-        "SUM(correct) AS correct, COUNT(*) AS answered FROM answers "
+        "SUM(correct) AS correct, COUNT(*) AS answered FROM counted_answers "
         "GROUP BY guild_id, week, player_id) "
         "SELECT t.guild_id, t.player_id, t.points, t.correct, t.answered, a.points, a.correct, "
         "a.answered FROM player_week_totals t LEFT JOIN a ON a.guild_id = t.guild_id "
@@ -255,7 +256,7 @@ _ORPHAN_ANSWERS = (
     "SELECT COUNT(*) FROM answers a LEFT JOIN games g ON g.id = a.game_id WHERE g.id IS NULL"
 )
 _ANSWERS_WITHOUT_TOTALS = (
-    "SELECT COUNT(*) FROM (SELECT a.guild_id, a.player_id FROM answers a "
+    "SELECT COUNT(*) FROM (SELECT a.guild_id, a.player_id FROM counted_answers a "
     "LEFT JOIN player_totals t ON t.guild_id = a.guild_id AND t.player_id = a.player_id "
     "WHERE t.player_id IS NULL GROUP BY a.guild_id, a.player_id) AS m"
 )
@@ -346,6 +347,10 @@ class PortableSql(ReportsSql, DailySql):
     dialect = "sqlite"  # or "postgresql": where the SQL must differ (board_sql.MONTH_TOTALS_CHECK)
     # run first in a forget's transaction: PostgreSQL waits out answer writes in flight
     forget_first: tuple[str, ...] = ()
+    # run first in every transaction that deletes answers or opens a season: the queued
+    # answers are counted first, so that what it subtracts or starts anew sees all of them
+    fold_first: tuple[str, ...] = ()
+    _folder: Folder
 
     async def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         raise NotImplementedError
@@ -393,8 +398,18 @@ class PortableSql(ReportsSql, DailySql):
     # -- boards --------------------------------------------------------------
 
     async def _board_all(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        """Board and stats reads; SQLite runs them on their own connection."""
+        """Board and stats reads, once the answers committed before them are counted.
+
+        SQLite runs them on their own connection.
+        """
+        await self._folder.settle()
         return await self._all(sql, params)
+
+    async def settle(self) -> None:
+        await self._folder.settle()
+
+    def _folding_first(self) -> list[Step]:
+        return [(sql, ()) for sql in self.fold_first]
 
     async def _board_key(
         self,
@@ -535,8 +550,9 @@ class PortableSql(ReportsSql, DailySql):
         True if a season was closed. Its totals stay: closing only stops answers counting there.
         """
         try:
-            closed, _ = await self._execute(
+            *_, closed, _ = await self._execute(
                 [
+                    *self._folding_first(),  # answers stored until now count in the old one
                     (_CLOSE_SEASON, (now, guild_id)),
                     (_OPEN_SEASON, (guild_id, name, now, actor_id)),
                 ]
@@ -564,9 +580,13 @@ class PortableSql(ReportsSql, DailySql):
     async def reset_leaderboard(self, guild_id: int) -> int:
         """Clear a server's boards and the answers they are summed from."""
         counts = await self._execute(
-            [*((sql, (guild_id,)) for sql in _RESET), *((sql, ()) for sql in board_sql.PRUNE)]
+            [
+                *self._folding_first(),
+                *((sql, (guild_id,)) for sql in _RESET),
+                *((sql, ()) for sql in board_sql.PRUNE),
+            ]
         )
-        return counts[0]
+        return counts[len(self.fold_first)]
 
     async def forget_member(self, guild_id: int, player_id: int) -> int:
         """Delete what one server holds about one member; returns answers removed.
@@ -576,6 +596,7 @@ class PortableSql(ReportsSql, DailySql):
         """
         steps: list[Step] = [
             *((sql, ()) for sql in self.forget_first),
+            *self._folding_first(),
             (_FORGET_IN_RUNNING[0], ()),
             (_FORGET_IN_RUNNING[1], (player_id, guild_id)),
             *((sql, (guild_id, player_id)) for sql in board_sql.UNCOUNT["member"]),
@@ -693,6 +714,7 @@ class PortableSql(ReportsSql, DailySql):
         """Delete everything stored for one server, in one transaction."""
         await self._execute(
             [
+                *self._folding_first(),
                 (_PURGE_NAMES, (guild_id, guild_id)),
                 # out of the all-servers totals before its answers go
                 *((sql, (guild_id,)) for sql in board_sql.UNCOUNT["guild"]),
@@ -704,7 +726,7 @@ class PortableSql(ReportsSql, DailySql):
     # -- operations -----------------------------------------------------------
 
     async def _consistency_problems(self) -> list[str]:
-        """Totals must equal the sum of answers, and every answer must have its game."""
+        """Totals must equal the sum of answers counted, and every answer must have its game."""
         problems: list[str] = []
         for table, query in _CONSISTENCY.items():
             for r in await self._all(query):

@@ -20,6 +20,7 @@ from asyncpg.pool import PoolConnectionProxy
 
 from bot.shards import ShardRange
 from bot.storage.errors import DatabaseUnavailable, DuplicateRunningGame
+from bot.storage.fold import QUEUE_SINCE, QUEUED, Folder
 from bot.storage.migrations import POSTGRES_MIGRATIONS_DIR, Migration, load_migrations
 from bot.storage.portable import RUNNING_ON_SHARDS, PortableSql, Step, game_row, on_shards
 from bot.storage.records import (
@@ -62,7 +63,7 @@ def numbered(sql: str) -> str:
 
 
 # names are written only when they changed: a returning player's commit touches no players
-# or members row (bench B4)
+# or members row (bench B4); the totals are the fold's (_FOLD)
 _RECORD_ANSWERS = """
 WITH input AS (
     SELECT * FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[], $5::bigint[],
@@ -91,7 +92,27 @@ WITH input AS (
     SELECT game_id, number, player_id, guild_id, bank_id, question_id, correct, points,
         response_ms, answered_at, week, bank_guild FROM input
     ON CONFLICT DO NOTHING
-    RETURNING guild_id, player_id, week, points, correct, bank_guild, bank_id, answered_at
+    RETURNING game_id, number, player_id
+), queued AS (
+    -- counted in the totals by the fold (_FOLD), not in this commit
+    INSERT INTO answers_to_count (game_id, number, player_id)
+    SELECT game_id, number, player_id FROM new
+)
+SELECT COUNT(*) FROM new
+"""
+# The queued answers counted in every total, and their queue rows deleted, in one statement
+# (one snapshot): rows queued after it began wait for the next fold. The advisory lock before
+# it keeps folds, resets and forgets of any process from interleaving. A queue row whose
+# answer is gone (deleted by a reset or forget) adds nothing.
+FOLD_LOCK = 0x7472_6976_6961_0002
+_FOLD = """
+WITH gone AS (
+    DELETE FROM answers_to_count RETURNING game_id, number, player_id
+), new AS (
+    SELECT a.guild_id, a.player_id, a.week, a.points, a.correct, a.bank_guild, a.bank_id,
+        a.answered_at
+    FROM gone g JOIN answers a
+        ON a.game_id = g.game_id AND a.number = g.number AND a.player_id = g.player_id
 ), totals AS (
     INSERT INTO player_totals AS t (guild_id, player_id, points, correct, answered)
     SELECT guild_id, player_id, SUM(points), SUM(correct), COUNT(*) FROM new
@@ -150,7 +171,7 @@ WITH input AS (
         points = t.points + excluded.points, correct = t.correct + excluded.correct,
         answered = t.answered + excluded.answered
 )
-SELECT COUNT(*) FROM new
+SELECT COUNT(*) FROM gone
 """
 _COUNT_GAME = """
 INSERT INTO player_totals AS t (guild_id, player_id, games, wins, best_streak)
@@ -232,6 +253,7 @@ class PostgresRepository(PortableSql):
     # list before it, and those after it wait until it commits, so they see it (a statement's
     # snapshot is taken once it holds its locks).
     forget_first = ("LOCK TABLE forgotten_players IN ACCESS EXCLUSIVE MODE",)
+    fold_first = (f"SELECT pg_advisory_xact_lock({FOLD_LOCK})", _FOLD)
 
     def __init__(
         self, pool: asyncpg.Pool[Record], target: PostgresTarget, acquire_timeout: float
@@ -240,6 +262,7 @@ class PostgresRepository(PortableSql):
         self.target = target
         self._acquire_timeout = acquire_timeout
         self.applied: list[str] = []  # migrations this process applied when it opened
+        self._folder = Folder(self._fold)
 
     @classmethod
     async def open(
@@ -268,7 +291,11 @@ class PostgresRepository(PortableSql):
             raise DatabaseUnavailable(f"{setting}: {exc}") from None
         repo = cls(pool, target, acquire_timeout)
         try:
-            repo.applied = await repo._migrate(load_migrations(migrations))
+            known = load_migrations(migrations)
+            repo.applied = await repo._migrate(known)
+            if len(known) >= QUEUE_SINCE:  # answers a crash left queued are counted first
+                async with pool.acquire() as conn:
+                    repo._folder.committed(await conn.fetchval(QUEUED))
         except (asyncpg.PostgresError, OSError, TimeoutError, asyncpg.InterfaceError) as exc:
             await pool.close()
             raise DatabaseUnavailable(describe_connect_error(target, exc, setting)) from None
@@ -303,6 +330,7 @@ class PostgresRepository(PortableSql):
         return applied
 
     async def close(self) -> None:
+        await self._folder.close()
         await self._pool.close()
 
     @contextlib.asynccontextmanager
@@ -401,7 +429,7 @@ class PostgresRepository(PortableSql):
         return int(game_id)
 
     async def record_answers(self, rows: Sequence[AnswerRow]) -> int:
-        """One statement: new answers, their players' names and both totals, or none of it."""
+        """One statement: new answers, their players' names and their queue rows, or none."""
         if not rows:
             return 0
         columns: tuple[list[Any], ...] = tuple([] for _ in range(14))
@@ -427,8 +455,17 @@ class PostgresRepository(PortableSql):
                 strict=True,
             ):
                 column.append(value)
-        async with self._connection() as conn:
-            return int(await conn.fetchval(_RECORD_ANSWERS, *columns))
+        with self._folder.writing():
+            async with self._connection() as conn:
+                inserted = int(await conn.fetchval(_RECORD_ANSWERS, *columns))
+        self._folder.committed(inserted)
+        return inserted
+
+    async def _fold(self) -> int:
+        """Count the queued answers in every total (fold.py says when)."""
+        async with self._transaction() as conn:
+            await conn.execute(self.fold_first[0])
+            return int(await conn.fetchval(_FOLD))
 
     async def end_game(
         self,
@@ -488,6 +525,7 @@ class PostgresRepository(PortableSql):
 
         They sum every answer: one read-only transaction without the statement timeout.
         """
+        await self.settle()  # first: the fold needs a connection of its own
         async with self._connection() as conn, conn.transaction(readonly=True):
             await conn.execute("SET LOCAL statement_timeout = 0")
             token = _CHECKING.set(conn)

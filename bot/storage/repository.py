@@ -54,6 +54,13 @@ class Repository(Protocol):
     ) -> None: ...
     async def set_question_message(self, game_id: int, number: int, message_id: int) -> None: ...
     async def record_answers(self, rows: Sequence[AnswerRow]) -> int: ...
+    async def settle(self) -> None:
+        """Wait until every answer this process committed is counted in the totals.
+
+        A commit stores answers only; the totals follow within MAX_LAG_S (bot/storage/fold.py)
+        and every board or stats read waits for them itself.
+        """
+
     async def end_game(
         self,
         game_id: int,

@@ -16,6 +16,7 @@ import aiosqlite
 from bot.shards import ShardRange
 from bot.storage.checkpoint import Checkpointer
 from bot.storage.errors import DatabaseUnavailable, DuplicateRunningGame
+from bot.storage.fold import QUEUE_SINCE, QUEUED, Folder
 from bot.storage.migrations import MIGRATIONS_DIR, Migration, load_migrations
 from bot.storage.portable import (
     ABANDON_ON_SHARDS,
@@ -60,6 +61,7 @@ async def _configure(conn: aiosqlite.Connection, synchronous: str) -> None:
         # 32 MiB of pages per connection, not SQLite's 2 MiB: an answer's commit touches six
         # totals tables and their rank indexes, which at 2M answers no longer fitted
         "PRAGMA cache_size = -32768",
+        "PRAGMA temp_store = MEMORY",  # the fold's scratch table (FOLD) never touches disk
     ):
         await conn.execute(pragma)
 
@@ -91,6 +93,47 @@ def _create_private(path: Path) -> None:
     os.close(fd)
 
 
+# The totals an answer counts in, with the keys that name a row of each.
+_TOTALS = (
+    ("player_totals", "guild_id, player_id"),
+    ("player_week_totals", "guild_id, week, player_id"),
+    ("player_month_totals", "guild_id, month, player_id"),
+    ("global_totals", "player_id"),
+    ("global_week_totals", "week, player_id"),
+    ("bank_totals", "bank_guild, bank_id, player_id"),
+    ("bank_week_totals", "bank_guild, bank_id, week, player_id"),
+)
+_ADD = (
+    "ON CONFLICT ({keys}) DO UPDATE SET points = points + excluded.points, "
+    "correct = correct + excluded.correct, answered = answered + excluded.answered"
+)
+# The queued answers, once into a scratch table in memory, then summed into each total in key
+# order (`WHERE true`: SQLite's upsert after a SELECT needs a WHERE); a queued row whose
+# answer is gone adds nothing. Every statement runs in the same write transaction.
+FOLD = (
+    "CREATE TEMP TABLE IF NOT EXISTS folding (guild_id INTEGER, player_id INTEGER, week TEXT, "
+    "month TEXT, bank_guild INTEGER, bank_id TEXT, points INTEGER, correct INTEGER)",
+    "INSERT INTO temp.folding SELECT a.guild_id, a.player_id, a.week, "
+    "strftime('%Y-%m', a.answered_at, 'unixepoch'), a.bank_guild, a.bank_id, a.points, "
+    "a.correct FROM answers_to_count c JOIN answers a ON a.game_id = c.game_id "
+    "AND a.number = c.number AND a.player_id = c.player_id",
+    *(
+        f"INSERT INTO {table} ({keys}, points, correct, answered) "  # noqa: S608 - ours
+        f"SELECT {keys}, SUM(points), SUM(correct), COUNT(*) FROM temp.folding WHERE true "
+        f"GROUP BY {keys} " + _ADD.format(keys=keys)
+        for table, keys in _TOTALS
+    ),
+    # in the season open in the answer's server when it is counted; a new season folds first
+    "INSERT INTO player_season_totals (guild_id, season, player_id, points, correct, answered) "
+    "SELECT f.guild_id, s.name, f.player_id, SUM(f.points), SUM(f.correct), COUNT(*) "
+    "FROM temp.folding f JOIN seasons s ON s.guild_id = f.guild_id AND s.ended_at IS NULL "
+    "WHERE true GROUP BY f.guild_id, s.name, f.player_id "
+    + _ADD.format(keys="guild_id, season, player_id"),
+    "DELETE FROM temp.folding",
+    "DELETE FROM answers_to_count",
+)
+
+
 class SQLiteRepository(PortableSql):
     """SQLite's SQL lives here and in portable.py; callers see records, never cursors.
 
@@ -106,6 +149,7 @@ class SQLiteRepository(PortableSql):
         self.path = path
         self._write_lock = asyncio.Lock()
         self._checkpointer = Checkpointer(path)
+        self._folder = Folder(self._fold)
 
     @classmethod
     async def open(
@@ -153,6 +197,8 @@ class SQLiteRepository(PortableSql):
             raise
         repo = cls(conn, path, reader)
         repo._checkpointer.start()
+        if len(known) >= QUEUE_SINCE:  # answers a crash left queued are counted first
+            repo._folder.committed(int((await repo._one(QUEUED))[0]))
         return repo
 
     @classmethod
@@ -214,6 +260,7 @@ class SQLiteRepository(PortableSql):
                     )
 
     async def close(self) -> None:
+        await self._folder.close()
         await asyncio.to_thread(self._checkpointer.stop)
         # the last connection to close folds the rest of the log in
         await _close_all(self._reader, self._conn)
@@ -246,6 +293,7 @@ class SQLiteRepository(PortableSql):
             return list(await cur.fetchall())
 
     async def _board_all(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        await self._folder.settle()
         async with self._reader.execute(sql, tuple(params)) as cur:
             return list(await cur.fetchall())
 
@@ -330,14 +378,32 @@ class SQLiteRepository(PortableSql):
         ]
         async with self._write_lock:
             try:
-                # aiosqlite has no public "run this on the connection's thread"
-                inserted: int = await self._conn._execute(  # type: ignore[no-untyped-call]
-                    _write_answers, self._conn._conn, players, members, answers
-                )
+                with self._folder.writing():
+                    # aiosqlite has no public "run this on the connection's thread"
+                    inserted: int = await self._conn._execute(  # type: ignore[no-untyped-call]
+                        _write_answers, self._conn._conn, players, members, answers
+                    )
             except sqlite3.OperationalError as exc:  # locked, read-only, disk full, I/O
                 raise DatabaseUnavailable(f"cannot write to {self.path}: {exc}") from exc
         self._checkpointer.poke()
+        self._folder.committed(inserted)
         return inserted
+
+    # run first in a reset's, forget's, purge's or new season's transaction: what they
+    # change must see every stored answer counted
+    fold_first = FOLD
+
+    async def _fold(self) -> int:
+        """Count the queued answers in every total, in one transaction (fold.py says when)."""
+        async with self._write_lock:
+            try:
+                folded: int = await self._conn._execute(  # type: ignore[no-untyped-call]
+                    _fold_queue, self._conn._conn
+                )
+            except sqlite3.OperationalError as exc:
+                raise DatabaseUnavailable(f"cannot write to {self.path}: {exc}") from exc
+        self._checkpointer.poke()
+        return folded
 
     async def end_game(
         self,
@@ -386,6 +452,7 @@ class SQLiteRepository(PortableSql):
 
     async def check_consistency(self) -> list[str]:
         """The shared checks of totals against answers, then SQLite's own integrity check."""
+        await self.settle()
         problems = await self._consistency_problems()
         integrity = await self._one("PRAGMA integrity_check")
         if integrity[0] != "ok":
@@ -495,6 +562,23 @@ def _write_answers(
             db.execute("ROLLBACK")
         raise
     return inserted
+
+
+def _fold_queue(db: sqlite3.Connection) -> int:
+    """One fold transaction on the connection's own thread; returns the queue rows counted."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        folded = 0
+        for sql in FOLD:
+            count = db.execute(sql).rowcount
+            if sql.startswith("DELETE FROM answers_to_count"):
+                folded = count
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return folded
 
 
 def _without(

@@ -238,6 +238,7 @@ async def test_settings_and_audit(repo):
 async def test_consistency_check_finds_tampering(repo, backend):
     g = await repo.create_game(game())
     await repo.record_answers([answer(g, 1, 1, 900)])
+    await repo.settle()  # counted: the totals row exists to be tampered with
     await backend.execute("UPDATE player_totals SET points = 5")
     problems = await repo.check_consistency()
     assert any("player_totals" in p for p in problems)

@@ -1,0 +1,86 @@
+"""Answers are committed first and counted in the totals by a following fold (migration 0013).
+
+Every test runs on SQLite and PostgreSQL. Folds for idleness or lag are pushed out of reach,
+so what is queued stays queued until a read, a maintenance call or a close folds it.
+"""
+
+import pytest
+
+from bot.storage import fold
+from bot.storage.records import Period
+from tests.storage.test_contract import NOW, answer, game
+
+
+@pytest.fixture(autouse=True)
+def no_fold_unless_asked(monkeypatch):
+    monkeypatch.setattr(fold, "IDLE_S", 3600.0)
+    monkeypatch.setattr(fold, "MAX_LAG_S", 3600.0)
+
+
+async def count(repo, table):
+    return int((await repo._all(f"SELECT COUNT(*) FROM {table}"))[0][0])
+
+
+async def test_a_commit_queues_its_answers_and_a_board_read_counts_them_first(repo):
+    g = await repo.create_game(game())
+    assert await repo.record_answers([answer(g, 1, 1, 900), answer(g, 1, 2, 0)]) == 2
+    # the acknowledging commit wrote no total
+    assert await count(repo, "answers_to_count") == 2
+    for table in ("player_totals", "global_totals", "bank_week_totals", "player_month_totals"):
+        assert await count(repo, table) == 0, table
+    board = await repo.leaderboard(None, period=Period.ALL_TIME, now=NOW)
+    assert [(r.player_id, r.points, r.answered) for r in board] == [(1, 900, 1), (2, 0, 1)]
+    assert await count(repo, "answers_to_count") == 0
+    assert (await repo.player_stats(10, 1, period=Period.WEEK, now=NOW)).points == 900
+
+
+async def test_answers_a_crash_left_queued_are_counted_once_by_the_next_process(backend):
+    crashed = await backend.open()
+    g = await crashed.create_game(game())
+    await crashed.record_answers([answer(g, 1, 1, 900), answer(g, 2, 1, 300)])
+    assert await count(crashed, "answers_to_count") == 2  # committed, not yet counted
+    later = await backend.open()  # as a restart would: it folds what it finds queued
+    try:
+        board = await later.leaderboard(10, period=Period.ALL_TIME, now=NOW)
+        assert [(r.player_id, r.points) for r in board] == [(1, 1200)]
+        await crashed.close()  # folds its queue again: nothing is left in it to count
+        again = await later.leaderboard(None, period=Period.WEEK, now=NOW)
+        assert [(r.player_id, r.points, r.answered) for r in again] == [(1, 1200, 2)]
+        assert await later.check_consistency() == []
+    finally:
+        await later.close()
+
+
+async def test_db_check_compares_totals_with_the_answers_counted_so_far(repo):
+    g = await repo.create_game(game())
+    await repo.record_answers([answer(g, 1, 1, 900)])
+    await repo.settle()
+    await repo.record_answers([answer(g, 2, 1, 500)])
+    assert await count(repo, "answers_to_count") == 1
+    assert await repo._consistency_problems() == []  # the queued answer is not missed
+    assert await repo.check_consistency() == []  # which folds it first
+
+
+async def test_a_new_season_counts_the_answers_stored_before_it_in_the_old_one(repo):
+    await repo.start_season(10, "Winter", actor_id=5, now=NOW)
+    g = await repo.create_game(game())
+    await repo.record_answers([answer(g, 1, 1, 900)])
+    await repo.start_season(10, "Spring", actor_id=5, now=NOW + 10)
+    winter = await repo.leaderboard(10, period=Period.SEASON, now=NOW, season="Winter")
+    assert [(r.player_id, r.points) for r in winter] == [(1, 900)]
+    assert await repo.leaderboard(10, period=Period.SEASON, now=NOW) == []
+
+
+async def test_forget_and_reset_with_answers_still_queued_leave_every_total_right(repo):
+    g1 = await repo.create_game(game())
+    g2 = await repo.create_game(game(guild=20, channel=200))
+    await repo.record_answers([answer(g1, 1, 1, 900), answer(g1, 1, 2, 800)])
+    await repo.record_answers([answer(g2, 1, 1, 400, guild=20)])
+    assert await repo.forget_member(10, 1) == 1
+    everywhere = await repo.leaderboard(None, period=Period.ALL_TIME, now=NOW)
+    assert [(r.player_id, r.points) for r in everywhere] == [(2, 800), (1, 400)]
+    await repo.record_answers([answer(g2, 2, 3, 700, guild=20)])
+    await repo.reset_leaderboard(20)
+    everywhere = await repo.leaderboard(None, period=Period.ALL_TIME, now=NOW)
+    assert [(r.player_id, r.points) for r in everywhere] == [(2, 800)]
+    assert await repo.check_consistency() == []
