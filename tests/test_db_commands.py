@@ -49,6 +49,30 @@ def test_check_reads_only(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert db.stat().st_mtime_ns == before
 
 
+@pytest.mark.parametrize(
+    ("damage", "named"),
+    [
+        ("UPDATE global_month_totals SET points = points + 1", "global_month_totals"),
+        (
+            "INSERT INTO player_season_totals VALUES (10, 'Gone', 7, 900, 1, 1)",
+            "player_season_totals",
+        ),
+    ],
+)
+def test_check_covers_the_month_and_season_totals(
+    db: Path, capsys: pytest.CaptureFixture[str], damage: str, named: str
+) -> None:
+    con = sqlite3.connect(db)
+    try:
+        con.execute(damage)
+        con.commit()
+    finally:
+        con.close()
+    assert main(["db", "check"]) == 1
+    out = capsys.readouterr().out
+    assert named in out and out.endswith(f"{db}: 1 problem.\n")
+
+
 def test_backup_is_private_even_over_an_old_file(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "copy.db"
     target.write_text("old")
