@@ -1,5 +1,6 @@
 """Month and season boards: the contract, on SQLite and on PostgreSQL."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -131,9 +132,16 @@ async def test_all_servers_month_board_sums_every_servers_month(repo):
     await repo.record_answers([answer(g, 1, 1, 500, at=NOV_30), answer(g, 1, 2, 300, at=DEC_1)])
     await repo.record_answers([answer(h, 1, 2, 400, guild=11, at=DEC_1)])
     await repo.record_answers([answer(h, 2, 1, 100, guild=11, at=DEC_1)])
-    await repo.record_answers([answer(h, 3, 1, 50, guild=11, at=DEC_1)])  # an upsert's update
+    # an upsert's update; and a server nickname, which all-servers boards do not show
+    nick = replace(answer(h, 3, 1, 50, guild=11, at=DEC_1), player_name="Nick", global_name="Ann")
+    await repo.record_answers([nick])
     december = await repo.board_page(None, viewer_id=1, period=Period.MONTH, now=DEC_1)
     assert points(december.rows) == [(2, 700), (1, 150)]
+    assert [r.name for r in december.rows] == ["P2", "Ann"]
+    assert [r.name for r in await repo.leaderboard(11, period=Period.MONTH, now=DEC_1)] == [
+        "P2",
+        "Nick",
+    ]
     assert december.size == 2 and (december.me.rank, december.me.points) == (2, 150)
     assert points(await repo.leaderboard(None, period=Period.MONTH, now=NOV_30)) == [(1, 500)]
     assert await repo.check_consistency() == []
