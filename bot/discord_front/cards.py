@@ -61,7 +61,7 @@ def font(weight: Weight, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageF
         return ImageFont.load_default(size)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=256)  # a fallback file is up to 1.6 MB: loaded once a size
 def face(weight: Weight, size: int, which: int = 0) -> Face:
     """DejaVu of that weight (0) or a fallback (1..); DejaVu if a fallback file is lost."""
     if which == 0:
