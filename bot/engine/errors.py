@@ -47,6 +47,16 @@ class OutOfGuesses(TriviaError):
         super().__init__(f"You have had your {allowed} {word} at this question.")
 
 
+class ForgottenInRound(TriviaError):
+    """An admin deleted this member's data here while the round ran: nothing more is kept."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Your trivia data on this server was deleted during this round, so nothing more "
+            "of it is kept; you can play again from the next round."
+        )
+
+
 class RoundAlreadyRunning(TriviaError):
     def __init__(self) -> None:
         super().__init__("A round is already running in this channel; wait for it to end.")

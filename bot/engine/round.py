@@ -10,6 +10,7 @@ from enum import StrEnum
 from bot.engine.clock import Clock
 from bot.engine.errors import (
     AlreadyAnswered,
+    ForgottenInRound,
     NotInRound,
     OutOfGuesses,
     QuestionClosed,
@@ -148,6 +149,7 @@ class Round:
     # no __dict__: thousands are open at once (bench B5)
     __slots__ = (
         "_asked",
+        "_dropped",
         "_idle_run",
         "_open",
         "_participants",
@@ -198,6 +200,7 @@ class Round:
         self._participants: dict[int, Player] = {}
         self._streaks: dict[int, int] = {}
         self._standings: dict[int, Standing] = {}
+        self._dropped: frozenset[int] = NOBODY  # members forgotten while this round ran
         self.history: list[QuestionResult] = []
 
     # -- state -------------------------------------------------------------
@@ -236,6 +239,8 @@ class Round:
             raise TriviaError("This round has no teams.")
         if self.is_over:
             raise RoundOver()
+        if player.id in self._dropped:
+            raise ForgottenInRound()
         chosen = self.teams.join(player, team)
         self.join(player)
         return chosen
@@ -301,6 +306,8 @@ class Round:
             raise TriviaError("This round takes typed answers.")
         if player.id in current.answers:
             raise AlreadyAnswered()
+        if player.id in self._dropped:
+            raise ForgottenInRound()
         if not 0 <= index < len(current.asked.choices):
             raise TriviaError("That is not one of the choices.")
         elapsed = tick - current.asked.started
@@ -339,6 +346,8 @@ class Round:
             raise QuestionClosed()
         if player.is_bot or player.id in current.answers:
             return None
+        if player.id in self._dropped:
+            raise ForgottenInRound()
         missed = current.wrong_guessers.get(player.id)
         if missed is not None and missed[2] >= self.guesses:
             raise OutOfGuesses(self.guesses)
@@ -375,6 +384,23 @@ class Round:
         s.answered += 1
         s.best_streak = max(s.best_streak, answer.streak)
 
+    def drop_player(self, player_id: int) -> None:
+        """A member forgotten while the round runs: their answers, points and team leave the
+        reveals and standings still to come, and they may not answer again in this round
+        (the store keeps nothing more of it)."""
+        self._dropped = self._dropped | {player_id}
+        self._participants.pop(player_id, None)
+        self._streaks.pop(player_id, None)
+        self._standings.pop(player_id, None)
+        if self.teams is not None:
+            self.teams.drop(player_id)
+        current = self._open
+        if current is not None:
+            current.answers.pop(player_id, None)
+            current.wrong_guessers.pop(player_id, None)
+            current.expected = current.expected - {player_id}
+            current.skip_votes = current.skip_votes - {player_id}
+
     # -- skipping ----------------------------------------------------------
 
     def skip_needed(self) -> int:
@@ -394,6 +420,8 @@ class Round:
             raise QuestionClosed()
         if current.answers:
             raise TooLateToSkip()
+        if player.id in self._dropped:
+            raise ForgottenInRound()
         counted = player.id not in current.skip_votes
         if not force and player.id not in self._participants:
             raise NotInRound()

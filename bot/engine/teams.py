@@ -89,6 +89,10 @@ class Teams:
         team = self._team.get(player.id)
         return team if team is not None else self._put(player, self.smallest())
 
+    def drop(self, player_id: int) -> None:
+        """A member forgotten mid-round leaves their team, locked or not."""
+        self._leave(player_id)
+
     def _leave(self, player_id: int) -> None:
         team = self._team.pop(player_id, None)
         if team is not None:

@@ -21,7 +21,7 @@ from bot.game.session import Session, UnsavedEnd
 from bot.game.writer import AnswerWriter
 from bot.shards import ShardRange
 from bot.storage.errors import DuplicateRunningGame
-from bot.storage.records import GameRow, NewGame
+from bot.storage.records import AuditEntry, GameRow, NewGame
 from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -182,6 +182,27 @@ class TriviaService:
             )
         session.request_stop(f"stopped by {by.name}")
         return session
+
+    async def forget_member(self, guild_id: int, player_id: int, actor_id: int) -> int:
+        """Delete a member's answers and totals in a server (audited); the answers deleted.
+
+        Rounds running there drop them first, so no later reveal or standings show them
+        and no answer of theirs is taken meanwhile; the store refuses what was queued.
+        """
+        for session in self.sessions():
+            if session.guild_id == guild_id:
+                session.round.drop_player(player_id)
+        removed = await self.repo.forget_member(guild_id, player_id)
+        await self.repo.audit(
+            AuditEntry(
+                guild_id,
+                actor_id,
+                "forget-member",
+                f"member {player_id}: {removed} answers",
+                self.clock.now(),
+            )
+        )
+        return removed
 
     def forget(self, session: Session) -> None:
         """Free the channel once a round's runner has finished with it."""

@@ -102,11 +102,16 @@ async def test_commands_refuse_direct_messages_instead_of_using_server_zero(fake
 async def test_confirm_after_a_timeout_or_a_restart_says_the_dialog_expired(
     fake, tmp_path, monkeypatch
 ):
-    """Nothing answered these clicks before ("This interaction failed")."""
+    """Nothing answered these clicks before ("This interaction failed").
+
+    A timed-out dialog greys its buttons (test_admin.py); one whose grey-out failed, say
+    with its token gone, still answers a click.
+    """
     s = add_server(fake, "one", ("alice",))
     settings = settings_for(tmp_path, fake.token)
     monkeypatch.setattr(admin, "RESET_SECONDS", 0.2)
     async with running_bot(fake, settings, s.guild):
+        fake.inject_fault("PATCH", "/webhooks/*/*/messages/@original", 404, code=10015)
         timed_out = await call(fake, s.channel, s.admin, "trivia-admin reset-leaderboard")
         await asyncio.sleep(0.5)
         late = await fake.click_button(
@@ -195,7 +200,9 @@ async def test_rounds_in_threads_need_send_messages_in_threads(fake, tmp_path):
 
 
 async def test_a_member_forgotten_mid_round_stays_forgotten_when_it_ends(fake, tmp_path):
-    """Sam answers, is forgotten, answers again; the round ends and counts nothing of Sam."""
+    """Sam answers, is forgotten while the question is open: its reveal, the next question
+    and the final standings show nothing of Sam, Sam's next click is refused, and the
+    round's end counts nothing of Sam."""
     from tests.discord_front.test_rounds import question, right_label, title
 
     s = add_server(fake, "one", ("alice", "sam"))
@@ -205,19 +212,24 @@ async def test_a_member_forgotten_mid_round_stays_forgotten_when_it_ends(fake, t
             s.channel, alice, "trivia start", {"bank": "geo", "questions": 2, "seconds": 5}
         )
         await start.reply()
-        for number in (1, 2):
-            msg = await question(fake, s.channel, number, 2)
-            for user in (sam, alice):
-                click = await fake.click_button(msg, None, user, label=right_label(msg))
-                assert (await click.response()).content.startswith("Locked in")
-            if number == 1:
-                forgot = await call(
-                    fake, s.channel, s.admin, "trivia-admin forget", {"member": sam}
-                )
-                assert forgot.content == "Deleted 1 answers and the totals of sam on this server."
-        await fake.wait_for_message(
+        first = await question(fake, s.channel, 1, 2)
+        for user in (sam, alice):
+            click = await fake.click_button(first, None, user, label=right_label(first))
+            assert (await click.response()).content.startswith("Locked in")
+        forgot = await call(fake, s.channel, s.admin, "trivia-admin forget", {"member": sam})
+        assert forgot.content == "Deleted 1 answers and the totals of sam on this server."
+        await fake.wait_for(lambda: "answer" in title(first), timeout=10, what="the reveal")
+        right = {f["name"]: f["value"] for f in first.embeds[0]["fields"]}["Right"]
+        assert "alice" in right and "sam" not in right
+        second = await question(fake, s.channel, 2, 2)
+        refused = await fake.click_button(second, None, sam, label=right_label(second))
+        assert "deleted during this round" in (await refused.response()).content
+        click = await fake.click_button(second, None, alice, label=right_label(second))
+        assert (await click.response()).content.startswith("Locked in")
+        final = await fake.wait_for_message(
             s.channel, predicate=lambda m: title(m).startswith("Final standings"), timeout=10
         )
+        assert "alice" in final.text and "sam" not in final.text
         board = await call(fake, s.channel, alice, "trivia leaderboard")
         assert "alice" in board.text and "sam" not in board.text
         everywhere = await call(fake, s.channel, alice, "trivia leaderboard", {"scope": "global"})

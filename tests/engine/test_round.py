@@ -323,3 +323,29 @@ def test_a_wall_clock_step_moves_no_deadline_hint_or_speed_points(step):
     assert b.due_to_close() is CloseReason.TIME
     with pytest.raises(QuestionClosed):
         b.choose(BOB, 0)
+
+
+def test_a_player_dropped_mid_round_leaves_its_reveal_and_standings_and_cannot_answer():
+    """A member forgotten while the round runs: nothing of theirs shows or counts from then."""
+    from bot.engine.errors import ForgottenInRound
+
+    r, _ = buttons_round(3)
+    asked = r.ask_next()
+    right = asked.correct_index
+    r.choose(ALICE, right)
+    r.choose(BOB, right)
+    r.close()
+    asked = r.ask_next()
+    r.choose(BOB, asked.correct_index)
+    r.drop_player(BOB.id)
+    assert r.due_to_close() is None  # Bob no longer expected; Alice still is
+    with pytest.raises(ForgottenInRound):
+        r.choose(BOB, 0)
+    with pytest.raises(ForgottenInRound):
+        r.vote_skip(BOB, force=True)
+    r.choose(ALICE, asked.correct_index)
+    assert r.due_to_close() is CloseReason.ALL_ANSWERED
+    result = r.close()
+    assert [a.player for a in result.answers] == [ALICE]
+    assert [s.player for s in r.standings()] == [ALICE] and r.winner() == ALICE
+    assert r.participants() == [ALICE]

@@ -98,3 +98,22 @@ def test_team_counts_are_two_to_four():
         Round([make_question(0)], mode=Mode.BUTTONS, seconds=5, clock=FakeClock()).team_standings()
         == []
     )
+
+
+def test_a_dropped_player_leaves_their_team_and_its_points():
+    from bot.engine.errors import ForgottenInRound
+
+    r, clock = team_round()
+    r.teams.open(clock.monotonic())
+    r.join_team(ALICE, 0)
+    r.join_team(BOB, 1)
+    asked = r.ask_next()
+    r.choose(BOB, asked.correct_index)
+    r.drop_player(BOB.id)
+    assert r.teams.members(1) == []
+    assert [(t.name, t.points, t.members) for t in r.team_standings()] == [
+        ("Red", 0, (ALICE,)),
+        ("Blue", 0, ()),
+    ]
+    with pytest.raises(ForgottenInRound):
+        r.join_team(BOB, 0)

@@ -263,16 +263,7 @@ async def forget(interaction: discord.Interaction[Any], member: discord.User) ->
     await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
     await require_admin(interaction, bot.repo)
     guild_id = guild_of(interaction)
-    removed = await bot.repo.forget_member(guild_id, member.id)
-    await bot.repo.audit(
-        AuditEntry(
-            guild_id,
-            interaction.user.id,
-            "forget-member",
-            f"member {member.id}: {removed} answers",
-            bot.service.clock.now(),
-        )
-    )
+    removed = await bot.service.forget_member(guild_id, member.id, interaction.user.id)
     await private(
         interaction,
         f"Deleted {removed} answers and the totals of "

@@ -18,6 +18,7 @@ from bot.discord_front.permissions import guild_of, is_admin
 from bot.discord_front.replies import private
 from bot.engine.draw import categories, playable
 from bot.engine.errors import (
+    ForgottenInRound,
     NoRoundRunning,
     OutOfGuesses,
     QuestionClosed,
@@ -416,7 +417,7 @@ class Rounds(commands.Cog):
             return
         try:
             answer = await session.guess(player_of(message.author), message.content)
-        except (QuestionClosed, RoundOver, OutOfGuesses):
+        except (QuestionClosed, RoundOver, OutOfGuesses, ForgottenInRound):
             return
         except AnswersBacklogged:
             if session.round.current is not None:  # a guess, not chat between questions
