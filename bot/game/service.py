@@ -20,7 +20,7 @@ from bot.game.catalog import Catalog
 from bot.game.session import Session, UnsavedEnd
 from bot.game.writer import AnswerWriter
 from bot.shards import ShardRange
-from bot.storage.errors import DuplicateRunningGame
+from bot.storage.errors import DatabaseUnavailable, DuplicateRunningGame
 from bot.storage.records import AuditEntry, GameRow, NewGame
 from bot.storage.repository import Repository
 
@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 SHUTDOWN_BUDGET_S = 20.0
 ROUNDS_BY_S = 10.0
 WRITER_CLOSE_S = 5.0
+# a reset first waits this long for answers queued before it (an outage: it is refused)
+RESET_FLUSH_S = 10.0
 
 
 class TriviaService:
@@ -182,6 +184,31 @@ class TriviaService:
             )
         session.request_stop(f"stopped by {by.name}")
         return session
+
+    async def reset_leaderboard(self, guild_id: int, actor_id: int) -> int:
+        """Delete a server's answers and boards (audited); the players cleared.
+
+        The reset is a cut: answers made before it are deleted, even those still queued for
+        the database (they are written first), and a round running across it goes on, its
+        later answers, and its game and win at its end, counting on the fresh board.
+        """
+        try:
+            await asyncio.wait_for(self.writer.flush(), RESET_FLUSH_S)
+        except TimeoutError:
+            raise DatabaseUnavailable(
+                "answers queued before the reset are not saved yet; nothing was reset"
+            ) from None
+        cleared = await self.repo.reset_leaderboard(guild_id)
+        await self.repo.audit(
+            AuditEntry(
+                guild_id,
+                actor_id,
+                "reset-leaderboard",
+                f"{cleared} players cleared",
+                self.clock.now(),
+            )
+        )
+        return cleared
 
     async def forget_member(self, guild_id: int, player_id: int, actor_id: int) -> int:
         """Delete a member's answers and totals in a server (audited); the answers deleted.

@@ -825,3 +825,59 @@ async def test_an_unanswered_reset_greys_its_buttons_at_the_timeout(fake, tmp_pa
         assert msg.content.startswith("Nothing was reset: this confirmation expired after")
         assert msg.buttons() and all(b.get("disabled") for b in msg.buttons())
     fake.assert_no_violations()
+
+
+async def test_a_reset_during_a_round_is_a_cut_and_the_round_goes_on(fake, tmp_path):
+    """Alice's first answer is still queued (its save held) when the reset is confirmed: it
+    is written first and deleted with the rest; the round goes on, and its later answers,
+    its game and its win count on the fresh board; nothing fails."""
+    import asyncio
+
+    from bot.game.writer import AnswerWriter
+    from tests.discord_front.test_rounds import question, right_label, title
+
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        repo = run.app.repo
+        run.app.service.writer = AnswerWriter(repo, ack_deadline=0.2)
+        start = await fake.invoke_slash(
+            s.channel, alice, "trivia start", {"bank": "geo", "questions": 2, "seconds": 5}
+        )
+        await start.reply()
+        first = await question(fake, s.channel, 1, 2)
+        release, record = asyncio.Event(), repo.record_answers
+
+        async def held(rows):
+            await release.wait()
+            return await record(rows)
+
+        repo.record_answers = held
+        kept = await fake.click_button(first, None, alice, label=right_label(first))
+        assert "your answer is kept" in (await kept.response()).content
+        ask = await call(fake, s.channel, s.admin, "trivia-admin reset-leaderboard")
+        confirm = await fake.click_button(ask.message, None, s.admin, label="Reset the leaderboard")
+        assert (await confirm.response()).type == 6
+        await asyncio.sleep(0.2)
+        assert ask.message.buttons()  # the reset waits for the answer queued before it
+        release.set()
+        await fake.wait_for(lambda: not ask.message.buttons(), what="the reset")
+        assert ask.message.content == "Leaderboard reset: 1 players cleared."
+        assert query(tmp_path, "SELECT COUNT(*) FROM answers") == [(0,)]
+        del repo.record_answers
+
+        second = await question(fake, s.channel, 2, 2)
+        for user in (bob, alice):  # Alice's answer closes it: only she played the first
+            click = await fake.click_button(second, None, user, label=right_label(second))
+            assert (await click.response()).content.startswith("Locked in")
+        final = await fake.wait_for_message(
+            s.channel, predicate=lambda m: title(m).startswith("Final standings"), timeout=10
+        )
+        assert "alice" in final.text  # the round's own standings keep its whole score
+    later = query(tmp_path, "SELECT player_id, SUM(points) FROM answers GROUP BY player_id")
+    assert len(later) == 2
+    totals = query(tmp_path, "SELECT player_id, points, games, wins FROM player_totals")
+    assert sorted((p, pts) for p, pts, _, _ in totals) == sorted(later)
+    assert sorted((p, g) for p, _, g, _ in totals) == sorted([(alice.id, 1), (bob.id, 1)])
+    assert sum(w for *_, w in totals) == 1
+    fake.assert_no_violations()

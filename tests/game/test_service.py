@@ -231,3 +231,36 @@ async def test_a_wall_clock_set_back_mid_question_does_not_hold_it_open(repo, fi
         assert 5 <= time.monotonic() - began < 7
     finally:
         await service.shutdown()
+
+
+async def test_a_reset_is_refused_while_answers_queued_before_it_cannot_be_saved(
+    service, repo, monkeypatch
+):
+    """An outage: answers made before the reset would land after it, so nothing is reset."""
+    import dataclasses
+
+    from bot.game import service as service_module
+    from bot.storage.errors import DatabaseUnavailable
+    from bot.storage.records import AnswerRow
+
+    monkeypatch.setattr(service_module, "RESET_FLUSH_S", 0.1)
+    game = await repo.create_game(NewGame(9, 90, ("geo",), "buttons", 1, 1, 5.0, 0.0))
+    row = AnswerRow(game, 1, 1, "Alice", 9, "geo", "q", True, 900, 1000, 0.0)
+    await repo.record_answers([row])
+    release, record = asyncio.Event(), repo.record_answers
+
+    async def held(rows):
+        await release.wait()
+        return await record(rows)
+
+    monkeypatch.setattr(repo, "record_answers", held)
+    service.writer.submit([dataclasses.replace(row, number=2)])  # made before the reset
+    with pytest.raises(DatabaseUnavailable, match="nothing was reset"):
+        await service.reset_leaderboard(9, 42)
+    assert await repo.audit_log(9) == []
+    release.set()
+    await service.writer.flush()
+    assert await service.reset_leaderboard(9, 42) == 1
+    assert [(e.action, e.detail) for e in await repo.audit_log(9)] == [
+        ("reset-leaderboard", "1 players cleared")
+    ]

@@ -50,19 +50,10 @@ class ResetConfirm(Dialog):
         self.busy = True
         guild_id = guild_of(interaction)
         try:
-            cleared = await self.bot.repo.reset_leaderboard(guild_id)
+            cleared = await self.bot.service.reset_leaderboard(guild_id, interaction.user.id)
         finally:  # a database outage leaves the dialog open, to press again
             self.busy = False
         self.stop()
-        await self.bot.repo.audit(
-            AuditEntry(
-                guild_id,
-                interaction.user.id,
-                "reset-leaderboard",
-                f"{cleared} players cleared",
-                self.bot.service.clock.now(),
-            )
-        )
         await interaction.edit_original_response(
             content=f"Leaderboard reset: {cleared} players cleared.", view=None
         )
