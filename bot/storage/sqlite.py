@@ -347,6 +347,10 @@ class SQLiteRepository(PortableSql):
         """
         if not rows:
             return 0
+        with self._folder.writing():  # from here: no fold slips in before this commit
+            return await self._record(rows)
+
+    async def _record(self, rows: Sequence[AnswerRow]) -> int:
         players = list(
             {
                 r.player_id: (r.player_id, r.global_name or r.player_name, r.answered_at)
@@ -378,11 +382,10 @@ class SQLiteRepository(PortableSql):
         ]
         async with self._write_lock:
             try:
-                with self._folder.writing():
-                    # aiosqlite has no public "run this on the connection's thread"
-                    inserted: int = await self._conn._execute(  # type: ignore[no-untyped-call]
-                        _write_answers, self._conn._conn, players, members, answers
-                    )
+                # aiosqlite has no public "run this on the connection's thread"
+                inserted: int = await self._conn._execute(  # type: ignore[no-untyped-call]
+                    _write_answers, self._conn._conn, players, members, answers
+                )
             except sqlite3.OperationalError as exc:  # locked, read-only, disk full, I/O
                 raise DatabaseUnavailable(f"cannot write to {self.path}: {exc}") from exc
         self._checkpointer.poke()
