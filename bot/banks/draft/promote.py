@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from bot.banks.loader import MAX_FILE_BYTES, BankPathError, load_banks, parse_ba
 from bot.banks.verify import ArticleLookup, article_dir, normalise, verify_question
 from bot.banks.yamlio import YamlProblem, dump, parse
 from bot.engine.judge import judge
-from bot.engine.lint import bank_warnings, twin_questions
+from bot.engine.lint import bank_warnings, twin_of, twin_text
 from bot.engine.models import Bank, Question
 from bot.engine.validation import MAX_ID, SLUG, STATUSES, LineOf, Problem, build_question
 
@@ -215,9 +215,10 @@ def _check(
 
 
 def _refuse_duplicates(path: Path, kept: list[_Kept], target: Bank, into: Path) -> None:
-    """A fact or a question already in the bank is not asked twice."""
+    """A fact or question already in the bank, or a twin of one kept before, is not asked twice."""
     facts = {q.fact: q for q in target.questions if q.fact}
     texts = {_folded(q.text): q.id for q in target.questions}
+    before = list(target.questions)
     for k in kept:
         q = k.question
         clash = None
@@ -225,18 +226,17 @@ def _refuse_duplicates(path: Path, kept: list[_Kept], target: Bank, into: Path) 
             clash = f"fact '{q.fact}' is already asked by question '{facts[q.fact].id}'"
         elif (same := texts.get(_folded(q.text))) is not None:
             clash = f"question '{same}' asks the same question"
-        else:
-            twin = next((t for t in target.questions if _same_fact(q, t)), None)
-            if twin is not None:
-                clash = f"question '{twin.id}' tests the same fact (same evidence and answer)"
-            elif lint := twin_questions([replace(target, questions=(*target.questions, q))]):
-                clash = (
-                    f"{lint[0].message.split(' but another fact')[0]}: likely the same fact "
-                    "(drop the draft, or change its distractors if it is not)"
-                )
+        elif (twin := next((t for t in before if _same_fact(q, t)), None)) is not None:
+            clash = f"question '{twin.id}' tests the same fact (same evidence and answer)"
+        elif (found := twin_of(q, before)) is not None:
+            clash = (
+                f"{twin_text(q, *found)}: likely the same fact "
+                "(drop the draft, or change its distractors if it is not)"
+            )
         if clash:
             raise PromoteError(f"{path}:{k.line}: draft '{q.id}': {clash} in {into}")
         texts[_folded(q.text)] = q.id
+        before.append(q)  # drafts sharing a `fact:` are one fact's variants, never twins
 
 
 def _folded(text: str) -> str:
@@ -244,9 +244,15 @@ def _folded(text: str) -> str:
 
 
 def _same_fact(a: Question, b: Question) -> bool:
+    if a.fact_key == b.fact_key:  # one fact's variants, marked so by the drafter or author
+        return False
     if not a.evidence or not b.evidence or _folded(a.evidence) != _folded(b.evidence):
         return False
-    return a.is_true_false == b.is_true_false and judge(a.answers[0], b.answers)
+    # two true-or-false statements cut from one sentence share their evidence and "True"
+    # whatever they state; the same statement twice is caught by its text
+    if a.is_true_false or b.is_true_false:
+        return False
+    return judge(a.answers[0], b.answers)
 
 
 def _final(k: _Kept, taken: set[str]) -> dict[str, Any]:

@@ -232,3 +232,44 @@ def test_a_twin_of_a_bank_question_is_refused(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "likely the same fact" in err and f"'{kept['id']}'" in err
     assert unchanged(target, drafted) == before
+
+
+TWINNED_BANK = """\
+id: twinned
+title: A bank with a twin warning of its own
+questions:
+  - id: capital
+    question: "Which city is the capital of Italy?"
+    answers: ["Rome"]
+    distractors: ["Milan", "Naples", "Turin"]
+  - id: colosseum
+    question: "In which city is the Colosseum?"
+    answers: ["Rome"]
+    distractors: ["Milan", "Naples", "Florence"]
+"""
+
+
+def test_a_twin_pair_already_in_the_bank_is_not_blamed_on_the_drafts(drafted: Path) -> None:
+    """The bank's own warning (review 3, M1) used to refuse every draft promoted into it."""
+    target = Path("banks/twinned.yaml")
+    target.write_text(TWINNED_BANK, encoding="utf-8")
+    assert main(["banks", "check", str(target)]) == 0  # a warning, not an error
+    assert promote("d.yaml", "--into", str(target)) == 0
+    assert len(yaml.safe_load(target.read_text(encoding="utf-8"))["questions"]) == 5
+
+
+def test_two_kept_drafts_that_are_twins_of_each_other_are_refused(
+    drafted: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = yaml.safe_load(drafted.read_text(encoding="utf-8"))
+    first, second = [q for q in data["questions"] if q["status"] == "keep"][:2]
+    for key in ("answers", "distractors"):
+        second[key] = list(first[key])
+    second.update(evidence=first["evidence"], fact="another")
+    drafted.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    before = unchanged(drafted)
+    assert promote("d.yaml", "--into", "banks/films.yaml") != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "the same fact" in err, err
+    assert f"draft '{second['id']}'" in err and f"'{first['id']}'" in err, err
+    assert unchanged(drafted) == before and not Path("banks/films.yaml").exists()
