@@ -327,19 +327,24 @@ def _validated(text: str, into: Path, expected: int) -> Bank:
 
 
 def _write_both(into: Path, bank_text: str, draft_path: Path, rest: str | None) -> None:
-    """Both temporary files are written before either is renamed into place."""
+    """Both files change or neither: the draft file is moved aside before the bank changes."""
     bank_tmp = into.with_name(f".{into.name}.tmp")
     draft_tmp = draft_path.with_name(f".{draft_path.name}.tmp")
+    aside = draft_path.with_name(f".{draft_path.name}.promoted")
     try:
         bank_tmp.write_text(bank_text, encoding="utf-8", newline="")
         if rest is not None:
             draft_tmp.write_text(rest, encoding="utf-8", newline="")
-        os.replace(bank_tmp, into)
-        if rest is not None:
-            os.replace(draft_tmp, draft_path)
-        else:
-            draft_path.unlink()
+        os.replace(draft_path, aside)  # the drafts' folder takes changes, or nothing is done
+        try:
+            os.replace(bank_tmp, into)
+        except OSError:
+            os.replace(aside, draft_path)
+            raise
     except OSError as exc:
         bank_tmp.unlink(missing_ok=True)
         draft_tmp.unlink(missing_ok=True)
         raise PromoteError(f"cannot write: {exc.strerror or exc}") from None
+    if rest is not None:  # a rename in the folder the draft file just left
+        os.replace(draft_tmp, draft_path)
+    aside.unlink()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -273,3 +274,34 @@ def test_two_kept_drafts_that_are_twins_of_each_other_are_refused(
     assert err.count("\n") == 1 and "the same fact" in err, err
     assert f"draft '{second['id']}'" in err and f"'{first['id']}'" in err, err
     assert unchanged(drafted) == before and not Path("banks/films.yaml").exists()
+
+
+def test_a_drafts_folder_that_refuses_changes_leaves_the_bank_alone(
+    drafted: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every draft kept: the draft file goes, and if it cannot, the bank must not change."""
+    keep(drafted, *range(len(questions(drafted))))
+    folder = drafted.parent.resolve()
+    real_replace, real_unlink = os.replace, Path.unlink
+
+    def refused(*paths: object) -> bool:
+        return any(Path(str(p)).resolve().parent == folder for p in paths)
+
+    def replace(src: object, dst: object) -> None:
+        if refused(src, dst):
+            raise PermissionError(13, "Permission denied", str(src))
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        if refused(self) and self.exists():
+            raise PermissionError(13, "Permission denied", str(self))
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(os, "replace", replace)  # root ignores file modes: refuse by hand
+    monkeypatch.setattr(Path, "unlink", unlink)
+    before = unchanged(drafted, Path("banks/films.yaml"))
+    assert promote("d.yaml", "--into", "banks/films.yaml") != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write: Permission denied" in err, err
+    assert unchanged(drafted, Path("banks/films.yaml")) == before
+    assert sorted(p.name for p in Path("banks").iterdir()) == []
