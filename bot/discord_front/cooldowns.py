@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bot.engine.errors import TriviaError
+from bot.engine.teams import JOIN_SECONDS
 from bot.storage.repository import Repository
 
 
@@ -29,6 +30,7 @@ DEFAULTS: dict[str, Limit] = {
 MAX_ROUNDS = 10  # simultaneous rounds per server
 ROUNDS = "rounds.max"
 GAP = "rounds.gap"  # seconds a channel waits after a round ends before the next starts
+JOIN = "teams.join"  # seconds a team round's join window lasts (default JOIN_SECONDS)
 MAX_TRACKED = 50_000  # last uses kept before the ones past any cooldown are swept
 MAX_COOLDOWN = 3600  # seconds; what /trivia-admin settings accepts
 # for tests and benchmarks that play many rounds quickly; a server can also set these itself
@@ -76,6 +78,10 @@ class Cooldowns:
 
     async def round_gap(self, guild_id: int) -> float:
         return (await self.overrides(guild_id)).get(GAP, 0.0)
+
+    async def join_seconds(self, guild_id: int) -> float:
+        """A team round's join window here: kept with the limits, read once like them."""
+        return (await self.overrides(guild_id)).get(JOIN, JOIN_SECONDS)
 
     def round_ended(self, guild_id: int, channel_id: int) -> None:
         """The channel's pause between rounds counts from here."""

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from bot.engine.errors import InvalidSetting
 from bot.engine.models import Difficulty, Mode
-from bot.engine.teams import check_team_count
+from bot.engine.teams import JOIN_SECONDS, check_team_count
 
 MIN_QUESTIONS, MAX_QUESTIONS = 1, 50
 MIN_SECONDS, MAX_SECONDS = 5.0, 120.0
 MIN_GUESSES, MAX_GUESSES = 1, 10
+MIN_JOIN_SECONDS, MAX_JOIN_SECONDS = 10.0, 300.0  # a team round's join window
 DEFAULT_GUESSES = 3
 
 
@@ -25,6 +26,7 @@ class RoundSettings:
     difficulty: Difficulty | None = None  # None: mixed, every difficulty
     category: str | None = None  # a question's `category:`, matched ignoring case; None: any
     teams: int = 0  # a team round's number of teams (2-4); 0: every player for themselves
+    join_seconds: float = JOIN_SECONDS  # a team round's join window before the first question
 
     def __post_init__(self) -> None:
         if not MIN_QUESTIONS <= self.questions <= MAX_QUESTIONS:
@@ -39,6 +41,11 @@ class RoundSettings:
             )
         if self.teams:
             check_team_count(self.teams)
+        if not MIN_JOIN_SECONDS <= self.join_seconds <= MAX_JOIN_SECONDS:
+            raise InvalidSetting(
+                f"team join seconds must be between {MIN_JOIN_SECONDS:g} and "
+                f"{MAX_JOIN_SECONDS:g}, not {self.join_seconds:g}."
+            )
         if not MIN_GUESSES <= self.guesses <= MAX_GUESSES:
             raise InvalidSetting(
                 f"guesses must be between {MIN_GUESSES} and {MAX_GUESSES}, not {self.guesses}."

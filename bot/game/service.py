@@ -145,7 +145,9 @@ class TriviaService:
                 clock=self.clock,
                 rng=rng,
                 guesses=settings.guesses,
-                teams=Teams(settings.teams) if settings.teams else None,
+                teams=Teams(settings.teams, window=settings.join_seconds)
+                if settings.teams
+                else None,
             )
             session = Session(
                 game_id=game_id,

@@ -99,3 +99,29 @@ async def test_a_team_round_stopped_in_its_join_window_is_saved_as_stopped(fake,
         assert old.ephemeral and "ended" in old.content
     assert db(tmp_path, "SELECT status FROM games") == [("stopped",)]
     fake.assert_no_violations()
+
+
+async def test_the_join_window_is_a_server_setting_bounded_shown_and_used(fake, tmp_path):
+    import pytest
+
+    s = add_server(fake, "one", ("alice",))
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        shown = await call(fake, s.channel, s.admin, "trivia-admin settings")
+        assert "Team rounds: 30 s to join" in shown.content
+        for bad in (9, 301):  # Discord refuses what the option's range does not hold
+            with pytest.raises(ValueError, match="team_join"):
+                await fake.invoke_slash(
+                    s.channel, s.admin, "trivia-admin settings", {"team_join": bad}
+                )
+        saved = await call(fake, s.channel, s.admin, "trivia-admin settings", {"team_join": 12})
+        assert "Saved." in saved.content and "Team rounds: 12 s to join" in saved.content
+        await call(fake, s.channel, s.players[0], "trivia start", {"bank": "geo", "teams": 2})
+        await fake.wait_for_message(
+            s.channel, predicate=lambda m: title(m) == "Team round: pick a team"
+        )
+        (session,) = run.bot.service.sessions()
+        assert session.round.teams.window == 12
+        await call(fake, s.channel, s.players[0], "trivia stop")
+    assert db(tmp_path, "SELECT name, value FROM guild_limits") == [("teams.join", 12.0)]
+    assert ("limits", "teams.join=12") in db(tmp_path, "SELECT action, detail FROM audit_log")
+    fake.assert_no_violations()

@@ -117,3 +117,11 @@ def test_a_dropped_player_leaves_their_team_and_its_points():
     ]
     with pytest.raises(ForgottenInRound):
         r.join_team(BOB, 0)
+
+
+def test_the_join_window_is_bounded_like_the_other_round_settings():
+    assert RoundSettings(teams=2).join_seconds == 30
+    assert RoundSettings(teams=2, join_seconds=10).join_seconds == 10
+    for bad in (9.5, 301):
+        with pytest.raises(InvalidSetting, match="team join seconds must be between 10 and 300"):
+            RoundSettings(teams=2, join_seconds=bad)

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.discord_front import groups, limits, places
 from bot.discord_front.components import Dialog
-from bot.discord_front.cooldowns import DEFAULTS, ROUNDS
+from bot.discord_front.cooldowns import DEFAULTS, JOIN, ROUNDS
 from bot.discord_front.permissions import guild_of, require_admin
 from bot.discord_front.replies import private
 from bot.engine.errors import NotAllowed, TriviaError
@@ -113,6 +113,7 @@ class Admin(commands.Cog):
     clear_channels="Let rounds start in any channel again",
     start_role="Role a member needs to start rounds (admins always may); @everyone: anyone",
     round_gap="Seconds a channel waits after a round ends before the next may start (0: none)",
+    team_join="Seconds players have to join teams before a team round's first question",
 )
 async def settings(
     interaction: discord.Interaction[Any],
@@ -130,6 +131,7 @@ async def settings(
     clear_channels: bool = False,
     start_role: discord.Role | None = None,
     round_gap: app_commands.Range[int, 0, 3600] | None = None,
+    team_join: app_commands.Range[int, 10, 300] | None = None,
 ) -> None:
     bot: TriviaBot = interaction.client
     await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
@@ -164,7 +166,7 @@ async def settings(
             AuditEntry(guild_id, interaction.user.id, "settings", detail, bot.service.clock.now())
         )
     limits_changed = await save_limits(
-        bot, interaction, cooldown, member_seconds, server_seconds, max_rounds
+        bot, interaction, cooldown, member_seconds, server_seconds, max_rounds, team_join
     )
     places_changed = await places.save_places(
         bot,
@@ -184,6 +186,7 @@ async def settings(
         f"Manager role: {role}\n"
         + await limits_text(bot, guild_id)
         + f"\nGuesses per typed question: {effective.guesses}\n"
+        + f"Team rounds: {await bot.cooldowns.join_seconds(guild_id):g} s to join\n"
         + await places.places_text(bot, interaction)
     )
     await private(interaction, limits.cut(text, limits.CONTENT))
@@ -196,8 +199,10 @@ async def save_limits(
     member_seconds: int | None,
     server_seconds: int | None,
     max_rounds: int | None,
+    team_join: int | None = None,
 ) -> bool:
-    """The abuse limits: cooldowns per action, and the cap on rounds at once."""
+    """The abuse limits (cooldowns per action, the cap on rounds at once) and the team join
+    window, which live together in the server's limits."""
     guild_id = guild_of(interaction)
     if cooldown is None and (member_seconds is not None or server_seconds is not None):
         raise TriviaError(
@@ -208,6 +213,7 @@ async def save_limits(
         (f"{cooldown}.member", member_seconds),
         (f"{cooldown}.server", server_seconds),
         (ROUNDS, max_rounds),
+        (JOIN, team_join),
     ):
         if value is not None:
             await bot.cooldowns.save(guild_id, name, float(value))

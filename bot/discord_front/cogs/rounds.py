@@ -29,7 +29,7 @@ from bot.engine.errors import (
 from bot.engine.models import Mode, Player
 from bot.engine.round import AskedQuestion, QuestionResult, SkipTally, Standing
 from bot.engine.rules import RoundSettings, parse_difficulty
-from bot.engine.teams import Teams
+from bot.engine.teams import JOIN_SECONDS, Teams
 from bot.game.runner import RoundRunner
 from bot.game.session import AnswersBacklogged, Session
 
@@ -596,6 +596,7 @@ async def _start_session(
         difficulty=parse_difficulty(difficulty) if difficulty else None,
         category=category.strip() or None if category else None,
         teams=teams or 0,
+        join_seconds=await bot.cooldowns.join_seconds(guild_id) if teams else JOIN_SECONDS,
     )
     return await bot.service.start(
         guild_id=guild_id,
