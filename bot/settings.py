@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
@@ -124,7 +125,16 @@ def load_settings(
     if model_url is not None and not re.match(r"^https?://[^/\s]+", model_url):
         raise SettingsError(
             "TRIVIA_DRAFT_MODEL_URL must be an http(s) base URL such as "
-            f"http://127.0.0.1:8080/v1, not '{model_url}'"
+            f"http://127.0.0.1:8080/v1, not '{_hide_credentials(model_url)}'"
+        )
+    if (
+        model_url is not None
+        and "@" in urlsplit(model_url).netloc
+        and get("TRIVIA_DRAFT_MODEL_KEY")
+    ):
+        raise SettingsError(  # aiohttp refuses a URL's user:password beside an Authorization
+            "TRIVIA_DRAFT_MODEL_URL holds a user and password and TRIVIA_DRAFT_MODEL_KEY is "
+            "set too: give the model's credentials one way"
         )
     return Settings(
         discord_token=get("DISCORD_TOKEN"),
@@ -144,6 +154,11 @@ def load_settings(
         draft_model=get("TRIVIA_DRAFT_MODEL"),
         draft_model_key=get("TRIVIA_DRAFT_MODEL_KEY"),
     )
+
+
+def _hide_credentials(url: str) -> str:
+    """A URL as a message may show it: whatever comes before an @ may be a password."""
+    return re.sub(r"^([a-z+]+://)?[^/@\s]*@", lambda m: (m[1] or "") + "***@", url)
 
 
 def _rate(value: str | None) -> float:

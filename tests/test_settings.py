@@ -90,6 +90,14 @@ def test_the_database_password_never_shows():
         ({"TRIVIA_DB": "sqlite://"}, "TRIVIA_DB: sqlite URLs look like"),
         ({"TRIVIA_DB_POOL_SIZE": "0"}, "TRIVIA_DB_POOL_SIZE"),
         ({"TRIVIA_DB_POOL_SIZE": "many"}, "TRIVIA_DB_POOL_SIZE"),
+        ({"TRIVIA_DRAFT_MODEL_URL": "bot:hunter2@127.0.0.1:8080/v1"}, "must be an http"),
+        (
+            {
+                "TRIVIA_DRAFT_MODEL_URL": "http://bot:hunter2@127.0.0.1:8080/v1",
+                "TRIVIA_DRAFT_MODEL_KEY": "sk-1",
+            },
+            "TRIVIA_DRAFT_MODEL_URL holds a user and password and TRIVIA_DRAFT_MODEL_KEY",
+        ),
     ],
 )
 def test_bad_database_settings_name_the_variable(env, message):
