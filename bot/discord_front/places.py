@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.discord_front.cooldowns import GAP
-from bot.discord_front.permissions import is_admin
+from bot.discord_front.permissions import guild_of, is_admin
 from bot.engine.errors import NotAllowed
 from bot.storage.records import AuditEntry
 from bot.storage.repository import Repository
@@ -28,7 +28,7 @@ class Rules:
 
 class Places:
     """A server's rules, read once and kept until an admin changes them (as the cooldowns):
-    a start checks them before its reply is deferred, so it must not wait on the database."""
+    every start checks them, and most servers never change them."""
 
     def __init__(self, repo: Repository) -> None:
         self._repo = repo
@@ -72,7 +72,7 @@ def channel_list(interaction: discord.Interaction[Any], allowed: frozenset[int])
 async def check_start(bot: TriviaBot, interaction: discord.Interaction[Any], channel: Any) -> None:
     """Refuse a start outside the allowed channels, too soon after the last round, or by a
     member without the starter role (admins always may start, but not outside the channels)."""
-    guild_id = interaction.guild_id or 0
+    guild_id = guild_of(interaction)
     rules = await bot.places.rules(guild_id)
     allowed = rules.channels
     if allowed and not listed(channel, allowed):
@@ -112,30 +112,34 @@ async def save_places(
     round_gap: int | None,
 ) -> bool:
     """Apply what the admin asked for, audit it, and say whether anything changed."""
-    guild_id = interaction.guild_id or 0
+    guild_id = guild_of(interaction)
     now = bot.service.clock.now()
     done: list[str] = []
-    if clear_channels:
-        cleared = await bot.repo.clear_round_channels(guild_id)
-        done.append(f"channels cleared ({cleared})")
-    if add_channel is not None and await bot.repo.set_round_channel(
-        guild_id, add_channel.id, allowed=True
-    ):
-        done.append(f"channel +{add_channel.id}")
-    if remove_channel is not None and await bot.repo.set_round_channel(
-        guild_id, remove_channel.id, allowed=False
-    ):
-        done.append(f"channel -{remove_channel.id}")
-    if start_role is not None:
-        row = await bot.repo.guild_settings(guild_id)
-        role_id = None if start_role.is_default() else start_role.id  # @everyone: everyone
-        await bot.repo.save_guild_settings(dataclasses.replace(row, starter_role_id=role_id), now)
-        done.append(f"start_role={role_id or 'everyone'}")
-    if round_gap is not None:
-        await bot.cooldowns.save(guild_id, GAP, float(round_gap))
-        done.append(f"{GAP}={round_gap}")
-    if done:
+    try:
+        if clear_channels:
+            cleared = await bot.repo.clear_round_channels(guild_id)
+            done.append(f"channels cleared ({cleared})")
+        if add_channel is not None and await bot.repo.set_round_channel(
+            guild_id, add_channel.id, allowed=True
+        ):
+            done.append(f"channel +{add_channel.id}")
+        if remove_channel is not None and await bot.repo.set_round_channel(
+            guild_id, remove_channel.id, allowed=False
+        ):
+            done.append(f"channel -{remove_channel.id}")
+        if start_role is not None:
+            row = await bot.repo.guild_settings(guild_id)
+            role_id = None if start_role.is_default() else start_role.id  # @everyone: everyone
+            await bot.repo.save_guild_settings(
+                dataclasses.replace(row, starter_role_id=role_id), now
+            )
+            done.append(f"start_role={role_id or 'everyone'}")
+        if round_gap is not None:
+            await bot.cooldowns.save(guild_id, GAP, float(round_gap))
+            done.append(f"{GAP}={round_gap}")
+    finally:  # what was written before a failed write counts at once, not after a restart
         bot.places.forget_guild(guild_id)
+    if done:
         await bot.repo.audit(
             AuditEntry(guild_id, interaction.user.id, "round-places", ", ".join(done), now)
         )
@@ -143,7 +147,7 @@ async def save_places(
 
 
 async def places_text(bot: TriviaBot, interaction: discord.Interaction[Any]) -> str:
-    guild_id = interaction.guild_id or 0
+    guild_id = guild_of(interaction)
     rules = await bot.places.rules(guild_id)
     allowed, role = rules.channels, rules.starter_role_id
     where = channel_list(interaction, allowed) if allowed else "any channel"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from bot.discord_front.cooldowns import NO_LIMITS, Cooldowns
 from bot.storage.sqlite import SQLiteRepository
 from tests.discord_front.conftest import add_server, call, query, running_bot, settings_for
@@ -117,3 +119,27 @@ async def test_a_listed_channel_since_deleted_is_not_offered(fake: FakeDiscord, 
         elsewhere = await call(fake, s.other_channel, s.players[0], "trivia start")
         assert elsewhere.content.endswith(f"they start in: <#{s.channel.id}>.")
     fake.assert_no_violations()
+
+
+async def test_a_write_failing_midway_leaves_no_stale_rules(fake: FakeDiscord, tmp_path):
+    """The channel saved before a failed write counts at once, not after a restart."""
+    s = add_server(fake, "one", ("alice",))
+    (alice,) = s.players
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        run.bot.cooldowns = Cooldowns(run.app.repo, defaults=NO_LIMITS, max_rounds=1000)
+        first = {"add_channel": s.other_channel.id}
+        assert (await call(fake, s.channel, s.admin, "trivia-admin settings", first)).ephemeral
+        with sqlite3.connect(tmp_path / "trivia.db") as db:  # a real failing write
+            db.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON guild_limits "
+                "BEGIN SELECT RAISE(ABORT, 'injected'); END"
+            )
+        both = {"add_channel": s.channel.id, "round_gap": 60}
+        failed = await call(fake, s.channel, s.admin, "trivia-admin settings", both)
+        assert failed.ephemeral and "Saved" not in failed.content
+        with sqlite3.connect(tmp_path / "trivia.db") as db:
+            db.execute("DROP TRIGGER refuse")
+        again = {"add_channel": s.channel.id}  # already stored: nothing changes this time
+        shown = await call(fake, s.channel, s.admin, "trivia-admin settings", again)
+        assert f"<#{s.channel.id}>" in shown.content, shown.content
+        assert "started a round" in (await call(fake, s.channel, alice, "trivia start")).text
