@@ -324,8 +324,9 @@ async def test_an_import_confirmed_during_an_outage_can_be_confirmed_again(fake,
 
 
 async def test_a_typed_answer_past_a_full_answer_queue_gets_a_not_taken_reaction(fake, tmp_path):
-    """Typed answers are acknowledged by a reaction; one refused by a full queue gets its
-    own (no channel message), and can be typed again."""
+    """Typed answers are acknowledged by a reaction; one kept while the database is down
+    gets it too, one refused by the then full queue gets its own (no channel message), and
+    can be typed again."""
     from bot.discord_front.cogs.rounds import NOT_TAKEN, SAVED
     from bot.game.writer import AnswerWriter
     from tests.discord_front.test_rounds import question, right_label
@@ -346,7 +347,8 @@ async def test_a_typed_answer_past_a_full_answer_queue_gets_a_not_taken_reaction
         await start.reply()
         first = await question(fake, s.channel, 1, 2)
         await repo._conn.execute("PRAGMA query_only = ON")  # writes refused, as read-only
-        await fake.send_user_message(s.channel, alice, right_label(first))  # queued: full
+        kept = await fake.send_user_message(s.channel, alice, right_label(first))  # queued
+        await fake.wait_for(lambda: (kept.id, SAVED) in fake.reactions, what="✅ for kept")
         second = await question(fake, s.channel, 2, 2)
         posted = len(fake.bot_messages(s.channel))
         refused = await fake.send_user_message(s.channel, bob, right_label(second))

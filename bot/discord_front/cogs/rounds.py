@@ -31,7 +31,7 @@ from bot.engine.round import AskedQuestion, QuestionResult, SkipTally, Standing
 from bot.engine.rules import RoundSettings, parse_difficulty
 from bot.engine.teams import JOIN_SECONDS, Teams
 from bot.game.runner import RoundRunner
-from bot.game.session import AnswersBacklogged, Session
+from bot.game.session import AnswersBacklogged, SaveDelayed, Session
 
 if TYPE_CHECKING:
     from bot.discord_front.client import TriviaBot
@@ -423,6 +423,9 @@ class Rounds(commands.Cog):
             if session.round.current is not None:  # a guess, not chat between questions
                 await react(message, NOT_TAKEN)
             return
+        except SaveDelayed:  # right, counted and queued: saved once the database recovers
+            await react(message, SAVED)
+            return
         except TriviaError as exc:
             log.warning("guild %d channel %d: %s", session.guild_id, session.channel_id, exc)
             return
@@ -430,7 +433,7 @@ class Rounds(commands.Cog):
             await react(message, SAVED)
 
 
-SAVED = "\N{WHITE HEAVY CHECK MARK}"  # a right typed answer, saved
+SAVED = "\N{WHITE HEAVY CHECK MARK}"  # a right typed answer, saved (or kept to be saved)
 NOT_TAKEN = "\N{HOURGLASS WITH FLOWING SAND}"  # the database is behind: type it again soon
 
 
