@@ -25,6 +25,7 @@ from bot.storage.migrations import POSTGRES_MIGRATIONS_DIR, Migration, load_migr
 from bot.storage.portable import RUNNING_ON_SHARDS, PortableSql, Step, game_row, on_shards
 from bot.storage.records import (
     AnswerRow,
+    GameEnd,
     GameRow,
     GameStatus,
     NewGame,
@@ -475,31 +476,42 @@ class PostgresRepository(PortableSql):
         participants: Sequence[Participant],
     ) -> bool:
         """Close a running game and count it in its players' totals, exactly once."""
+        (counted,) = await self.end_games([GameEnd(game_id, status, ended_at, tuple(participants))])
+        return counted
+
+    async def end_games(self, ends: Sequence[GameEnd]) -> list[bool]:
+        """Every end in one transaction: a shutdown's thousands of rounds, one commit."""
+        counted: list[bool] = []
+        if not ends:
+            return counted
         async with self._transaction() as conn:
-            guild_id = await conn.fetchval(
-                "UPDATE games SET status = $1, ended_at = $2 WHERE id = $3 AND status = 'running' "
-                "RETURNING guild_id",
-                status.value,
-                ended_at,
-                game_id,
-            )
-            if guild_id is None:
-                return False
-            gone = await conn.fetch(
-                "DELETE FROM forgotten_players WHERE game_id = $1 RETURNING player_id", game_id
-            )
-            if gone:  # forgotten during this round: no game or win counted for them
-                left = {row[0] for row in gone}
-                participants = [p for p in participants if p.player_id not in left]
-            if participants:
-                await conn.execute(
-                    _COUNT_GAME,
-                    guild_id,
-                    [p.player_id for p in participants],
-                    [int(p.won) for p in participants],
-                    [p.best_streak for p in participants],
+            for end in ends:
+                guild_id = await conn.fetchval(
+                    "UPDATE games SET status = $1, ended_at = $2 WHERE id = $3 "
+                    "AND status = 'running' RETURNING guild_id",
+                    end.status.value,
+                    end.ended_at,
+                    end.game_id,
                 )
-        return True
+                counted.append(guild_id is not None)
+                if guild_id is None:
+                    continue
+                gone = await conn.fetch(
+                    "DELETE FROM forgotten_players WHERE game_id = $1 RETURNING player_id",
+                    end.game_id,
+                )
+                # forgotten during this round: no game or win counted for them
+                left = {row[0] for row in gone}
+                participants = [p for p in end.participants if p.player_id not in left]
+                if participants:
+                    await conn.execute(
+                        _COUNT_GAME,
+                        guild_id,
+                        [p.player_id for p in participants],
+                        [int(p.won) for p in participants],
+                        [p.best_streak for p in participants],
+                    )
+        return counted
 
     async def abandon_running_games(
         self, now: float, shards: ShardRange | None = None, *, guild_id: int | None = None

@@ -114,6 +114,16 @@ class Participant:
 
 
 @dataclass(frozen=True, slots=True)
+class GameEnd:
+    """One game's end, for `end_games`: a shutdown saves thousands in one transaction."""
+
+    game_id: int
+    status: GameStatus
+    ended_at: float
+    participants: tuple[Participant, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class BoardRow:
     rank: int
     player_id: int

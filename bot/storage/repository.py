@@ -16,6 +16,7 @@ from bot.storage.records import (
     DailyAnswer,
     DailyRow,
     DailySchedule,
+    GameEnd,
     GameRow,
     GameStatus,
     GuildSettingsRow,
@@ -68,6 +69,10 @@ class Repository(Protocol):
         ended_at: float,
         participants: Sequence[Participant],
     ) -> bool: ...
+    async def end_games(self, ends: Sequence[GameEnd]) -> list[bool]:
+        """Many end_game calls in one transaction; whether each game was still running."""
+        ...
+
     async def abandon_running_games(
         self, now: float, shards: ShardRange | None = None, *, guild_id: int | None = None
     ) -> list[GameRow]: ...
