@@ -21,7 +21,7 @@ from bot.game.session import Session, UnsavedEnd
 from bot.game.writer import AnswerWriter
 from bot.shards import ShardRange
 from bot.storage.errors import DatabaseUnavailable, DuplicateRunningGame
-from bot.storage.records import AuditEntry, GameRow, NewGame
+from bot.storage.records import AuditEntry, GameEnd, GameRow, NewGame
 from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -256,10 +256,45 @@ class TriviaService:
         for session in sessions:
             session.deadline = deadline
             session.request_stop(reason)
+        # no await before this: a round's runner would start saving its end on its own
+        batch = [(s, end) for s in sessions if (end := s.end_in_batch()) is not None]
+        await self._save_ends(batch, deadline)
         saved = await asyncio.gather(*(s.end() for s in sessions), return_exceptions=True)
         for session, outcome in zip(sessions, saved, strict=True):
             if isinstance(outcome, BaseException):
                 log.error("could not save game %d on shutdown: %s", session.game_id, outcome)
+
+    async def _save_ends(self, batch: list[tuple[Session, UnsavedEnd]], deadline: float) -> None:
+        """Every round's end in one transaction, after the answers, by the deadline.
+
+        One write each, 10,000 rounds saved 23 ends in the 10 s (bench B5). Not saved by the
+        deadline (an outage), they go to the recovery file; one the database took meanwhile
+        is then replayed as a no-op (end_game counts a game once).
+        """
+        if not batch:
+            return
+        ends = [GameEnd(e.game_id, e.status, e.ended_at, e.participants) for _, e in batch]
+        try:
+            async with asyncio.timeout_at(deadline):
+                await self.writer.flush()
+                counted = await self.repo.end_games(ends)
+        except (TimeoutError, DatabaseUnavailable) as exc:
+            log.error(
+                "the ends of %d rounds are not saved (%s); they go to the recovery file",
+                len(ends),
+                exc or "the shutdown's budget is spent",
+            )
+            for session, end in batch:
+                session.batch_saved(end, saved=False)
+            return
+        for (session, end), was_running in zip(batch, counted, strict=True):
+            if not was_running:
+                log.error(
+                    "game %d was no longer running at shutdown; its games, wins and streaks "
+                    "were not counted (did another process recover this database?)",
+                    end.game_id,
+                )
+            session.batch_saved(end, saved=True)
 
     async def shutdown(self) -> None:
         """Save every running round as stopped and drain pending answers, within the budget.

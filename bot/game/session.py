@@ -231,7 +231,27 @@ class Session:
             self._ending = asyncio.ensure_future(self._save_end())
         return await asyncio.shield(self._ending)
 
-    async def _save_end(self) -> GameStatus:
+    def end_in_batch(self) -> UnsavedEnd | None:
+        """For a shutdown saving every round's end in one write: this round's end.
+
+        None if it is ending already (its own save goes on). `batch_saved` settles it; every
+        caller of `end` meanwhile waits for that.
+        """
+        if self._ending is not None:
+            return None
+        self.ended = True
+        self._ending = asyncio.get_running_loop().create_future()
+        return self._stop()
+
+    def batch_saved(self, end: UnsavedEnd, *, saved: bool) -> None:
+        """The batch's outcome; unsaved, the end goes to the shutdown's recovery file."""
+        if not saved:
+            self.unsaved_end = end
+        if self._ending is not None and not self._ending.done():
+            self._ending.set_result(end.status)
+
+    def _stop(self) -> UnsavedEnd:
+        """Stop the round if it runs (its late answers queued); what its end is."""
         if not self.round.is_over:
             stopped = self.round.stop(self.stop_requested or "stopped")
             if stopped is not None:  # the open question's wrong typed guesses count too
@@ -239,13 +259,17 @@ class Session:
         status = (
             GameStatus.FINISHED if self.round.status is RoundStatus.FINISHED else GameStatus.STOPPED
         )
-        await self._before_deadline(asyncio.ensure_future(self._writer.flush()))
         winner = self.round.winner()
-        participants = [
+        participants = tuple(
             Participant(s.player.id, s.best_streak, winner is not None and s.player == winner)
             for s in self.round.standings()
-        ]
-        ended_at = self._clock.now()
+        )
+        return UnsavedEnd(self.game_id, status, self._clock.now(), participants)
+
+    async def _save_end(self) -> GameStatus:
+        end = self._stop()
+        status, ended_at, participants = end.status, end.ended_at, list(end.participants)
+        await self._before_deadline(asyncio.ensure_future(self._writer.flush()))
         delay = END_RETRY_FIRST
         # until saved, or a shutdown's deadline: a game left running blocks its channel
         while not self._past_deadline():

@@ -264,3 +264,27 @@ async def test_a_reset_is_refused_while_answers_queued_before_it_cannot_be_saved
     assert [(e.action, e.detail) for e in await repo.audit_log(9)] == [
         ("reset-leaderboard", "1 players cleared")
     ]
+
+
+async def test_a_shutdown_with_a_thousand_rounds_open_saves_every_end_in_its_budget(
+    repo, fixture_banks, tmp_path, monkeypatch
+):
+    """One write for every end: one each, B5's 10,000 rounds saved 23 ends in the 10 s."""
+    import sqlite3
+
+    from bot.game import service as service_module
+
+    monkeypatch.setattr(service_module, "ROUNDS_BY_S", 0.25)  # a fortieth of the real budget
+    service = TriviaService(repo, Catalog(fixture_banks, repo), SystemClock())
+    service.recovery_file = tmp_path / "recovery.json"
+    rounds = 1000
+    for channel in range(1000, 1000 + rounds):
+        await start(service, channel=channel)
+    await service.shutdown()
+    con = sqlite3.connect(repo.path)
+    try:
+        statuses = dict(con.execute("SELECT status, COUNT(*) FROM games GROUP BY status"))
+    finally:
+        con.close()
+    assert statuses == {"stopped": rounds}
+    assert not service.recovery_file.exists()

@@ -402,3 +402,23 @@ async def test_reset_and_forget_leave_other_servers_all_servers_boards_right(rep
         assert [(r.player_id, r.points) for r in board] == [(2, 500)]
         assert await repo.board_size(None, period=period, now=NOW) == 1
     assert await repo.check_consistency() == []
+
+
+async def test_end_games_ends_many_in_one_call_and_each_once(repo):
+    from bot.storage.records import GameEnd
+
+    games = [await repo.create_game(game(channel=100 + i)) for i in range(3)]
+    await repo.end_game(games[0], GameStatus.FINISHED, NOW, [])
+    ends = [
+        GameEnd(g, GameStatus.STOPPED, NOW, (Participant(1, 2, i == 1),))
+        for i, g in enumerate(games)
+    ]
+    assert await repo.end_games(ends) == [False, True, True]
+    assert await repo.end_games([]) == []
+    stats = await repo.player_stats(10, 1, period=Period.ALL_TIME, now=NOW)
+    assert (stats.games, stats.wins, stats.best_streak) == (2, 1, 2)
+    assert [g.status for g in [await repo.get_game(g) for g in games]] == [
+        GameStatus.FINISHED,
+        GameStatus.STOPPED,
+        GameStatus.STOPPED,
+    ]
