@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import io
+import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from typing import Literal
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.discord_front.limits import clean
+from bot.storage.records import BoardRow, StreakRow
 
 WIDTH = 800
 MARGIN = 32
@@ -83,11 +85,6 @@ def _draws(weight: Weight, which: int, char: str) -> bool:
     return (drawn.size, bytes(drawn)) != (missing.size, bytes(missing))
 
 
-def has_glyph(weight: Weight, char: str) -> bool:
-    """Whether DejaVu itself draws `char`."""
-    return _draws(weight, 0, char)
-
-
 @functools.lru_cache(maxsize=8192)
 def face_for(weight: Weight, char: str) -> int | None:
     """The first face that draws `char` (0: DejaVu), or None: no face has it."""
@@ -100,10 +97,16 @@ def face_for(weight: Weight, char: str) -> int | None:
 def drawable(text: str, weight: Weight, fallback: str) -> str:
     """The text without invisible tricks and characters no face has; `fallback` if
     nothing readable is left."""
-    kept = "".join(
-        c for c in clean(text) if c not in _SKIN_TONES and face_for(weight, c) is not None
-    )
-    kept = " ".join(kept.split())
+    chars: list[str] = []
+    base_kept = False
+    for c in clean(text):
+        if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Mc", "Me"):
+            keep = base_kept and face_for(weight, c) is not None  # a mark without its letter
+        else:
+            keep = base_kept = c not in _SKIN_TONES and face_for(weight, c) is not None
+        if keep:
+            chars.append(c)
+    kept = " ".join("".join(chars).split())
     return kept or fallback
 
 
@@ -231,23 +234,6 @@ class StatsCard:
     daily_best: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class BoardLine:
-    rank: int
-    name: str
-    points: int
-    correct: int
-    answered: int
-
-
-@dataclass(frozen=True, slots=True)
-class StreakLine:
-    rank: int
-    name: str
-    streak: int  # days in a row answered right, alive now
-    best: int
-
-
 def stats_card(card: StatsCard) -> Canvas:
     """Name, rank, points, accuracy, best streak, games and a bar chart of points per week."""
     canvas = Canvas(Image.new("RGB", (WIDTH, 420), BACKGROUND))
@@ -327,7 +313,7 @@ def days(n: int) -> str:
 ROW = 44
 
 
-def board_card(title: str, lines: Sequence[BoardLine]) -> Canvas:
+def board_card(title: str, lines: Sequence[BoardRow]) -> Canvas:
     """The top of a board: rank, name, points and right answers per row."""
     rows = [
         (line.rank, line.name, f"{line.points:,} pts", f"{line.correct:,}/{line.answered:,}")
@@ -336,7 +322,7 @@ def board_card(title: str, lines: Sequence[BoardLine]) -> Canvas:
     return _board(title, rows, empty="No answers recorded yet.")
 
 
-def streak_card(title: str, lines: Sequence[StreakLine]) -> Canvas:
+def streak_card(title: str, lines: Sequence[StreakRow]) -> Canvas:
     """The question of the day's board: rank, name, the live streak and the best one."""
     rows = [(line.rank, line.name, days(line.streak), f"best {line.best:,}") for line in lines]
     return _board(title, rows, empty="No streaks yet.")
@@ -348,6 +334,7 @@ def _board(title: str, rows: Sequence[tuple[int, str, str, str]], *, empty: str)
     height = top + ROW * max(len(rows), 1) + MARGIN
     canvas = Canvas(Image.new("RGB", (WIDTH, height), BACKGROUND))
     inner = WIDTH - 2 * MARGIN
+    title = drawable(title, "bold", "Leaderboard")  # a season's name may be in any script
     canvas.text((MARGIN, 26), title, weight="bold", size=30, room=inner)
     draw = canvas.draw
     if not rows:

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from bot.discord_front import cards
+from bot.storage.records import BoardRow, StreakRow
 from tests.discord_front.conftest import add_server, call, running_bot, seed_game, settings_for
 
 ODD_NAMES = [
@@ -46,7 +47,7 @@ def check_fits(canvas: cards.Canvas, size: tuple[int, int]) -> None:
 
 def test_the_board_card_fits_ten_odd_names():
     lines = [
-        cards.BoardLine(i + 1, name, 2_000_000_000 // (i + 1), 90 - i, 100_000)
+        BoardRow(i + 1, i, name, 2_000_000_000 // (i + 1), 90 - i, 100_000)
         for i, name in enumerate(ODD_NAMES)
     ]
     canvas = cards.board_card("Top 10 · This week · all servers · a-very-long-bank-id-" * 2, lines)
@@ -86,13 +87,13 @@ def test_the_stats_card_fits_any_name_and_huge_numbers(name):
 
 def test_the_streak_card_fits_ten_odd_names():
     lines = [
-        cards.StreakLine(i + 1, name, 10_000 // (i + 1), 99_999) for i, name in enumerate(ODD_NAMES)
+        StreakRow(i + 1, i, name, 10_000 // (i + 1), 99_999) for i, name in enumerate(ODD_NAMES)
     ]
     canvas = cards.streak_card("Top 10 · Question of the day · streaks · this server", lines)
     check_fits(canvas, (cards.WIDTH, 92 + 10 * cards.ROW + cards.MARGIN))
     drawn = [t for t, _, _ in canvas.texts]
     assert "10,000 days" in drawn and "best 99,999" in drawn and "alice" in drawn
-    one = cards.streak_card("Streaks", [cards.StreakLine(1, "bob", 1, 1)])
+    one = cards.streak_card("Streaks", [StreakRow(1, 1, "bob", 1, 1)])
     assert "1 day" in [t for t, _, _ in one.texts]
     empty = cards.streak_card("Streaks", [])
     assert "No streaks yet." in [t for t, _, _ in empty.texts]
@@ -110,10 +111,19 @@ def test_the_stats_card_shows_the_daily_streak_now_and_best():
 
 
 def test_a_missing_glyph_is_left_out_not_drawn_as_a_box():
-    assert cards.has_glyph("regular", "é") and cards.has_glyph("bold", "ש")
-    assert not cards.has_glyph("regular", "王") and not cards.has_glyph("regular", "🎉")
+    assert cards.face_for("regular", "é") == 0 and cards.face_for("bold", "ש") == 0
+    assert cards.face_for("regular", "\U0002a6a5") is None and cards.face_for("bold", "अ") is None
     assert cards.drawable("Zoë 王 \U0002a6a5 🎉 👍🏽", "regular", "?") == "Zoë 王 🎉 👍"
     assert cards.drawable("\U0002a6a5\ue000", "regular", "fallback") == "fallback"
+    # a mark goes with its letter: Devanagari's vowel signs are not left dangling
+    assert cards.drawable("Season दिवाली", "bold", "?") == "Season"
+    assert cards.drawable("Zoe\u0308", "regular", "?") == "Zoe\u0308"  # e + combining diaeresis
+
+
+def test_a_board_title_in_a_script_no_face_has_is_left_out_too():
+    """A season's name is any letters (review 3, L4): none of it may come out as boxes."""
+    canvas = cards.board_card("Top 10 · Season दिवाली · this server", [])
+    assert canvas.texts[0][0] == "Top 10 · Season · this server"
 
 
 def test_what_dejavu_lacks_is_drawn_in_a_shipped_fallback():
@@ -127,7 +137,7 @@ def test_what_dejavu_lacks_is_drawn_in_a_shipped_fallback():
         (3, "🎉"),
     ]
     for name in ("王小明", "김민준", "田中 さくら", "🎉🏆"):
-        canvas = cards.board_card("Top", [cards.BoardLine(1, name, 1, 1, 1)])
+        canvas = cards.board_card("Top", [BoardRow(1, 1, name, 1, 1, 1)])
         check_fits(canvas, (cards.WIDTH, 92 + cards.ROW + cards.MARGIN))
         text, (x0, y0, x1, y1), _ = canvas.texts[2]
         assert text == name and x1 - x0 > 20 * len(name.replace(" ", "")) * 0.7

@@ -167,9 +167,10 @@ async def streak_message(
     )
     pages = max(math.ceil(size / PAGE), 1)
     if mine:
-        you = f"#{me.rank} · {days(me.streak)}" if me else None
+        you = f"#{me.rank} · {cards.days(me.streak)}" if me else None
     lines = [
-        f"**{r.rank}.** {limits.safe(r.name, 64)} · {days(r.streak)} (best {r.best})" for r in rows
+        f"**{r.rank}.** {limits.safe(r.name, 64)} · {cards.days(r.streak)} (best {r.best})"
+        for r in rows
     ]
     embed = discord.Embed(
         title="Question of the day · streaks · this server",
@@ -183,10 +184,6 @@ async def streak_message(
     view.add_item(BoardPage(STREAKS, "s", max(page - 1, 0), "", "Previous", disabled=page <= 0))
     view.add_item(BoardPage(STREAKS, "s", page + 1, "", "Next", disabled=page >= pages - 1))
     return limits.fit_embed(embed), view
-
-
-def days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
 
 
 def board_scope(
@@ -234,8 +231,7 @@ async def board_image(
         bank_guild=bank_guild,
         season=season or None,
     )
-    lines = [cards.BoardLine(r.rank, r.name, r.points, r.correct, r.answered) for r in rows]
-    return await png_file(lambda: cards.board_card(f"Top 10 · {title}", lines), "leaderboard.png")
+    return await png_file(lambda: cards.board_card(f"Top 10 · {title}", rows), "leaderboard.png")
 
 
 CHART_WEEKS = 12
@@ -245,8 +241,7 @@ async def streak_image(interaction: discord.Interaction[Any], title: str) -> lis
     """The top 10 of the daily-streak board, as a picture."""
     bot: TriviaBot = interaction.client
     rows = (await bot.repo.streak_board(guild_of(interaction), viewer_id=None))[0]
-    lines = [cards.StreakLine(r.rank, r.name, r.streak, r.best) for r in rows]
-    return await png_file(lambda: cards.streak_card(f"Top 10 · {title}", lines), "streaks.png")
+    return await png_file(lambda: cards.streak_card(f"Top 10 · {title}", rows), "streaks.png")
 
 
 async def stats_image(
@@ -412,13 +407,13 @@ async def stats(
     )
     streak, best = await bot.repo.daily_streak(guild_of(interaction), target.id)
     if found is None:
-        daily = f" Question of the day streak: {days(streak)} (best {best})." if best else ""
+        daily = f" Question of the day streak: {cards.days(streak)} (best {best})." if best else ""
         await private(
             interaction, f"{limits.safe(target.display_name, 64)} has not played here yet.{daily}"
         )
         return
     embed = render.stats_embed(found, "this server")
-    embed.add_field(name="Daily streak", value=f"{days(streak)} (best {best})")
+    embed.add_field(name="Daily streak", value=f"{cards.days(streak)} (best {best})")
     pictures = await stats_image(
         bot, guild_id, found, fallback_name=target.name, daily=(streak, best)
     )
