@@ -62,6 +62,16 @@ class RoundAlreadyRunning(TriviaError):
         super().__init__("A round is already running in this channel; wait for it to end.")
 
 
+class TooManyRounds(TriviaError):
+    """The server's cap on rounds at once is reached: a game rule, not a front-end's."""
+
+    def __init__(self, cap: int) -> None:
+        rounds = "round" if cap == 1 else "rounds"
+        super().__init__(
+            f"This server already has {cap} {rounds} running, its limit; wait for one to end."
+        )
+
+
 class NoRoundRunning(TriviaError):
     def __init__(self) -> None:
         super().__init__("No round is running in this channel.")

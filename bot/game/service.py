@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.engine.clock import Clock
 from bot.engine.draw import draw_questions
-from bot.engine.errors import NoRoundRunning, NotAllowed, RoundAlreadyRunning
+from bot.engine.errors import NoRoundRunning, NotAllowed, RoundAlreadyRunning, TooManyRounds
 from bot.engine.models import Player
 from bot.engine.round import Round
 from bot.engine.rules import RoundSettings, parse_mode
@@ -53,7 +53,7 @@ class TriviaService:
         self.writer = AnswerWriter(repo)
         self._rng = rng or random.Random()  # one for all rounds: 2.5 KB of state each
         self._sessions: dict[int, Session] = {}
-        self._starting: set[int] = set()
+        self._starting: dict[int, int] = {}  # channel -> guild, while its start awaits
         self._shutdown_by: float | None = None
         self._unsaved_ends: list[UnsavedEnd] = []
         # where a shutdown keeps what the database did not take in time (None: nowhere)
@@ -104,11 +104,15 @@ class TriviaService:
         starter: Player,
         bank_ids: Sequence[str],
         settings: RoundSettings,
+        max_rounds: int | None = None,
     ) -> Session:
-        """Claim the channel before any await, so two starts cannot both win."""
+        """Claim the channel before any await, so two starts cannot both win; with
+        `max_rounds`, starts in flight count against the server's cap as running rounds do."""
         if channel_id in self._starting or channel_id in self._sessions:
             raise RoundAlreadyRunning()
-        self._starting.add(channel_id)
+        if max_rounds is not None and self._rounds_in(guild_id) >= max_rounds:
+            raise TooManyRounds(max_rounds)
+        self._starting[channel_id] = guild_id
         try:
             banks = await self.catalog.resolve(guild_id, bank_ids)
             banks = await self.catalog.without_disabled(guild_id, banks)
@@ -173,7 +177,12 @@ class TriviaService:
             )
             return session
         finally:
-            self._starting.discard(channel_id)
+            del self._starting[channel_id]
+
+    def _rounds_in(self, guild_id: int) -> int:
+        """A server's rounds running or being started."""
+        running = sum(s.guild_id == guild_id for s in self._sessions.values())
+        return running + sum(g == guild_id for g in self._starting.values())
 
     def request_stop(self, channel_id: int, by: Player, *, is_admin: bool) -> Session:
         """Only the starter or an admin may stop a round."""

@@ -9,6 +9,7 @@ from bot.discord_front.cooldowns import Cooldowns
 from tests.discord_front.conftest import (
     add_server,
     call,
+    database_held,
     query,
     running_bot,
     seed_game,
@@ -158,4 +159,31 @@ async def test_an_import_check_that_overruns_is_stopped_and_explained(fake: Fake
         reply = await ix.reply(timeout=30)
         assert reply.ephemeral and "took longer than 0.001 s; split it" in reply.content
     assert query(tmp_path, "SELECT COUNT(*) FROM custom_questions") == [(0,)]
+    fake.assert_no_violations()
+
+
+async def test_two_starts_at_once_under_a_cap_of_one_give_one_round(fake: FakeDiscord, tmp_path):
+    """Both starts pass every check before either has created its game (the database is
+    held): the service counts the start in flight, so the second is refused, privately."""
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        saved = await call(fake, s.channel, s.admin, "trivia-admin settings", {"max_rounds": 1})
+        assert "Rounds at once: at most 1" in saved.content  # the limits and places are cached
+        with database_held(run.app.repo) as release:
+            starts = [
+                await fake.invoke_slash(channel, user, "trivia start", {"bank": "geo"})
+                for channel, user in ((s.channel, alice), (s.other_channel, bob))
+            ]
+            for start in starts:
+                assert (await start.response(timeout=2.5)).type == 5
+            release.set()
+            replies = [await start.reply() for start in starts]
+        started = [r for r in replies if "started a round" in r.text]
+        (refused,) = [r for r in replies if r not in started]
+        assert len(started) == 1 and refused.ephemeral
+        assert refused.content == (
+            "This server already has 1 round running, its limit; wait for one to end."
+        )
+        assert len(run.bot.service.sessions()) == 1
     fake.assert_no_violations()

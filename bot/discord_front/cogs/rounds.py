@@ -527,11 +527,6 @@ async def start(
     await interaction.response.defer(thinking=True)
     try:
         await places.check_start(bot, interaction, channel)
-        cap = await bot.cooldowns.max_rounds(guild_id)
-        if sum(s.guild_id == guild_id for s in bot.service.sessions()) >= cap:
-            raise TriviaError(
-                f"This server already has {cap} rounds running, its limit; wait for one to end."
-            )
         await bot.cooldowns.use("start", guild_id, interaction.user.id)
         session = await _start_session(
             bot, interaction, guild_id, bank, questions, mode, seconds, difficulty, category, teams
@@ -607,6 +602,7 @@ async def _start_session(
         starter=player_of(interaction.user),
         bank_ids=[bank] if bank else [],
         settings=settings,
+        max_rounds=await bot.cooldowns.max_rounds(guild_id),
     )
 
 
