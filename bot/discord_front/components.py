@@ -44,9 +44,9 @@ FORM_PREFIX = "trivia:add:"
 class Dialogs:
     """Live Confirm/Cancel dialogs and forms, so a click on an expired one gets an answer.
 
-    An entry goes only when its view or form times out, never when it is pressed: the
-    press that stops a view reaches discord.py's view store before `on_interaction`, and
-    must not be taken for a click on an expired dialog.
+    An entry goes when its view or form times out, or once the press that ends it has been
+    answered, never before: the press reaches discord.py's view store before
+    `on_interaction`, and must not be taken for a click on an expired dialog.
     """
 
     def __init__(self) -> None:
@@ -83,6 +83,16 @@ class Dialog(discord.ui.View):
                 item.custom_id = f"{DIALOG_PREFIX}{self.token}:{i}"
 
     async def on_timeout(self) -> None:
+        self._dialogs.close(self.token)
+
+    def finish(self) -> None:
+        """Pressed to its end: stopped, and its token closed (stop() never reaches on_timeout,
+        so a pressed dialog's token stayed live for the life of the process).
+
+        Only once the press has been answered: `on_interaction`, scheduled with the view's
+        callback, has then seen the press while the token was still open.
+        """
+        self.stop()
         self._dialogs.close(self.token)
 
     async def grey_out(self, text: str) -> None:

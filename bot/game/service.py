@@ -209,17 +209,10 @@ class TriviaService:
             raise DatabaseUnavailable(
                 "answers queued before the reset are not saved yet; nothing was reset"
             ) from None
-        cleared = await self.repo.reset_leaderboard(guild_id)
-        await self.repo.audit(
-            AuditEntry(
-                guild_id,
-                actor_id,
-                "reset-leaderboard",
-                f"{cleared} players cleared",
-                self.clock.now(),
-            )
+        audit = AuditEntry(
+            guild_id, actor_id, "reset-leaderboard", " players cleared", self.clock.now()
         )
-        return cleared
+        return await self.repo.reset_leaderboard(guild_id, audit)
 
     async def forget_member(self, guild_id: int, player_id: int, actor_id: int) -> int:
         """Delete a member's answers and totals in a server (audited); the answers deleted.

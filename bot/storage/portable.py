@@ -174,6 +174,12 @@ _REMOVE_CUSTOM = (
     "DELETE FROM custom_questions WHERE guild_id = ? AND bank_id = ? AND question_id = ?"
 )
 _AUDIT = "INSERT INTO audit_log (guild_id, actor_id, action, detail, at) VALUES (?, ?, ?, ?, ?)"
+# a reset's audit row, written in its transaction before the totals go: "N players cleared"
+_AUDIT_RESET = (
+    "INSERT INTO audit_log (guild_id, actor_id, action, detail, at) "
+    "SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), ?, CAST(COUNT(*) AS TEXT) || ?, ? "
+    "FROM player_totals WHERE guild_id = ?"
+)
 _GUILD_LIMITS = "SELECT name, value FROM guild_limits WHERE guild_id = ?"
 _SAVE_LIMIT = (
     "INSERT INTO guild_limits (guild_id, name, value) VALUES (?, ?, ?) "
@@ -577,16 +583,25 @@ class PortableSql(ReportsSql, DailySql):
         rows = await self._board_all(_MISSES, (guild_id, player_id, limit))
         return [Miss(r[0], r[1], float(r[2])) for r in rows]
 
-    async def reset_leaderboard(self, guild_id: int) -> int:
-        """Clear a server's boards and the answers they are summed from."""
+    async def reset_leaderboard(self, guild_id: int, audit: AuditEntry | None = None) -> int:
+        """Clear a server's boards and the answers they are summed from; the players cleared.
+
+        `audit` is written in the same transaction (a reset is never left unaudited), its
+        detail after the count: detail " players cleared" gives "12 players cleared".
+        """
+        audited: list[Step] = []
+        if audit is not None:
+            params = (audit.guild_id, audit.actor_id, audit.action, audit.detail, audit.at)
+            audited.append((_AUDIT_RESET, (*params, guild_id)))
         counts = await self._execute(
             [
                 *self._folding_first(),
+                *audited,
                 *((sql, (guild_id,)) for sql in _RESET),
                 *((sql, ()) for sql in board_sql.PRUNE),
             ]
         )
-        return counts[len(self.fold_first)]
+        return counts[len(self.fold_first) + len(audited)]
 
     async def forget_member(self, guild_id: int, player_id: int) -> int:
         """Delete what one server holds about one member; returns answers removed.

@@ -189,7 +189,7 @@ async def test_import_dry_run_then_confirm_clash_and_cancel(fake, tmp_path):
     s = add_server(fake, "one", ("alice",))
     second_admin = fake.add_user("second-admin")
     fake.add_member(s.guild, second_admin, roles=[role(s, "admins")])
-    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild):
+    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild) as run:
         summary = await import_file(fake, s, "science.csv", SCIENCE_CSV)
         assert summary.ephemeral
         text = summary.content
@@ -240,6 +240,8 @@ async def test_import_dry_run_then_confirm_clash_and_cancel(fake, tmp_path):
         await cancel.response()
         assert cancelled.content == "Import cancelled; nothing changed."
         assert cancelled.buttons() == []
+        # confirmed and cancelled dialogs' tokens are closed (they stayed for good)
+        await fake.wait_for(lambda: not run.bot.dialogs._live, what="the tokens closed")
 
         nothing = await import_file(fake, s, "bad.csv", "question,answer\nNo answer here?,\n")
         assert "0 valid, 1 problems." in nothing.content and "Nothing valid" in nothing.content
@@ -562,7 +564,7 @@ async def test_reset_leaderboard_needs_confirm_and_is_audited(fake, tmp_path):
     await seed_game(tmp_path, s.guild, s.channel, [(alice, True, 900), (bob, False, 0)])
     await seed_game(tmp_path, other.guild, other.channel, [(other.players[0], True, 700)])
     totals = "SELECT COUNT(*) FROM player_totals WHERE guild_id = ?"
-    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild):
+    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild) as run:
         board = await call(fake, s.channel, alice, "trivia leaderboard")
         assert "**1.** alice · 900 pts" in board.text
 
@@ -571,6 +573,7 @@ async def test_reset_leaderboard_needs_confirm_and_is_audited(fake, tmp_path):
         await (await fake.click_button(ask.message, None, s.admin, label="Cancel")).response()
         assert ask.message.content == "Nothing was reset." and ask.message.buttons() == []
         assert query(tmp_path, totals, [s.guild.id]) == [(2,)]
+        await fake.wait_for(lambda: not run.bot.dialogs._live, what="the cancelled token closed")
 
         ask = await call(fake, s.channel, s.admin, "trivia-admin reset-leaderboard")
         forged = await fake.click_button(
@@ -587,6 +590,7 @@ async def test_reset_leaderboard_needs_confirm_and_is_audited(fake, tmp_path):
         admin_roles[:] = demoted
         await press(fake, ask.message, s.admin, "Reset the leaderboard")
         assert ask.message.content == "Leaderboard reset: 2 players cleared."
+        assert not run.bot.dialogs._live  # a confirmed dialog's token is closed too
         board = await call(fake, s.channel, alice, "trivia leaderboard")
         assert "No answers recorded yet." in board.text
     assert query(tmp_path, totals, [s.guild.id]) == [(0,)]

@@ -162,6 +162,24 @@ async def test_reset_and_forget(repo):
     assert await repo.check_consistency() == []
 
 
+async def test_a_reset_writes_its_audit_row_in_its_own_transaction(repo, monkeypatch):
+    """The row names the players cleared; a reset that fails after it leaves neither."""
+    from bot.storage import portable
+
+    g = await repo.create_game(game())
+    await repo.record_answers([answer(g, 1, 1, 900), answer(g, 1, 2, 800)])
+    audit = AuditEntry(10, 7, "reset-leaderboard", " players cleared", NOW)
+    monkeypatch.setattr(portable, "_RESET", (*portable._RESET, "DELETE FROM no_such_table"))
+    with pytest.raises(Exception, match="no_such_table"):
+        await repo.reset_leaderboard(10, audit)
+    assert await repo.audit_log(10) == []
+    assert len(await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW)) == 2
+    monkeypatch.undo()
+    assert await repo.reset_leaderboard(10, audit) == 2
+    assert await repo.audit_log(10) == [replace(audit, detail="2 players cleared")]
+    assert await repo.leaderboard(10, period=Period.ALL_TIME, now=NOW) == []
+
+
 async def test_forget_counts_the_answers_whatever_order_its_statements_run_in(repo, monkeypatch):
     from bot.storage import portable
 

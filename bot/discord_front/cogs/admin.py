@@ -53,7 +53,8 @@ class ResetConfirm(Dialog):
             cleared = await self.bot.service.reset_leaderboard(guild_id, interaction.user.id)
         finally:  # a database outage leaves the dialog open, to press again
             self.busy = False
-        self.stop()
+        # the reset and its audit row are one transaction: all that is left is to say so
+        self.finish()
         await interaction.edit_original_response(
             content=f"Leaderboard reset: {cleared} players cleared.", view=None
         )
@@ -72,8 +73,9 @@ class ResetConfirm(Dialog):
         if self.busy:
             await private(interaction, "The reset is already under way; it can't be cancelled.")
             return
-        self.stop()
+        self.stop()  # at once: a Confirm pressed meanwhile must not reset
         await interaction.response.edit_message(content="Nothing was reset.", view=None)
+        self.finish()
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: Exception, _item: discord.ui.Item[Any]

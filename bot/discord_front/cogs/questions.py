@@ -125,14 +125,14 @@ class ImportConfirm(Dialog):
                 p.guild_id, p.actor_id, p.bank_id, p.checked.items(), action="import"
             )
         except TriviaError as exc:
-            self.stop()
+            self.finish()
             await interaction.edit_original_response(
                 content=limits.cut(str(exc), limits.CONTENT), view=None
             )
             return
         finally:  # a database outage leaves the dialog open, to press Confirm again
             self.busy = False
-        self.stop()
+        self.finish()
         await interaction.edit_original_response(
             content=f"Imported {len(added.question_ids)} questions into `{added.bank_id}`.",
             view=None,
@@ -145,10 +145,11 @@ class ImportConfirm(Dialog):
         if self.busy:  # "nothing changed" would be untrue in a moment
             await private(interaction, "The import is already under way; it can't be cancelled.")
             return
-        self.stop()
+        self.stop()  # at once: a Confirm pressed meanwhile must not import
         await interaction.response.edit_message(
             content="Import cancelled; nothing changed.", view=None
         )
+        self.finish()
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: Exception, _item: discord.ui.Item[Any]
