@@ -13,6 +13,7 @@ import discord
 import yarl
 
 from bot.app import open_app
+from bot.discord_front import heap
 from bot.discord_front.sharding import IdentifyTurns, claim_shards
 from bot.engine.errors import TriviaError
 from bot.settings import Settings
@@ -58,6 +59,7 @@ async def serve(settings: Settings, token: str) -> int:
     log.info("database %s; banks %s", shown, settings.banks_dir)
     async with claim_shards(settings) as shard_locks, open_app(settings) as app:
         bot = TriviaBot(service=app.service, settings=settings)
+        bot.add_listener(_settle_heap, "on_ready")  # this process only: not the tests' bots
         if shard_locks is not None:
             bot.identify_turn = IdentifyTurns(bot, shard_locks)
         loop = asyncio.get_running_loop()
@@ -69,6 +71,10 @@ async def serve(settings: Settings, token: str) -> int:
                 await bot.start(token)
         log.info("disconnected; saving and closing")
     return 0
+
+
+async def _settle_heap() -> None:
+    heap.settle()
 
 
 async def sync(settings: Settings, token: str, guild_id: int | None) -> int:
