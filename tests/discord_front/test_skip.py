@@ -17,12 +17,15 @@ async def test_skip_by_majority_and_by_the_starter_and_a_non_players_vote_does_n
 ):
     s = add_server(fake, "one", ("alice", "bob", "carol", "dave"))
     alice, bob, carol, dave = s.players
-    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
         start = await call(
             fake, s.channel, alice, "trivia start", {"bank": "geo", "questions": 4, "seconds": 8}
         )
         assert "started a round" in start.text
         first = await question(fake, s.channel, 1, 4)
+        reads = []  # a member with no role but @everyone is no manager: no settings read
+        real = run.bot.repo.guild_settings
+        run.bot.repo.guild_settings = lambda guild_id: reads.append(guild_id) or real(guild_id)
         assert first.buttons()[-1]["label"] == "Skip"
         # nobody has answered in this round yet: only the starter or an admin can skip
         assert "Only players in this round" in await skip_click(fake, first, bob)
@@ -36,6 +39,7 @@ async def test_skip_by_majority_and_by_the_starter_and_a_non_players_vote_does_n
             "Vote counted 1/2: the question is skipped at 2."
         )
         assert await skip_click(fake, second, bob) == "You already voted to skip (1/2)."
+        assert reads == []  # bob's and dave's votes: neither is the starter, nor has a role
         assert "skipped" not in title(second)
         typed = await call(fake, s.channel, carol, "trivia skip")
         assert typed.ephemeral and typed.content.startswith("Vote counted 2/2: skipped")
