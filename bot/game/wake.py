@@ -34,7 +34,11 @@ class Wake:
 
     def set(self) -> None:
         self._flag = True
-        self._ring()
+        if self._callback is None:
+            self._ring()
+            return
+        callback, self._callback = self._callback, None
+        callback()  # its timer stays armed: the callback's next wait may keep it
 
     def sleep(self, delay: float) -> asyncio.Future[None]:
         """Clear, then a future done once set() is called or `delay` seconds have passed."""
@@ -45,11 +49,21 @@ class Wake:
         return self._waiter
 
     def call_later(self, delay: float, callback: Callable[[], object]) -> None:
-        """Clear, then call `callback` once, when set() is called or `delay` seconds have passed."""
+        """Clear, then call `callback` once, when set() is called or `delay` seconds have passed.
+
+        A timer still armed that fires no later is kept (firing early only makes the
+        callback look again): a click that wakes a round re-arms no timer.
+        """
+        loop = asyncio.get_running_loop()
+        when = loop.time() + delay
+        timer = self._timer
+        if self._waiter is None and timer is not None and timer.when() <= when + 0.001:
+            self._flag = False
+            self._callback = callback
+            return
         self._clear()
         self._callback = callback
-        loop = asyncio.get_running_loop()
-        self._timer = loop.call_later(delay, self._ring, context=_NO_CONTEXT)
+        self._timer = loop.call_at(when, self._ring, context=_NO_CONTEXT)
 
     def _clear(self) -> None:
         """A new wait replaces the last: a sleep left unawaited (its task cancelled) ends here."""

@@ -49,3 +49,31 @@ async def test_a_new_wait_replaces_a_callback_without_calling_it() -> None:
     await asyncio.wait_for(sleeping, 1)
     await asyncio.sleep(0.03)
     assert calls == []
+
+
+async def test_a_callback_woken_early_keeps_its_timer_when_it_waits_as_long_again() -> None:
+    loop, wake, calls = asyncio.get_running_loop(), Wake(), []
+    timers = []
+    real_call_at = loop.call_at
+
+    def call_at(when, callback, *args, **kwargs):
+        handle = real_call_at(when, callback, *args, **kwargs)
+        if callback == wake._ring:  # not asyncio.sleep's own timer
+            timers.append(handle)
+        return handle
+
+    loop.call_at = call_at
+    try:
+
+        def again() -> None:
+            calls.append(loop.time())
+            wake.call_later(0.05, again)  # as a round does after each click
+
+        wake.call_later(0.05, again)
+        for _ in range(5):
+            wake.set()  # clicks: each re-arms for later than the armed timer
+        assert len(calls) == 5 and len(timers) == 1
+        await asyncio.sleep(0.08)  # the first timer fires, and the next one is made
+        assert len(calls) == 6 and len(timers) == 2
+    finally:
+        del loop.call_at
