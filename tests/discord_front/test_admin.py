@@ -556,6 +556,28 @@ async def test_settings_show_change_and_apply_to_new_rounds(fake, tmp_path):
     fake.assert_no_violations()
 
 
+async def test_settings_with_a_refused_part_save_nothing(fake, tmp_path):
+    """member_seconds without the cooldown it sets is refused before any write: the
+    defaults and the channel asked for with it are not saved either, and the reply says so."""
+    s = add_server(fake, "one", ("alice",))
+    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild):
+        refused = await call(
+            fake,
+            s.channel,
+            s.admin,
+            "trivia-admin settings",
+            {"questions": 20, "member_seconds": 5, "add_channel": s.other_channel.id},
+        )
+    for table in ("guild_settings", "guild_limits", "round_channels", "audit_log"):
+        assert query(tmp_path, f"SELECT * FROM {table}") == [], table
+    assert refused.ephemeral
+    assert refused.content == (
+        "Say which cooldown to set: choose start, board, page, stats, review or import. "
+        "Nothing was saved."
+    )
+    fake.assert_no_violations()
+
+
 async def test_reset_leaderboard_needs_confirm_and_is_audited(fake, tmp_path):
     """Cancel keeps the board, a demoted admin's Confirm is refused, Confirm clears it."""
     s = add_server(fake, "one", ("alice", "bob"))

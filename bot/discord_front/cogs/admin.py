@@ -94,6 +94,17 @@ def check_manager_role(interaction: discord.Interaction[Any], role: discord.Role
         )
 
 
+def check_cooldown_named(
+    cooldown: str | None, member_seconds: int | None, server_seconds: int | None
+) -> None:
+    """member_seconds and server_seconds set the cooldown of one action, which must be named."""
+    if cooldown is None and (member_seconds is not None or server_seconds is not None):
+        raise TriviaError(
+            "Say which cooldown to set: choose start, board, page, stats, review or import. "
+            "Nothing was saved."
+        )
+
+
 class Admin(commands.Cog):
     def __init__(self, bot: TriviaBot) -> None:
         self.bot = bot
@@ -139,8 +150,10 @@ async def settings(
     await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
     await require_admin(interaction, bot.repo)
     guild_id = guild_of(interaction)
+    # every refusal before the first write: a change is applied whole or not at all
     if manager_role is not None:
         check_manager_role(interaction, manager_role)
+    check_cooldown_named(cooldown, member_seconds, server_seconds)
     row = await bot.repo.guild_settings(guild_id)
     changes = {
         k: v
@@ -204,12 +217,8 @@ async def save_limits(
     team_join: int | None = None,
 ) -> bool:
     """The abuse limits (cooldowns per action, the cap on rounds at once) and the team join
-    window, which live together in the server's limits."""
+    window, which live together in the server's limits; checked (check_cooldown_named)."""
     guild_id = guild_of(interaction)
-    if cooldown is None and (member_seconds is not None or server_seconds is not None):
-        raise TriviaError(
-            "Say which cooldown to set: choose start, board, page, stats, review or import."
-        )
     saved: list[str] = []
     for name, value in (
         (f"{cooldown}.member", member_seconds),
