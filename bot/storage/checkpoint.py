@@ -6,6 +6,7 @@ import logging
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,16 @@ class Checkpointer:
     event: no commit, no wake-up.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, restart: Callable[[bool], bool] | None = None) -> None:
+        """`restart(wait)` starts the log over from the writer's side (True: still busy).
+
+        A RESTART taken here holds the write lock against the writer's connection, whose
+        busy handler then sleeps 1, 2, 5, 10... ms however soon the lock is free again: with
+        it, paced 50-answer commits at 2M answers had a p99 of 33-111 ms, without any
+        checkpoint 12-18 (bench B4). The repository runs it under its own write lock.
+        """
         self._path = path
+        self._restart = restart
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
@@ -100,16 +109,20 @@ class Checkpointer:
             if frames < RESTART_AFTER_FRAMES:
                 return
             if copied == frames:
-                busy, _, _ = conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()[0]
-                if not busy:
+                if not self._restart_log(conn, wait=False):
                     self.restarts += 1
                     return
             if attempt < RESTART_TRIES - 1:
                 time.sleep(RESTART_RETRY_S)  # the writer is mid-commit: try again between two
         if frames >= FORCE_RESTART_FRAMES:
-            conn.execute("PRAGMA busy_timeout = 2000")
-            try:
-                busy, _, _ = conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()[0]
-            finally:
-                conn.execute("PRAGMA busy_timeout = 0")
-            self.restarts += 0 if busy else 1
+            self.restarts += 0 if self._restart_log(conn, wait=True) else 1
+
+    def _restart_log(self, conn: sqlite3.Connection, *, wait: bool) -> bool:
+        """A RESTART checkpoint; True if readers (or the writer) kept it from finishing."""
+        if self._restart is not None:
+            return self._restart(wait)
+        conn.execute("PRAGMA busy_timeout = 2000" if wait else "PRAGMA busy_timeout = 0")
+        try:
+            return bool(conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()[0][0])
+        finally:
+            conn.execute("PRAGMA busy_timeout = 0")

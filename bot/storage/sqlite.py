@@ -149,7 +149,8 @@ class SQLiteRepository(PortableSql):
         self._reader = reader or conn
         self.path = path
         self._write_lock = asyncio.Lock()
-        self._checkpointer = Checkpointer(path)
+        self._checkpointer = Checkpointer(path, self._restart_from_thread)
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._folder = Folder(self._fold)
 
     @classmethod
@@ -197,6 +198,7 @@ class SQLiteRepository(PortableSql):
             await _close_all(conn, reader)
             raise
         repo = cls(conn, path, reader)
+        repo._loop = asyncio.get_running_loop()
         repo._checkpointer.start()
         if len(known) >= QUEUE_SINCE:  # answers a crash left queued are counted first
             repo._folder.committed(int((await repo._one(QUEUED))[0]))
@@ -397,6 +399,26 @@ class SQLiteRepository(PortableSql):
     # change must see every stored answer counted
     fold_first = FOLD
 
+    def _restart_from_thread(self, wait: bool) -> bool:
+        """The checkpoint thread's RESTART, run by the writer between two of its commits."""
+        if self._loop is None or self._loop.is_closed():
+            return True
+        done = asyncio.run_coroutine_threadsafe(self._restart_log(wait), self._loop)
+        try:
+            return done.result(timeout=10.0)
+        except Exception:  # closing, or the loop is gone: the last close folds the log in
+            done.cancel()
+            return True
+
+    async def _restart_log(self, wait: bool) -> bool:
+        """Start the log over once readers are off it; under the write lock, so no commit
+        meets the checkpoint's lock and sleeps in its busy handler."""
+        async with self._write_lock:
+            busy: bool = await self._conn._execute(  # type: ignore[no-untyped-call]
+                _restart_log, self._conn._conn, wait
+            )
+        return busy
+
     async def _fold(self) -> int:
         """Count the queued answers in every total, in one transaction (fold.py says when)."""
         async with self._write_lock:
@@ -566,6 +588,15 @@ def _write_answers(
             db.execute("ROLLBACK")
         raise
     return inserted
+
+
+def _restart_log(db: sqlite3.Connection, wait: bool) -> bool:
+    """RESTART from the writing connection, waiting for readers 2 s at most, or not at all."""
+    db.execute("PRAGMA busy_timeout = 2000" if wait else "PRAGMA busy_timeout = 0")
+    try:
+        return bool(db.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()[0])
+    finally:
+        db.execute("PRAGMA busy_timeout = 5000")  # as _configure set it
 
 
 def _fold_queue(db: sqlite3.Connection) -> int:

@@ -66,3 +66,27 @@ async def test_the_log_starts_over_instead_of_growing(tmp_path):
     finally:
         await repo.close()
     assert not wal.exists()  # the last close folded in the rest
+
+
+async def test_the_log_starts_over_only_between_the_writers_own_transactions(tmp_path):
+    """Its RESTART holds the write lock: taken from the thread, a commit then slept in its
+    busy handler (1, 2, 5, 10 ms...), the paced commits' tail in bench B4."""
+    repo = await SQLiteRepository.open(tmp_path / "trivia.db")
+    try:
+        await answers_for(repo, 1)
+        async with repo._write_lock:  # the writer is between two statements of its own
+            outside = sqlite3.connect(tmp_path / "trivia.db", isolation_level=None)
+            outside.execute("PRAGMA wal_autocheckpoint = 0")
+            try:  # about 2,000 pages of log, written past the repository
+                outside.execute("CREATE TABLE filler (x BLOB)")
+                outside.executemany("INSERT INTO filler VALUES (?)", [(b"x" * 900,)] * 2000)
+            finally:
+                outside.close()
+            before = repo._checkpointer.restarts
+            repo._checkpointer.poke()
+            await wait_for(lambda: repo._checkpointer.checkpoints > 0)
+            await asyncio.sleep(0.2)
+            assert repo._checkpointer.restarts == before  # it waits for the writer's turn
+        await wait_for(lambda: repo._checkpointer.restarts > before)
+    finally:
+        await repo.close()
