@@ -28,9 +28,13 @@ def _members(players: Sequence[Player]) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def teams_embed(teams: Teams, starter: str, closes_at: float | None) -> discord.Embed:
+def teams_embed(
+    teams: Teams, starter: str, closes_at: float | None, *, stopped: bool = False
+) -> discord.Embed:
     """The join message: each team's members; `closes_at` (wall clock) None once set."""
-    if closes_at is None:
+    if stopped:
+        title, text = "Round stopped", "The round was stopped before its first question."
+    elif closes_at is None:
         title, text = "Teams are set", "Anyone who answers without a team joins the smallest."
     else:
         at = discord.utils.format_dt(datetime.fromtimestamp(closes_at, UTC), "R")

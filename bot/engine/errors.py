@@ -20,6 +20,13 @@ class QuestionSkipped(QuestionClosed):
         TriviaError.__init__(self, "Too late: this question was skipped.")
 
 
+class NoQuestionYet(QuestionClosed):
+    """Before the round's first question (a team round's join window): none to skip yet."""
+
+    def __init__(self) -> None:
+        TriviaError.__init__(self, "The first question isn't up yet: there is nothing to skip.")
+
+
 class TooLateToSkip(TriviaError):
     def __init__(self) -> None:
         super().__init__(

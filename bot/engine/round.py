@@ -11,6 +11,7 @@ from bot.engine.clock import Clock
 from bot.engine.errors import (
     AlreadyAnswered,
     ForgottenInRound,
+    NoQuestionYet,
     NotInRound,
     OutOfGuesses,
     QuestionClosed,
@@ -284,6 +285,8 @@ class Round:
     def _require_open(self, tick: float) -> _Open:
         if self.is_over:
             raise RoundOver()
+        if self._open is None and self._asked == 0:
+            raise NoQuestionYet()
         if self._open is None or tick > self._open.asked.deadline:
             raise QuestionClosed()
         if self._open.skipped is not None:

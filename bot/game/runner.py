@@ -24,7 +24,8 @@ class Presenter(Protocol):
         """A team round's join message; the window starts once it is shown."""
 
     async def teams_set(self, session: Session) -> None:
-        """The join window has closed: the teams are as they will play."""
+        """The join window has closed: the teams are as they will play, or (stop_requested)
+        the round was stopped in it."""
 
     async def question(self, session: Session, asked: AskedQuestion) -> None: ...
     async def hint(self, session: Session, asked: AskedQuestion, level: int) -> None: ...
@@ -60,8 +61,7 @@ async def join_window(session: Session, presenter: Presenter) -> None:
     while not session.stop_requested and teams.window_open(now := clock.monotonic()):
         await sleep_unless_woken(session, (teams.closes_at or now) - now + 0.005)
     teams.locked = True
-    if not session.stop_requested:
-        await presenter.teams_set(session)
+    await presenter.teams_set(session)  # a stop too: the join message must not look live
 
 
 # the steps at work: the event loop keeps only weak references to tasks

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from tests.discord_front.conftest import add_server, call, running_bot, settings_for
+from tests.discord_front.conftest import (
+    add_server,
+    call,
+    database_held,
+    running_bot,
+    settings_for,
+)
 from tests.discord_front.test_rounds import db, question, right_label, title, wrong_label
 
 
@@ -83,20 +89,32 @@ async def test_four_players_in_two_teams_play_a_round_and_teams_lead_the_standin
 
 
 async def test_a_team_round_stopped_in_its_join_window_is_saved_as_stopped(fake, tmp_path):
-    s = add_server(fake, "one", ("alice",))
-    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
-        await call(fake, s.channel, s.players[0], "trivia start", {"bank": "geo", "teams": 3})
+    """Skip in the join window says no question is up, at once; the starter's stop needs no
+    admin look-up (the database is held: an outage); the join message then says it stopped."""
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    regulars = fake.add_role(s.guild, "regulars", 0)  # a role: an admin check reads the database
+    for user in (alice, bob):
+        s.guild.members[user.id].roles.append(regulars.id)
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        await call(fake, s.channel, alice, "trivia start", {"bank": "geo", "teams": 3})
         join = await fake.wait_for_message(
             s.channel, predicate=lambda m: title(m) == "Team round: pick a team"
         )
         assert [b["label"] for b in join.buttons()][:3] == ["Red", "Blue", "Green"]
-        stop = await call(fake, s.channel, s.players[0], "trivia stop")
-        assert "Stopping" in stop.content
+        with database_held(run.app.repo) as release:
+            for user in (alice, bob):
+                early = await (await fake.invoke_slash(s.channel, user, "trivia skip")).response()
+                assert early.type == 4 and early.ephemeral  # answered, not deferred
+                assert early.content == "The first question isn't up yet: there is nothing to skip."
+            stop = await fake.invoke_slash(s.channel, alice, "trivia stop")
+            assert "Stopping" in (await stop.reply(timeout=2.5)).content
+            release.set()
         await fake.wait_for_message(
             s.channel, predicate=lambda m: title(m).startswith("Final standings")
         )
-        old = await (await fake.click_button(join, None, s.players[0], label="Red")).response()
-        assert old.ephemeral and "ended" in old.content
+        # the join message no longer looks live: no buttons, and it says the round stopped
+        assert title(join) == "Round stopped" and join.buttons() == []
     assert db(tmp_path, "SELECT status FROM games") == [("stopped",)]
     fake.assert_no_violations()
 

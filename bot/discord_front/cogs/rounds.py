@@ -20,6 +20,7 @@ from bot.engine.draw import categories, playable
 from bot.engine.errors import (
     ForgottenInRound,
     NoRoundRunning,
+    NotInRound,
     OutOfGuesses,
     QuestionClosed,
     RoundAlreadyRunning,
@@ -196,13 +197,24 @@ async def skip_vote(
         await private(interaction, str(RoundOver() if game_id else NoRoundRunning()))
         return
     player = player_of(interaction.user)
-    admin = await starter_or_admin(bot, interaction, session, player)
-    try:
-        tally = session.vote_skip(player, number, is_admin=admin)
-    except TriviaError as exc:
+    known = player.id == session.starter.id or interaction.permissions.manage_guild
+    tally: SkipTally | None = None
+    try:  # a plain vote first: only one an admin's would change needs the look-up
+        tally = session.vote_skip(player, number, is_admin=known)
+    except NotInRound:
+        pass
+    except TriviaError as exc:  # closed, answered already, no question yet: admins too
         await private(interaction, str(exc))
         return
-    await private(interaction, skip_reply(tally))
+    if not known and (tally is None or not tally.skipped):
+        if await starter_or_admin(bot, interaction, session, player):
+            try:
+                tally = session.vote_skip(player, number, is_admin=True)
+            except TriviaError as exc:  # it closed meanwhile: the vote counted says so
+                if tally is None:
+                    await private(interaction, str(exc))
+                    return
+    await private(interaction, skip_reply(tally) if tally else str(NotInRound()))
 
 
 async def starter_or_admin(
@@ -214,7 +226,8 @@ async def starter_or_admin(
     """
     if player.id == session.starter.id or interaction.permissions.manage_guild:
         return True
-    await interaction.response.defer(ephemeral=True, thinking=True)
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=True, thinking=True)
     try:
         return await is_admin(interaction, bot.repo)
     except Exception as exc:
@@ -280,14 +293,17 @@ class ChannelPresenter:
         self.join_message_id = sent.id
 
     async def teams_set(self, session: Session) -> None:
-        """The join message loses its buttons and shows the teams as they play."""
+        """The join message loses its buttons and shows the teams as they play, or that the
+        round was stopped in the window."""
         teams = session.round.teams
         if teams is None or self.join_message_id is None:
             return
         channel: Any = self.channel
+        stopped = session.stop_requested is not None
         try:
             await channel.get_partial_message(self.join_message_id).edit(
-                embed=render.teams_embed(teams, session.starter.name, None), view=None
+                embed=render.teams_embed(teams, session.starter.name, None, stopped=stopped),
+                view=None,
             )
         except discord.HTTPException as exc:  # deleted by a moderator: the round goes on
             log.warning("channel %s: could not set the teams (%s)", session.channel_id, exc)
@@ -628,9 +644,14 @@ async def stop(interaction: discord.Interaction[Any]) -> None:
     bot: TriviaBot = interaction.client
     guild_of(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
-    admin = await is_admin(interaction, bot.repo)
     channel_id = interaction.channel_id or 0
-    session = bot.service.request_stop(channel_id, player_of(interaction.user), is_admin=admin)
+    session = bot.service.session(channel_id)
+    if session is None:
+        raise NoRoundRunning()
+    player = player_of(interaction.user)
+    # the starter needs no look-up, so can stop their round during a database outage
+    admin = await starter_or_admin(bot, interaction, session, player)
+    session = bot.service.request_stop(channel_id, player, is_admin=admin)
     cog = bot.get_cog("Rounds")
     runner = cog.runners.get(channel_id) if isinstance(cog, Rounds) else None
     if runner is None or runner.done:  # no runner will read the request: end it here
