@@ -34,6 +34,11 @@ def shows_custom_id(message: discord.Message | None, custom_id: str | None) -> b
     """
     if message is None or not custom_id:
         return False
+    # every click's check (bench B1): rows of buttons, as every question has, need no walk
+    for row in message.components:
+        for child in getattr(row, "children", ()):
+            if getattr(child, "custom_id", None) == custom_id:
+                return True
     return any(cid == custom_id for cid in custom_ids(message.components))
 
 
