@@ -104,7 +104,7 @@ async def add_question(
     """Open the modal and submit it with `values` keyed by input label."""
     ix = await open_add(fake, s, user)
     submitted = await fake.submit_modal(ix, values)
-    return await submitted.response()
+    return await submitted.reply()  # deferred before the admin check: then filled in
 
 
 async def import_file(
@@ -342,7 +342,7 @@ async def test_manager_role_members_may_administer(fake, tmp_path):
         late = await fake.submit_modal(
             ix, {QUESTION: "Which is the smallest ocean?", ANSWERS: "Arctic"}
         )
-        assert "Manage Server" in (await late.response()).content
+        assert "Manage Server" in (await late.reply()).content
     assert [a for _, a in query(tmp_path, "SELECT actor_id, action FROM audit_log")] == [
         "settings",
         "add-question",
@@ -357,7 +357,7 @@ async def add_question_as(
     """A manager-role member opens the modal through a permission override and submits it."""
     ix = await fake.invoke_slash(s.channel, user, "trivia-admin add", bypass_permissions=True)
     assert (await ix.response()).modal is not None
-    return await (await fake.submit_modal(ix, values)).response()
+    return await (await fake.submit_modal(ix, values)).reply()
 
 
 async def views(fake: FakeDiscord, s: Server, player: FakeUser, shared: FakeUser) -> list[str]:
@@ -820,6 +820,11 @@ async def test_admin_commands_are_deferred_before_the_database_answers(fake, tmp
             ("trivia-admin settings", {"questions": 7}),
             ("trivia-admin forget", {"member": bob}),
             ("trivia-admin reset-leaderboard", None),
+            ("trivia-admin questions", None),
+            ("trivia-admin export", None),
+            ("trivia-admin remove", {"question_id": "custom/no-such-question"}),
+            ("trivia-admin import", {"file": fake.upload("q.csv", SCIENCE_CSV)}),
+            ("trivia-admin reports", None),
         ):
             with database_held(run.app.repo) as release:
                 ix = await fake.invoke_slash(
@@ -829,12 +834,28 @@ async def test_admin_commands_are_deferred_before_the_database_answers(fake, tmp
                 assert first.type == 5 and first.ephemeral, name
                 release.set()
                 replies.append(await ix.reply())
-        saved, forgot, ask = replies
+        saved, forgot, ask, listed, exported, removed, imported, reported = replies
         assert "Questions per round: 7" in saved.content
         assert forgot.content == "Deleted 0 answers and the totals of bob on this server."
         assert "cannot be undone" in ask.content
         await (await fake.click_button(ask.message, None, alice, label="Cancel")).response()
         assert ask.message.content == "Nothing was reset."
+        assert "No questions of this server's own yet" in listed.content
+        assert "no questions of its own yet" in exported.content
+        assert removed.ephemeral and "no-such-question" in removed.content
+        assert "**Dry run** of q.csv" in imported.content
+        assert reported.content == "No reports on this server's questions."
+        # the add form must be the first response: it opens at once, checked on submit
+        with database_held(run.app.repo) as release:
+            ix = await fake.invoke_slash(
+                s.channel, alice, "trivia-admin add", bypass_permissions=True
+            )
+            assert (await ix.response(timeout=2.5)).modal is not None
+            submitted = await fake.submit_modal(ix, {QUESTION: "Which ocean?", ANSWERS: "Pacific"})
+            first = await submitted.response(timeout=2.5)
+            assert first.type == 5 and first.ephemeral
+            release.set()
+            assert (await submitted.reply()).content.startswith("Added `custom/which-ocean`")
     fake.assert_no_violations()
 
 

@@ -7,7 +7,15 @@ from pathlib import Path
 
 from bot.engine.models import Mode, Player
 from bot.engine.rules import RoundSettings
-from tests.discord_front.conftest import Server, add_server, call, query, running_bot, settings_for
+from tests.discord_front.conftest import (
+    Server,
+    add_server,
+    call,
+    database_held,
+    query,
+    running_bot,
+    settings_for,
+)
 from tests.discord_front.test_admin import ANSWERS, DISTRACTORS, QUESTION, add_question
 from tests.fakediscord import FakeDiscord, FakeMessage, FakeUser
 
@@ -94,9 +102,13 @@ async def test_report_from_the_reveal_then_review_and_disable(fake, tmp_path):
         assert labels["Edit question"].get("disabled")  # a shipped question: not ours to edit
         assert labels["Previous"].get("disabled") and labels["Next"].get("disabled")
 
-        pressed = await fake.click_button(opened.message, None, s.admin, label="Disable here")
-        shown = await pressed.response()
-        fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
+        with database_held(r.app.repo) as release:  # the page's reads wait: answered first
+            pressed = await fake.click_button(opened.message, None, s.admin, label="Disable here")
+            assert (await pressed.response(timeout=2.5)).type == 6
+            release.set()
+        page = opened.message
+        await fake.wait_for(lambda: "Enable here" in {b["label"] for b in page.buttons()})
+        fields = {f["name"]: f["value"] for f in page.embeds[0]["fields"]}
         assert fields["Status"] == "Disabled: never drawn in this server."
         assert query(tmp_path, "SELECT bank_id, question_id FROM disabled_questions") == [
             (bank_id, question_id)
@@ -123,6 +135,7 @@ async def test_report_from_the_reveal_then_review_and_disable(fake, tmp_path):
 
         enabled = await fake.click_button(opened.message, None, s.admin, label="Enable here")
         await enabled.response()
+        await fake.wait_for(lambda: "Disable here" in {b["label"] for b in page.buttons()})
         assert query(tmp_path, "SELECT COUNT(*) FROM disabled_questions") == [(0,)]
 
         await call(fake, s.channel, s.admin, "trivia-admin forget", {"member": alice})
@@ -143,7 +156,7 @@ async def test_admins_edit_their_own_reported_question(fake, tmp_path):
     """A server's own question is fixed from its reports, in a form filled with what it says."""
     s = add_server(fake, "two", ("alice",))
     alice = s.players[0]
-    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild):
+    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild) as r:
         await add_question(
             fake,
             s,
@@ -153,8 +166,9 @@ async def test_admins_edit_their_own_reported_question(fake, tmp_path):
         assert "Thanks" in await report(fake, reveal, alice, "wrong-answer", "It is Mars")
         none_yet = await call(fake, s.other_channel, s.admin, "trivia-admin reports")
         listed = none_yet.message
-        edit = await fake.click_button(listed, None, s.admin, label="Edit question")
-        form = await edit.response()
+        with database_held(r.app.repo):  # the form is the first response: it needs no read
+            edit = await fake.click_button(listed, None, s.admin, label="Edit question")
+            form = await edit.response(timeout=2.5)
         assert form.modal is not None and form.modal["title"] == "Edit this server's question"
         prefilled = {
             c["label"]: c.get("value")
@@ -163,7 +177,7 @@ async def test_admins_edit_their_own_reported_question(fake, tmp_path):
         }
         assert prefilled[QUESTION] == "Which planet is red?"
         assert prefilled["Accepted answers, one per line"] == "Venus"
-        bad = await (await fake.submit_modal(edit, {ANSWERS: " "})).response()
+        bad = await (await fake.submit_modal(edit, {ANSWERS: " "})).reply()
         assert bad.ephemeral and "can't be saved" in bad.content
         edit = await fake.click_button(listed, None, s.admin, label="Edit question")
         await edit.response()
@@ -171,7 +185,7 @@ async def test_admins_edit_their_own_reported_question(fake, tmp_path):
             await fake.submit_modal(
                 edit, {ANSWERS: "Mars", "Wrong choices, one per line": "Venus\nEarth"}
             )
-        ).response()
+        ).reply()
         assert saved.ephemeral and saved.content.startswith("Saved `custom/")
         data = json.loads(query(tmp_path, "SELECT data FROM custom_questions")[0][0])
         assert (data["question"], data["answers"], data["distractors"]) == (

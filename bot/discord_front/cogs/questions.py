@@ -16,9 +16,9 @@ from bot.banks.offload import CheckedFile, CheckFailed
 from bot.banks.parts import export_files, messages
 from bot.discord_front import groups, limits
 from bot.discord_front.components import FORM_PREFIX, Dialog
-from bot.discord_front.permissions import guild_of, require_admin
+from bot.discord_front.permissions import NOT_ADMIN, guild_of, known_admin, require_admin
 from bot.discord_front.replies import private
-from bot.engine.errors import TriviaError
+from bot.engine.errors import NotAllowed, TriviaError
 from bot.engine.models import Bank
 from bot.game.custom import CustomQuestions
 
@@ -68,6 +68,7 @@ class AddQuestionModal(discord.ui.Modal, title="Add a trivia question"):
         self.bot.dialogs.close(self.token)
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)  # before any read
         await require_admin(interaction, self.bot.repo)
         q = await custom(self.bot).add_from_form(
             guild_of(interaction),
@@ -165,7 +166,11 @@ class Questions(commands.Cog):
 @groups.admin.command(name="add", description="Add a question to this server's bank.")
 async def add(interaction: discord.Interaction[Any]) -> None:
     bot: TriviaBot = interaction.client
-    await require_admin(interaction, bot.repo)
+    guild_of(interaction)
+    # the form must be the first response: a member who may hold the manager role (a read)
+    # gets it and is checked on submit; one who can't be an admin is refused at once
+    if known_admin(interaction) is False:
+        raise NotAllowed(NOT_ADMIN)
     await interaction.response.send_modal(AddQuestionModal(bot))
 
 
@@ -178,12 +183,12 @@ async def import_(
     interaction: discord.Interaction[Any], file: discord.Attachment, bank: str | None = None
 ) -> None:
     bot: TriviaBot = interaction.client
-    await require_admin(interaction, bot.repo)
     guild_id = guild_of(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
+    await require_admin(interaction, bot.repo)
     if file.size > MAX_UPLOAD:
         raise TriviaError(f"That file is {file.size:,} bytes; the limit is {MAX_UPLOAD:,}.")
     await bot.cooldowns.use("import", guild_id, interaction.user.id)
-    await interaction.response.defer(ephemeral=True, thinking=True)
     data = await file.read()
     bank_id = (bank or file.filename.rsplit(".", 1)[0]).strip().lower()
     name = limits.safe(file.filename, 100)
@@ -219,8 +224,12 @@ async def import_(
 @app_commands.describe(bank="Which bank (default: all of this server's banks)")
 async def export(interaction: discord.Interaction[Any], bank: str | None = None) -> None:
     bot: TriviaBot = interaction.client
+    guild_id = guild_of(interaction)
+    # before any database call; 5,000 long questions make 26 MB of YAML: built off the
+    # loop, sent in parts that fit
+    await interaction.response.defer(ephemeral=True, thinking=True)
     await require_admin(interaction, bot.repo)
-    banks = await bot.catalog.custom_banks(guild_of(interaction))
+    banks = await bot.catalog.custom_banks(guild_id)
     chosen = [banks[bank]] if bank in banks else list(banks.values()) if bank is None else []
     if bank is not None and not chosen and bank in bot.catalog.shipped:
         chosen = [bot.catalog.shipped[bank]]
@@ -230,8 +239,6 @@ async def export(interaction: discord.Interaction[Any], bank: str | None = None)
             if bank is None
             else f"No bank '{bank}' here."
         )
-    # 5,000 long questions make 26 MB of YAML: built off the loop, sent in parts that fit
-    await interaction.response.defer(ephemeral=True, thinking=True)
     limit = interaction.filesize_limit
     files = await asyncio.to_thread(export_files, chosen, limit)
     groups = messages(files, limit)
@@ -262,8 +269,10 @@ async def list_questions(
     page: app_commands.Range[int, 1, 1000] = 1,
 ) -> None:
     bot: TriviaBot = interaction.client
+    guild_id = guild_of(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
     await require_admin(interaction, bot.repo)
-    banks: list[Bank] = list((await bot.catalog.custom_banks(guild_of(interaction))).values())
+    banks: list[Bank] = list((await bot.catalog.custom_banks(guild_id)).values())
     questions = [q for b in banks if bank in (None, b.id) for q in b.questions]
     if not questions:
         raise TriviaError("No questions of this server's own yet. Add one with /trivia-admin add.")
@@ -275,14 +284,16 @@ async def list_questions(
         title=f"This server's questions · page {page}/{pages}",
         description=limits.cut(text, limits.EMBED_DESCRIPTION),
     )
-    await interaction.response.send_message(embed=embed, ephemeral=True)
+    await interaction.followup.send(embed=embed, ephemeral=True)
 
 
 @groups.admin.command(name="remove", description="Remove one of this server's questions.")
 @app_commands.describe(question_id="The id shown by /trivia-admin questions (bank/id)")
 async def remove(interaction: discord.Interaction[Any], question_id: str) -> None:
     bot: TriviaBot = interaction.client
+    guild_id = guild_of(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
     await require_admin(interaction, bot.repo)
     bank_id, _, qid = question_id.strip().rpartition("/")
-    await custom(bot).remove(guild_of(interaction), interaction.user.id, bank_id or "custom", qid)
+    await custom(bot).remove(guild_id, interaction.user.id, bank_id or "custom", qid)
     await private(interaction, f"Removed `{bank_id or 'custom'}/{qid}`.")

@@ -169,9 +169,17 @@ class ReportsBrowser(Dialog):
         self.listed = listed
         self.page = 0
         self.details: ReportDetails | None = None
+        self.editable: Question | None = None  # the page's own question: Edit opens at once
 
     async def load(self) -> discord.Embed:
-        self.details = await reports(self.bot).details(self.guild_id, self.listed[self.page])
+        service = reports(self.bot)
+        summary = self.listed[self.page]
+        self.details = await service.details(self.guild_id, summary)
+        self.editable = (
+            await service.question(self.guild_id, summary.bank_id, summary.question_id)
+            if self.details.editable
+            else None
+        )
         self.previous.disabled = self.page == 0
         self.next.disabled = self.page >= len(self.listed) - 1
         self.toggle.label = "Enable here" if self.details.summary.disabled else "Disable here"
@@ -182,11 +190,14 @@ class ReportsBrowser(Dialog):
         if interaction.user.id != self.actor_id:
             await private(interaction, "Only the admin who opened these reports can use them.")
             return False
+        if (interaction.data or {}).get("custom_id") == self.edit.custom_id:
+            return True  # its form must be the first response: checked on submit
+        await interaction.response.defer()  # before the admin check and the page's reads
         await require_admin(interaction, self.bot.repo)
         return True
 
     async def _show(self, interaction: discord.Interaction[Any]) -> None:
-        await interaction.response.edit_message(embed=await self.load(), view=self)
+        await interaction.edit_original_response(embed=await self.load(), view=self)
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
     async def previous(
@@ -217,14 +228,9 @@ class ReportsBrowser(Dialog):
     async def edit(
         self, interaction: discord.Interaction[Any], _button: discord.ui.Button[Any]
     ) -> None:
-        summary = self.listed[self.page]
-        question = await reports(self.bot).question(
-            self.guild_id, summary.bank_id, summary.question_id
-        )
-        custom = await self.bot.catalog.custom_banks(self.guild_id)
-        if question is None or summary.bank_id not in custom:
+        if self.editable is None:
             raise TriviaError("Only this server's own questions can be edited here.")
-        await interaction.response.send_modal(EditQuestionModal(self.bot, question))
+        await interaction.response.send_modal(EditQuestionModal(self.bot, self.editable))
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: Exception, _item: discord.ui.Item[Any]
@@ -270,6 +276,7 @@ class EditQuestionModal(discord.ui.Modal, title="Edit this server's question"):
         self.bot.dialogs.close(self.token)
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)  # before any read
         await require_admin(interaction, self.bot.repo)
         q = await CustomQuestions(
             self.bot.repo, self.bot.catalog, self.bot.service.clock
@@ -294,15 +301,16 @@ class EditQuestionModal(discord.ui.Modal, title="Edit this server's question"):
 )
 async def reports_command(interaction: discord.Interaction[Any]) -> None:
     bot: TriviaBot = interaction.client
-    await require_admin(interaction, bot.repo)
     guild_id = guild_of(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
+    await require_admin(interaction, bot.repo)
     listed = await reports(bot).reported(guild_id)
     if not listed:
         await private(interaction, "No reports on this server's questions.")
         return
     browser = ReportsBrowser(bot, interaction.user.id, guild_id, listed)
     embed = await browser.load()
-    await interaction.response.send_message(embed=embed, view=browser, ephemeral=True)
+    await interaction.followup.send(embed=embed, view=browser, ephemeral=True)
 
 
 class Reports(commands.Cog):
