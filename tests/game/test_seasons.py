@@ -18,3 +18,15 @@ async def test_a_season_closes_the_one_before_and_is_audited(repo):
     ]
     current = await repo.season(10)
     assert current is not None and current.name == "Spring"
+
+
+async def test_a_season_name_is_a_game_rule_for_any_front_end(repo):
+    """Refused here, not only in a cog: ':' would break the id a Discord board carries it in."""
+    with pytest.raises(InvalidSetting, match="Season names are 1-32 letters"):
+        await start_season(repo, 10, "Winter: the sequel", 42, 1000.0)
+    with pytest.raises(InvalidSetting):
+        await start_season(repo, 10, "x" * 33, 42, 1000.0)
+    assert await repo.seasons(10) == []
+    await start_season(repo, 10, "  Winter   2026 ", 42, 1000.0)
+    current = await repo.season(10)
+    assert current is not None and current.name == "Winter 2026"

@@ -21,6 +21,7 @@ from bot.discord_front.cooldowns import CoolingDown
 from bot.discord_front.permissions import guild_of
 from bot.discord_front.replies import private
 from bot.engine.errors import InvalidSetting
+from bot.game.seasons import season_name
 from bot.storage.records import BoardRow, Period, PlayerStats, iso_week
 
 if TYPE_CHECKING:
@@ -33,8 +34,6 @@ YOU = "You"
 PERIODS = {"a": Period.ALL_TIME, "w": Period.WEEK, "m": Period.MONTH, "s": Period.SEASON}
 LETTERS = {period: letter for letter, period in PERIODS.items()}
 STREAKS = "d"  # the question of the day's streaks: a board of days, not of points
-# what a season may be called: it travels in the paging buttons' custom_id, after a ':'
-SEASON_NAME = re.compile(r"[\w .#'-]{1,32}")
 
 
 class BoardPage(
@@ -296,8 +295,8 @@ async def season_autocomplete(
 
 async def chosen_season(bot: TriviaBot, guild_id: int, name: str | None) -> str:
     """The season a season board shows: the one named, else the one open now."""
-    if name is not None and not SEASON_NAME.fullmatch(name):
-        raise InvalidSetting("Season names are 1-32 letters, digits, spaces or . # ' - _")
+    if name is not None:
+        name = season_name(name)  # it travels in the paging buttons' custom_id
     found = await bot.repo.season(guild_id, name)
     if found is not None:
         return found.name

@@ -9,11 +9,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_front import groups, limits
-from bot.discord_front.cogs.boards import SEASON_NAME
 from bot.discord_front.permissions import guild_of, require_admin
 from bot.discord_front.replies import private
-from bot.engine.errors import InvalidSetting
-from bot.game.seasons import start_season
+from bot.game.seasons import season_name, start_season
 
 if TYPE_CHECKING:
     from bot.discord_front.client import TriviaBot
@@ -39,9 +37,7 @@ async def start_command(interaction: discord.Interaction[Any], name: str) -> Non
     await interaction.response.defer(ephemeral=True, thinking=True)  # before any database call
     await require_admin(interaction, bot.repo)
     guild_id = guild_of(interaction)
-    name = " ".join(name.split())
-    if not SEASON_NAME.fullmatch(name):
-        raise InvalidSetting("Season names are 1-32 letters, digits, spaces or . # ' - _")
+    name = season_name(name)  # as it is stored, for the reply
     before = await start_season(
         bot.repo, guild_id, name, interaction.user.id, bot.service.clock.now()
     )
