@@ -128,11 +128,8 @@ async def save_places(
         ):
             done.append(f"channel -{remove_channel.id}")
         if start_role is not None:
-            row = await bot.repo.guild_settings(guild_id)
             role_id = None if start_role.is_default() else start_role.id  # @everyone: everyone
-            await bot.repo.save_guild_settings(
-                dataclasses.replace(row, starter_role_id=role_id), now
-            )
+            await bot.repo.change_guild_settings(guild_id, {"starter_role_id": role_id}, now)
             done.append(f"start_role={role_id or 'everyone'}")
         if round_gap is not None:
             await bot.cooldowns.save(guild_id, GAP, float(round_gap))

@@ -7,7 +7,7 @@ totals (bot/storage/fold.py says when), ending games, migrations, backups.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.shards import ShardRange
@@ -157,6 +157,29 @@ _SAVE_SETTINGS = (
     "DO UPDATE SET questions = excluded.questions, seconds = excluded.seconds, "
     "mode = excluded.mode, manager_role_id = excluded.manager_role_id, "
     "guesses = excluded.guesses, starter_role_id = excluded.starter_role_id, "
+    "updated_at = excluded.updated_at"
+)
+# the columns a settings change may set; the others keep what they hold, whoever set them
+SETTINGS_COLUMNS = (
+    "questions",
+    "seconds",
+    "mode",
+    "manager_role_id",
+    "guesses",
+    "starter_role_id",
+)
+_CHANGE_SETTINGS = (
+    "INSERT INTO guild_settings (guild_id, questions, seconds, mode, manager_role_id, guesses, "
+    "starter_role_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id) "
+    "DO UPDATE SET "
+    "questions = CASE WHEN ? THEN excluded.questions ELSE guild_settings.questions END, "
+    "seconds = CASE WHEN ? THEN excluded.seconds ELSE guild_settings.seconds END, "
+    "mode = CASE WHEN ? THEN excluded.mode ELSE guild_settings.mode END, "
+    "manager_role_id = CASE WHEN ? THEN excluded.manager_role_id "
+    "ELSE guild_settings.manager_role_id END, "
+    "guesses = CASE WHEN ? THEN excluded.guesses ELSE guild_settings.guesses END, "
+    "starter_role_id = CASE WHEN ? THEN excluded.starter_role_id "
+    "ELSE guild_settings.starter_role_id END, "
     "updated_at = excluded.updated_at"
 )
 _ROUND_CHANNELS = "SELECT channel_id FROM round_channels WHERE guild_id = ? ORDER BY channel_id"
@@ -653,6 +676,19 @@ class PortableSql(ReportsSql, DailySql):
                 )
             ]
         )
+
+    async def change_guild_settings(
+        self, guild_id: int, changes: Mapping[str, object], now: float
+    ) -> None:
+        """Set only the columns named (SETTINGS_COLUMNS), in one statement: two admins
+        changing different settings at once both keep their change (a read row written
+        back whole undid the other's)."""
+        unknown = set(changes) - set(SETTINGS_COLUMNS)
+        if unknown:
+            raise ValueError(f"not a settings column: {', '.join(sorted(unknown))}")
+        values = [changes.get(c) for c in SETTINGS_COLUMNS]
+        flags = [c in changes for c in SETTINGS_COLUMNS]
+        await self._execute([(_CHANGE_SETTINGS, (guild_id, *values, now, *flags))])
 
     async def round_channels(self, guild_id: int) -> frozenset[int]:
         return frozenset(int(r[0]) for r in await self._all(_ROUND_CHANNELS, (guild_id,)))

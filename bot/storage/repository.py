@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -135,6 +135,12 @@ class Repository(Protocol):
     # settings, custom questions, audit
     async def guild_settings(self, guild_id: int) -> GuildSettingsRow: ...
     async def save_guild_settings(self, row: GuildSettingsRow, now: float) -> None: ...
+    async def change_guild_settings(
+        self, guild_id: int, changes: Mapping[str, object], now: float
+    ) -> None:
+        """Set only the named columns of a server's settings; the others stay as they are."""
+        ...
+
     async def round_channels(self, guild_id: int) -> frozenset[int]:
         """The channels rounds may start in; empty: any channel."""
         ...

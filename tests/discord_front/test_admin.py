@@ -578,6 +578,37 @@ async def test_settings_with_a_refused_part_save_nothing(fake, tmp_path):
     fake.assert_no_violations()
 
 
+async def test_two_admins_changing_different_settings_at_once_keep_both(fake, tmp_path):
+    """The second admin's whole change lands while the first one's awaits the database: each
+    sets only its own columns, so neither undoes the other (a row read and written back
+    whole lost the manager role)."""
+    s = add_server(fake, "one", ("alice",))
+    second = fake.add_user("second-admin")
+    fake.add_member(s.guild, second, roles=[role(s, "admins")])
+    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild) as run:
+        repo, meanwhile = run.app.repo, []
+        read = repo.guild_settings
+
+        async def other_admin_first(guild_id):
+            row = await read(guild_id)
+            if not meanwhile:  # once: the second admin's own reads go straight through
+                meanwhile.append(None)
+                options = {"guesses": 5}
+                meanwhile[0] = await call(fake, s.channel, second, "trivia-admin settings", options)
+            return row
+
+        repo.guild_settings = other_admin_first  # the first read, then the other admin
+        await call(
+            fake, s.channel, s.admin, "trivia-admin settings", {"manager_role": s.manager_role}
+        )
+        del repo.guild_settings
+        assert meanwhile and meanwhile[0].content.startswith("Saved.")
+    assert query(tmp_path, "SELECT manager_role_id, guesses FROM guild_settings") == [
+        (s.manager_role.id, 5)
+    ]
+    fake.assert_no_violations()
+
+
 async def test_reset_leaderboard_needs_confirm_and_is_audited(fake, tmp_path):
     """Cancel keeps the board, a demoted admin's Confirm is refused, Confirm clears it."""
     s = add_server(fake, "one", ("alice", "bob"))

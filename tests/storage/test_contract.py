@@ -162,6 +162,19 @@ async def test_reset_and_forget(repo):
     assert await repo.check_consistency() == []
 
 
+async def test_a_settings_change_sets_only_its_columns(repo):
+    """Another admin's change to other columns, made meanwhile, stays; None is a value."""
+    await repo.change_guild_settings(10, {"questions": 15}, NOW)
+    assert await repo.guild_settings(10) == GuildSettingsRow(10, questions=15)
+    await repo.change_guild_settings(10, {"manager_role_id": 77, "starter_role_id": 5}, NOW)
+    await repo.change_guild_settings(10, {"seconds": 30.0, "mode": "typed"}, NOW)
+    await repo.change_guild_settings(10, {"starter_role_id": None, "guesses": 4}, NOW)
+    assert await repo.guild_settings(10) == GuildSettingsRow(10, 15, 30.0, "typed", 77, 4, None)
+    assert await repo.guild_settings(11) == GuildSettingsRow(11)
+    with pytest.raises(ValueError, match="not a settings column: guild_id"):
+        await repo.change_guild_settings(10, {"guild_id": 11}, NOW)
+
+
 async def test_a_reset_writes_its_audit_row_in_its_own_transaction(repo, monkeypatch):
     """The row names the players cleared; a reset that fails after it leaves neither."""
     from bot.storage import portable

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
@@ -154,7 +153,17 @@ async def settings(
     if manager_role is not None:
         check_manager_role(interaction, manager_role)
     check_cooldown_named(cooldown, member_seconds, server_seconds)
-    row = await bot.repo.guild_settings(guild_id)
+    columns: dict[str, object] = {}
+    if questions is not None:
+        columns["questions"] = questions
+    if seconds is not None:
+        columns["seconds"] = float(seconds)
+    if mode is not None:
+        columns["mode"] = parse_mode(mode).value
+    if manager_role is not None:
+        columns["manager_role_id"] = manager_role.id
+    if guesses is not None:
+        columns["guesses"] = guesses
     changes = {
         k: v
         for k, v in (
@@ -167,15 +176,8 @@ async def settings(
         if v is not None
     }
     if changes:
-        row = dataclasses.replace(
-            row,
-            questions=questions if questions is not None else row.questions,
-            seconds=float(seconds) if seconds is not None else row.seconds,
-            mode=parse_mode(mode).value if mode is not None else row.mode,
-            manager_role_id=manager_role.id if manager_role is not None else row.manager_role_id,
-            guesses=guesses if guesses is not None else row.guesses,
-        )
-        await bot.repo.save_guild_settings(row, bot.service.clock.now())
+        # only these columns: another admin's change to the others, meanwhile, stays
+        await bot.repo.change_guild_settings(guild_id, columns, bot.service.clock.now())
         detail = ", ".join(f"{k}={getattr(v, 'id', v)}" for k, v in changes.items())
         await bot.repo.audit(
             AuditEntry(guild_id, interaction.user.id, "settings", detail, bot.service.clock.now())
@@ -193,6 +195,7 @@ async def settings(
         round_gap=round_gap,
     )
     effective = await bot.service.settings_for(guild_id)
+    row = await bot.repo.guild_settings(guild_id)
     role = f"<@&{row.manager_role_id}>" if row.manager_role_id else "none (Manage Server only)"
     text = (
         ("Saved. " if changes or limits_changed or places_changed else "")
