@@ -269,10 +269,12 @@ async def test_restart_mid_round_abandons_it_and_old_buttons_say_too_late(fake, 
 
 
 async def test_start_skip_and_stop_are_deferred_before_the_database_answers(fake, tmp_path):
-    """A starter role makes a start check for an admin; a skip vote and a stop look up who is an
-    admin: each is answered (deferred) while the database is stalled, then filled in."""
-    s = add_server(fake, "one", ("alice", "bob"))
-    alice, bob = s.players
+    """A starter role makes a start check for an admin; a skip vote and a stop by a member with
+    a role look up who is an admin: each is answered (deferred) while the database is stalled,
+    then filled in. A member with no role can't be an admin: answered at once."""
+    s = add_server(fake, "one", ("alice", "bob", "carol"))
+    alice, bob, carol = s.players
+    s.guild.members[bob.id].roles.append(fake.add_role(s.guild, "regulars", 0).id)
     async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
         setup = await fake.invoke_slash(
             s.channel, s.admin, "trivia-admin settings", {"start_role": s.manager_role}
@@ -295,6 +297,8 @@ async def test_start_skip_and_stop_are_deferred_before_the_database_answers(fake
         with database_held(run.app.repo) as release:
             vote = await fake.click_button(msg, None, bob, label="Skip")
             assert (await vote.response(timeout=2.5)).type == 5
+            plain = await (await fake.click_button(msg, None, carol, label="Skip")).response()
+            assert plain.type == 4 and "Only players in this round" in plain.content
             stop = await fake.invoke_slash(s.channel, bob, "trivia stop")
             assert (await stop.response(timeout=2.5)).type == 5
             release.set()

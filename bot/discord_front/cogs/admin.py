@@ -153,17 +153,17 @@ async def settings(
     if manager_role is not None:
         check_manager_role(interaction, manager_role)
     check_cooldown_named(cooldown, member_seconds, server_seconds)
-    columns: dict[str, object] = {}
-    if questions is not None:
-        columns["questions"] = questions
-    if seconds is not None:
-        columns["seconds"] = float(seconds)
-    if mode is not None:
-        columns["mode"] = parse_mode(mode).value
-    if manager_role is not None:
-        columns["manager_role_id"] = manager_role.id
-    if guesses is not None:
-        columns["guesses"] = guesses
+    columns: dict[str, object] = {
+        column: value
+        for column, value in (
+            ("questions", questions),
+            ("seconds", None if seconds is None else float(seconds)),
+            ("mode", None if mode is None else parse_mode(mode).value),
+            ("manager_role_id", None if manager_role is None else manager_role.id),
+            ("guesses", guesses),
+        )
+        if value is not None
+    }
     changes = {
         k: v
         for k, v in (

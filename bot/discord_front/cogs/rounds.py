@@ -14,7 +14,7 @@ from discord.ext import commands
 
 from bot.discord_front import groups, limits, places, render
 from bot.discord_front.cogs.reports import ReportButton
-from bot.discord_front.permissions import guild_of, is_admin
+from bot.discord_front.permissions import guild_of, is_admin, known_admin
 from bot.discord_front.replies import private
 from bot.engine.draw import categories, playable
 from bot.engine.errors import (
@@ -197,16 +197,17 @@ async def skip_vote(
         await private(interaction, str(RoundOver() if game_id else NoRoundRunning()))
         return
     player = player_of(interaction.user)
-    known = player.id == session.starter.id or interaction.permissions.manage_guild
+    # None: only the database knows (a member with a role); then a plain vote goes first,
+    # and only one an admin's would change needs the look-up
+    admin = True if player.id == session.starter.id else known_admin(interaction)
     tally: SkipTally | None = None
-    try:  # a plain vote first: only one an admin's would change needs the look-up
-        tally = session.vote_skip(player, number, is_admin=known)
-    except NotInRound:
-        pass
+    try:
+        tally = session.vote_skip(player, number, is_admin=admin is True)
     except TriviaError as exc:  # closed, answered already, no question yet: admins too
-        await private(interaction, str(exc))
-        return
-    if not known and (tally is None or not tally.skipped):
+        if admin is not None or not isinstance(exc, NotInRound):
+            await private(interaction, str(exc))
+            return
+    if admin is None and (tally is None or not tally.skipped):
         if await starter_or_admin(bot, interaction, session, player):
             try:
                 tally = session.vote_skip(player, number, is_admin=True)
