@@ -80,8 +80,11 @@ class Folder:
         self._wake.set()
 
     async def settle(self) -> None:
-        """Wait until every answer committed before this call is in the totals."""
-        if self._counted >= self._committed or self._task is None:
+        """Wait until every answer committed before this call is in the totals.
+
+        Once closed, at once: a close whose fold failed left the rest to the next start.
+        """
+        if self._counted >= self._committed or self._task is None or self._task.done():
             return
         waiter = asyncio.get_running_loop().create_future()
         self._waiters.append((self._committed, waiter))

@@ -4,9 +4,12 @@ Every test runs on SQLite and PostgreSQL. Folds for idleness or lag are pushed o
 so what is queued stays queued until a read, a maintenance call or a close folds it.
 """
 
+import asyncio
+
 import pytest
 
 from bot.storage import fold
+from bot.storage.errors import DatabaseUnavailable
 from bot.storage.records import Period
 from tests.storage.test_contract import NOW, answer, game
 
@@ -84,3 +87,14 @@ async def test_forget_and_reset_with_answers_still_queued_leave_every_total_righ
     everywhere = await repo.leaderboard(None, period=Period.ALL_TIME, now=NOW)
     assert [(r.player_id, r.points) for r in everywhere] == [(2, 800)]
     assert await repo.check_consistency() == []
+
+
+async def test_a_read_after_a_close_whose_fold_failed_does_not_wait_for_ever():
+    async def unavailable() -> int:
+        raise DatabaseUnavailable("disk full")
+
+    folder = fold.Folder(unavailable)
+    folder.committed(3)
+    await folder.close()  # its fold fails: the queue is left to the next start
+    assert folder.uncounted == 3
+    await asyncio.wait_for(folder.settle(), 1.0)
