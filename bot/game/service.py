@@ -110,8 +110,8 @@ class TriviaService:
         `max_rounds`, starts in flight count against the server's cap as running rounds do."""
         if channel_id in self._starting or channel_id in self._sessions:
             raise RoundAlreadyRunning()
-        if max_rounds is not None and self._rounds_in(guild_id) >= max_rounds:
-            raise TooManyRounds(max_rounds)
+        if max_rounds is not None:
+            self.check_room(guild_id, max_rounds)
         self._starting[channel_id] = guild_id
         try:
             banks = await self.catalog.resolve(guild_id, bank_ids)
@@ -179,10 +179,13 @@ class TriviaService:
         finally:
             del self._starting[channel_id]
 
-    def _rounds_in(self, guild_id: int) -> int:
-        """A server's rounds running or being started."""
+    def check_room(self, guild_id: int, max_rounds: int) -> None:
+        """Refuse (TooManyRounds) when a server's rounds running or being started reach its
+        cap; `start` checks it too, beside the channel claim, so an early check may only
+        spare a refused start its cooldown."""
         running = sum(s.guild_id == guild_id for s in self._sessions.values())
-        return running + sum(g == guild_id for g in self._starting.values())
+        if running + sum(g == guild_id for g in self._starting.values()) >= max_rounds:
+            raise TooManyRounds(max_rounds)
 
     def request_stop(self, channel_id: int, by: Player, *, is_admin: bool) -> Session:
         """Only the starter or an admin may stop a round."""

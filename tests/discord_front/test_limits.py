@@ -187,3 +187,19 @@ async def test_two_starts_at_once_under_a_cap_of_one_give_one_round(fake: FakeDi
         )
         assert len(run.bot.service.sessions()) == 1
     fake.assert_no_violations()
+
+
+async def test_a_start_refused_for_the_cap_costs_no_cooldown(fake: FakeDiscord, tmp_path):
+    from tests.discord_front.test_places import stop_and_wait
+
+    s = add_server(fake, "one", ("alice", "bob"))
+    alice, bob = s.players
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        options = {"cooldown": "start", "member_seconds": 3600, "max_rounds": 1}
+        await call(fake, s.channel, s.admin, "trivia-admin settings", options)
+        assert "started a round" in (await call(fake, s.channel, alice, "trivia start")).text
+        capped = await call(fake, s.other_channel, bob, "trivia start")
+        assert capped.ephemeral and "already has 1 round running" in capped.content
+        await stop_and_wait(fake, run, s.channel, alice)
+        assert "started a round" in (await call(fake, s.other_channel, bob, "trivia start")).text
+    fake.assert_no_violations()

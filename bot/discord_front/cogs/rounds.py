@@ -544,6 +544,8 @@ async def start(
     await interaction.response.defer(thinking=True)
     try:
         await places.check_start(bot, interaction, channel)
+        # a start refused for the cap costs no cooldown; start() checks it again, at its claim
+        bot.service.check_room(guild_id, await bot.cooldowns.max_rounds(guild_id))
         await bot.cooldowns.use("start", guild_id, interaction.user.id)
         session = await _start_session(
             bot, interaction, guild_id, bank, questions, mode, seconds, difficulty, category, teams
