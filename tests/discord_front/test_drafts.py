@@ -76,7 +76,7 @@ async def test_review_keeps_two_edits_one_skips_one_then_plays_them(fake, tmp_pa
     fake.add_member(
         s.guild, other_admin, roles=[r for r in s.guild.roles.values() if r.name == "admins"]
     )
-    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild):
+    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild) as run:
         review = await draft_reply(fake, s, "stunts.txt", ARTICLE, bank="stunts")
         assert review.ephemeral and "drafts** from stunts.txt" in review.content
         bank = yaml.safe_load(review.file("stunts.yaml"))
@@ -131,6 +131,8 @@ async def test_review_keeps_two_edits_one_skips_one_then_plays_them(fake, tmp_pa
         await press(fake, review, s.admin, "Done")
         assert review.content.startswith("Added 3 drafts (1 edited) to this server's bank")
         assert "skipped 1" in review.content and review.buttons() == []
+        # every form's and the finished review's token is closed, not kept for good
+        await fake.wait_for(lambda: not run.bot.dialogs._live, what="the tokens closed")
         assert review.file("stunts.yaml")  # the draft file stays for offline editing
 
         rows = stored(tmp_path, s.guild.id)
@@ -280,5 +282,6 @@ async def test_the_end_of_the_drafts_leaves_only_done(fake, tmp_path):
         await press(fake, review, alice, "Done")
         assert review.content == "Review ended: no drafts kept, nothing saved."
         assert review.buttons() == [] and review.embeds == []
+        await fake.wait_for(lambda: not run.bot.dialogs._live, what="the token closed")
     assert stored(tmp_path, s.guild.id) == {}
     fake.assert_no_violations()

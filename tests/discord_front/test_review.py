@@ -110,7 +110,7 @@ async def test_show_the_answer_then_stop_ends_the_review_early(fake: FakeDiscord
             at=now - 100 + i,
             question_id=question,
         )
-    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
         msg = (await call(fake, s.channel, alice, "trivia review")).message
         assert msg.embeds[0]["title"].startswith("Review 1/3")  # capital-france, the latest
         assert "capital of France" in msg.embeds[0]["description"]
@@ -122,6 +122,7 @@ async def test_show_the_answer_then_stop_ends_the_review_early(fake: FakeDiscord
         await (await fake.click_button(msg, None, alice, label="Stop")).response()
         await fake.wait_for(lambda: msg.content.startswith("Review done"), what="the end")
         assert msg.content.startswith("Review done: 0 of 1 right this time.")
+        assert not run.bot.dialogs._live  # closed with the answer, not some seconds later
     fake.assert_no_violations()
 
 

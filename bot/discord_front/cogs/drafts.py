@@ -97,9 +97,11 @@ class DraftEditModal(discord.ui.Modal):
             raise
         view.retry = None
         await view.show(interaction)
+        view.bot.dialogs.close(self.token)  # a form is submitted once; Edit opens a new one
 
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
         await self.review_view.bot.on_tree_error(interaction, error)
+        self.review_view.bot.dialogs.close(self.token)
 
 
 class DraftReviewView(Dialog):
@@ -231,7 +233,7 @@ class DraftReviewView(Dialog):
             return
         review = self.review
         if not review.kept:
-            self.stop()
+            self.finish()  # the press was answered (deferred) above
             await interaction.edit_original_response(
                 content="Review ended: no drafts kept, nothing saved.", embed=None, view=None
             )
@@ -241,7 +243,7 @@ class DraftReviewView(Dialog):
             added = await review.save(custom(self.bot), self.guild_id, self.actor_id, self.bank_id)
         finally:
             self.saving = False  # a refused save leaves the review open, to try again
-        self.stop()
+        self.finish()
         await interaction.edit_original_response(
             content=limits.cut(
                 f"Added {len(added.question_ids)} drafts ({review.edited} edited) to this "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -27,12 +26,6 @@ MODAL_SECONDS = 300
 ACCEPTED_SHOWN = 5
 
 
-def later(bot: TriviaBot, token: str) -> None:
-    """Forget a dialog's token once this press is through: on_interaction sees the press
-    after the view does, and must not take it for a click on an expired dialog."""
-    asyncio.get_running_loop().call_later(5, bot.dialogs.close, token)
-
-
 class TypedAnswer(discord.ui.Modal):
     """A typed-only question is answered in a form, and judged as a typed round would."""
 
@@ -55,11 +48,17 @@ class TypedAnswer(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         view = self.view_
-        later(view.bot, self.token)
-        if view.is_finished() or view.review.position != self.position or view.review.answered:
-            await private(interaction, "This question was answered already.")
-            return
-        await view.show(interaction, view.review.guess(self.answer.value))
+        try:
+            if (
+                view.is_finished()
+                or view.review.position != self.position
+                or (view.review.answered)
+            ):
+                await private(interaction, "This question was answered already.")
+                return
+            await view.show(interaction, view.review.guess(self.answer.value))
+        finally:  # the form is answered: on_interaction has seen it with its token open
+            view.bot.dialogs.close(self.token)
 
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
         await self.view_.bot.on_tree_error(interaction, error)
@@ -172,7 +171,6 @@ class ReviewView(Dialog):
 
     async def _done(self, interaction: discord.Interaction[Any]) -> None:
         self.stop()
-        later(self.bot, self.token)
         review = self.review
         seen = len(review.verdicts)
         await interaction.response.edit_message(
@@ -181,6 +179,7 @@ class ReviewView(Dialog):
             embed=None,
             view=None,
         )
+        self.finish()
 
     async def on_timeout(self) -> None:
         """Idle too long: the buttons go grey and the message says so."""
