@@ -3,7 +3,7 @@ import asyncio
 import pytest
 
 from bot.engine.clock import SystemClock
-from bot.engine.errors import NotAllowed, RoundAlreadyRunning, UnknownBank
+from bot.engine.errors import NotAllowed, RoundAlreadyRunning, TooManyRounds, UnknownBank
 from bot.engine.models import Bank, Mode, Player, Question
 from bot.engine.round import AskedQuestion, QuestionResult, Standing
 from bot.engine.rules import RoundSettings
@@ -288,3 +288,25 @@ async def test_a_shutdown_with_a_thousand_rounds_open_saves_every_end_in_its_bud
         con.close()
     assert statuses == {"stopped": rounds}
     assert not service.recovery_file.exists()
+
+
+async def test_a_servers_cap_counts_its_own_running_rounds_and_frees_with_each_end(service):
+    async def begin(guild: int, channel: int) -> Session:
+        return await service.start(
+            guild_id=guild,
+            channel_id=channel,
+            starter=ALICE,
+            bank_ids=["geo"],
+            settings=SETTINGS,
+            max_rounds=2,
+        )
+
+    first, _ = await begin(1, 10), await begin(1, 11)
+    with pytest.raises(TooManyRounds):
+        await begin(1, 12)
+    await begin(2, 20)  # another server's rounds do not count
+    service.forget(first)
+    service.forget(first)  # forgotten twice: counted once
+    await begin(1, 12)
+    with pytest.raises(TooManyRounds):
+        service.check_room(1, 2)
