@@ -77,7 +77,7 @@ class RoundRunner:
 
     A question is open for seconds, its posting and reveal take milliseconds: waiting on
     it as the round's Wake's callback instead of in a sleeping task leaves no task, context
-    or coroutine frames per open round (1.6 KB of a round's 3.8 traced, bench B5). Each
+    or coroutine frames per open round (1.4 KB of a round's 3.8 traced, bench B5). Each
     piece of work (post the next question, show a hint, close and reveal) is a short task.
     """
 
