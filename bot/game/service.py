@@ -291,10 +291,11 @@ class TriviaService:
             async with asyncio.timeout_at(deadline):
                 await self.writer.flush()
                 counted = await self.repo.end_games(ends)
-        except (TimeoutError, DatabaseUnavailable) as exc:
+        except Exception as exc:  # any failure: every round still gets its outcome
             log.error(
-                "the ends of %d rounds are not saved (%s); they go to the recovery file",
+                "the ends of %d rounds are not saved (%s: %s); they go to the recovery file",
                 len(ends),
+                type(exc).__name__,
                 exc or "the shutdown's budget is spent",
             )
             for session, end in batch:

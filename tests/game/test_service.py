@@ -290,6 +290,30 @@ async def test_a_shutdown_with_a_thousand_rounds_open_saves_every_end_in_its_bud
     assert not service.recovery_file.exists()
 
 
+async def test_a_shutdown_whose_end_write_fails_unexpectedly_still_ends_and_keeps_the_ends(
+    repo, fixture_banks, tmp_path
+):
+    """Not an outage but an error the storage does not map (a constraint, a damaged page, a
+    full PostgreSQL disk): the rounds' ends go to the recovery file, nothing hangs (review 4)."""
+    import json
+    import sqlite3
+
+    service = TriviaService(repo, Catalog(fixture_banks, repo), SystemClock())
+    service.recovery_file = tmp_path / "recovery.json"
+    games = [(await start(service, channel=channel)).game_id for channel in (1, 2)]
+    con = sqlite3.connect(repo.path)  # a real failing write: SQLite raises IntegrityError
+    try:
+        con.execute(
+            "CREATE TRIGGER refuse BEFORE UPDATE ON games BEGIN SELECT RAISE(ABORT, 'x'); END"
+        )
+        con.commit()
+    finally:
+        con.close()
+    await asyncio.wait_for(service.shutdown(), 15)
+    lines = [json.loads(line) for line in service.recovery_file.read_text().splitlines()]
+    assert sorted(line["end"]["game_id"] for line in lines if "end" in line) == sorted(games)
+
+
 async def test_a_servers_cap_counts_its_own_running_rounds_and_frees_with_each_end(service):
     async def begin(guild: int, channel: int) -> Session:
         return await service.start(
