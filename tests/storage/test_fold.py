@@ -98,3 +98,28 @@ async def test_a_read_after_a_close_whose_fold_failed_does_not_wait_for_ever():
     await folder.close()  # its fold fails: the queue is left to the next start
     assert folder.uncounted == 3
     await asyncio.wait_for(folder.settle(), 1.0)
+
+
+async def test_a_long_queue_is_folded_whole_in_chunks(repo):
+    """SQLite folds a chunk a transaction, so a waiting answer commit goes between two."""
+    from bot.storage.sqlite import FOLD_CHUNK, SQLiteRepository
+
+    g = await repo.create_game(game())
+    players = 2 * FOLD_CHUNK + 37  # two full chunks and a part, or one statement on PostgreSQL
+    assert await repo.record_answers([answer(g, 1, p, 10) for p in range(1, players + 1)])
+    folds = []
+    if isinstance(repo, SQLiteRepository):
+        real = repo._conn._execute
+
+        async def counting(fn, *args):
+            if fn.__name__ == "_fold_queue":
+                folds.append(args)
+            return await real(fn, *args)
+
+        repo._conn._execute = counting
+    board = await repo.leaderboard(None, period=Period.ALL_TIME, now=NOW, limit=500)
+    assert len(board) == players and {r.points for r in board} == {10}
+    assert await count(repo, "answers_to_count") == 0
+    assert await repo.check_consistency() == []
+    if isinstance(repo, SQLiteRepository):
+        assert len(folds) == 3  # 100, 100, 37
