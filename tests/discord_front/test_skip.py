@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.discord_front.conftest import add_server, call, running_bot, settings_for
 from tests.discord_front.test_rounds import db, question, right_label, title
 
@@ -94,3 +96,34 @@ async def test_a_typed_question_has_a_skip_button_and_an_admin_skips_it(fake, tm
         late = await call(fake, s.channel, s.players[0], "trivia skip")
         assert late.ephemeral  # the round is over: told so, privately
     fake.assert_no_violations()
+
+
+async def test_an_admins_skip_waiting_on_its_look_up_never_skips_the_next_question(fake, tmp_path):
+    """/trivia skip names no question: the one open when it was asked is the one it skips."""
+    s = add_server(fake, "one", ("alice", "carol"))
+    alice, carol = s.players
+    async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
+        role = {"manager_role": s.manager_role}
+        assert (await call(fake, s.channel, s.admin, "trivia-admin settings", role)).ephemeral
+        s.guild.members[carol.id].roles.append(s.manager_role.id)
+        start = await call(
+            fake, s.channel, alice, "trivia start", {"bank": "geo", "questions": 2, "seconds": 30}
+        )
+        assert "started a round" in start.text
+        first = await question(fake, s.channel, 1, 2)
+        release = asyncio.Event()
+        real = run.bot.repo.guild_settings
+
+        async def slow_settings(guild_id):  # the manager role's look-up, on a slow read
+            await release.wait()
+            return await real(guild_id)
+
+        run.bot.repo.guild_settings = slow_settings
+        asked = await fake.invoke_slash(s.channel, carol, "trivia skip", None)
+        assert "Skipped" in await skip_click(fake, first, alice)  # the starter, at once
+        await question(fake, s.channel, 2, 2)  # opened while carol's look-up waited
+        release.set()
+        reply = await asked.reply()
+        assert reply.ephemeral and "closed" in reply.content, reply.content
+        second = await question(fake, s.channel, 2, 2)
+        assert "skipped" not in title(second)

@@ -197,6 +197,8 @@ async def skip_vote(
         await private(interaction, str(RoundOver() if game_id else NoRoundRunning()))
         return
     player = player_of(interaction.user)
+    if number is None and (asked := session.round.current) is not None:
+        number = asked.number  # /trivia skip: the question open now, not one after a look-up
     # None: only the database knows (a member with a role); then a plain vote goes first,
     # and only one an admin's would change needs the look-up
     admin = True if player.id == session.starter.id else known_admin(interaction)
