@@ -174,12 +174,16 @@ WITH gone AS (
 )
 SELECT COUNT(*) FROM gone
 """
-_COUNT_GAME = """
+# Every end's players at once, summed per player and upserted in (guild, player) order: the
+# order the fold locks player_totals rows in, so the two never deadlock (review 4, M1)
+_COUNT_GAMES = """
 INSERT INTO player_totals AS t (guild_id, player_id, games, wins, best_streak)
-SELECT $1::bigint, player_id, 1, won, streak
-FROM unnest($2::bigint[], $3::int[], $4::int[]) AS p(player_id, won, streak)
-ORDER BY player_id
-ON CONFLICT (guild_id, player_id) DO UPDATE SET games = t.games + 1,
+SELECT guild_id, player_id, COUNT(*), SUM(won), MAX(streak)
+FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[])
+    AS p(guild_id, player_id, won, streak)
+GROUP BY guild_id, player_id
+ORDER BY guild_id, player_id
+ON CONFLICT (guild_id, player_id) DO UPDATE SET games = t.games + excluded.games,
     wins = t.wins + excluded.wins, best_streak = GREATEST(t.best_streak, excluded.best_streak)
 """
 _RUNNING_ON_SHARDS_LOCKED = numbered(RUNNING_ON_SHARDS + " FOR UPDATE")
@@ -484,6 +488,7 @@ class PostgresRepository(PortableSql):
         counted: list[bool] = []
         if not ends:
             return counted
+        counting: list[tuple[int, int, int, int]] = []  # (guild, player, won, streak)
         async with self._transaction() as conn:
             for end in ends:
                 guild_id = await conn.fetchval(
@@ -502,15 +507,14 @@ class PostgresRepository(PortableSql):
                 )
                 # forgotten during this round: no game or win counted for them
                 left = {row[0] for row in gone}
-                participants = [p for p in end.participants if p.player_id not in left]
-                if participants:
-                    await conn.execute(
-                        _COUNT_GAME,
-                        guild_id,
-                        [p.player_id for p in participants],
-                        [int(p.won) for p in participants],
-                        [p.best_streak for p in participants],
-                    )
+                counting += [
+                    (guild_id, p.player_id, int(p.won), p.best_streak)
+                    for p in end.participants
+                    if p.player_id not in left
+                ]
+            if counting:
+                columns = (list(column) for column in zip(*counting, strict=True))
+                await conn.execute(_COUNT_GAMES, *columns)
         return counted
 
     async def abandon_running_games(

@@ -285,3 +285,48 @@ async def test_a_daily_answer_racing_its_reveal_is_refused_or_counted_never_lost
         await watcher.close()
         await other.close()
         await repo.close()
+
+
+async def test_a_shutdowns_end_games_locks_totals_in_the_folds_order(pg_target):
+    """end_games upserts player_totals in (guild, player) order, as the fold does: with ends
+    in start order it took (5, 1) then waited on (3, 2) while a fold held (3, 2) and wanted
+    (5, 1), and PostgreSQL aborted one of them as a deadlock (review 4, M1)."""
+    from bot.storage.records import GameEnd, GameStatus, Participant
+
+    repo = await PostgresRepository.open(pg_target, pool_size=2)
+    other = await asyncpg.connect(pg_target.dsn)
+    try:
+        first = [await repo.create_game(game(guild=g, channel=g)) for g in (5, 3)]
+        await repo.end_games(
+            [
+                GameEnd(first[0], GameStatus.FINISHED, NOW, (Participant(1, 1, False),)),
+                GameEnd(first[1], GameStatus.FINISHED, NOW, (Participant(2, 1, False),)),
+            ]
+        )  # the rows exist: the upserts below lock them
+        later = [await repo.create_game(game(guild=g, channel=10 + g)) for g in (5, 3)]
+        ends = [
+            GameEnd(later[0], GameStatus.STOPPED, NOW, (Participant(1, 2, True),)),  # guild 5
+            GameEnd(later[1], GameStatus.STOPPED, NOW, (Participant(2, 3, True),)),  # guild 3
+        ]
+        fold_like = "UPDATE player_totals SET games = games WHERE guild_id = $1 AND player_id = $2"
+        await other.execute("SET lock_timeout = '5s'")
+        tx = other.transaction()
+        await tx.start()
+        await other.execute(fold_like, 3, 2)  # as a fold does: guild 3 first
+        ending = asyncio.create_task(repo.end_games(ends))
+        for _ in range(200):  # until end_games waits on (3, 2), holding what it took before
+            waiting = await other.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            if waiting:
+                break
+            await asyncio.sleep(0.01)
+        await other.execute(fold_like, 5, 1)  # then guild 5: free, unless end_games took it
+        await tx.commit()
+        assert await asyncio.wait_for(ending, 10) == [True, True]
+        stats = await repo.player_stats(5, 1, period=Period.ALL_TIME, now=NOW)
+        assert (stats.games, stats.wins) == (2, 1)
+    finally:
+        await other.close()
+        await repo.close()
