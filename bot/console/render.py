@@ -19,15 +19,6 @@ def question_text(asked: AskedQuestion, bank_title: str) -> str:
     return "\n".join(lines)
 
 
-def source_line(bank: Bank | None, source_id: str | None) -> str | None:
-    """A citation a player can look up: headline, outlet, date."""
-    source = bank.source(source_id) if bank else None
-    if source is None:
-        return None
-    extra = ", ".join(x for x in (source.outlet, source.published) if x)
-    return f"Source: {source.title}" + (f" ({extra})" if extra else "")
-
-
 def reveal_text(result: QuestionResult, player_id: int | None, bank: Bank | None) -> str:
     q = result.asked.question
     mine = next((a for a in result.answers if a.player.id == player_id), None)
@@ -47,7 +38,7 @@ def reveal_text(result: QuestionResult, player_id: int | None, bank: Bank | None
         lines.append("Also right: " + ", ".join(f"{a.player.name} (+{a.points})" for a in others))
     if q.explanation:
         lines.append(q.explanation)
-    cite = source_line(bank, q.source)
+    cite = bank.citation(q.source) if bank else None
     if cite:
         lines.append(cite)
     return "\n".join(lines)

@@ -155,19 +155,10 @@ def reveal_embed(
     why = safe(q.explanation, limits.EMBED_FIELD_VALUE) if q.explanation else ""
     if why:
         embed.add_field(name="Why", value=why, inline=False)
-    cite = source_line(bank, q.source)
+    cite = bank.citation(q.source) if bank else None
     if cite:
         embed.set_footer(text=cut(cite, limits.EMBED_FOOTER))
     return limits.fit_embed(embed)
-
-
-def source_line(bank: Bank | None, source_id: str | None) -> str | None:
-    """A reveal's footer: the citation a player can look up (headline, outlet, date)."""
-    source = bank.source(source_id) if bank else None
-    if source is None:
-        return None
-    extra = ", ".join(x for x in (source.outlet, source.published) if x)
-    return f"Source: {source.title}" + (f" ({extra})" if extra else "")
 
 
 def standings_embed(

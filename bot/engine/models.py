@@ -108,6 +108,14 @@ class Bank:
         """Look up the citation for a question's `source`."""
         return next((s for s in self.sources if s.id == source_id), None)
 
+    def citation(self, source_id: str | None) -> str | None:
+        """The line every front-end shows under a reveal: what a player can look up."""
+        source = self.source(source_id)
+        if source is None:
+            return None
+        extra = ", ".join(x for x in (source.outlet, source.published) if x)
+        return f"Source: {source.title}" + (f" ({extra})" if extra else "")
+
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 

@@ -122,7 +122,7 @@ def reveal_embed(
     )
     if why:
         embed.add_field(name="Why", value=why, inline=False)
-    cite = render.source_line(bank, question.source) if question else None
+    cite = bank.citation(question.source) if bank and question else None
     if cite:
         embed.set_footer(text=limits.cut(cite, limits.EMBED_FOOTER))
     return limits.fit_embed(embed)

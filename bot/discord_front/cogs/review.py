@@ -134,7 +134,7 @@ class ReviewView(Dialog):
         why = limits.safe(q.explanation, limits.EMBED_FIELD_VALUE) if q.explanation else ""
         if why:
             embed.add_field(name="Why", value=why, inline=False)
-        cite = render.source_line(bank, q.source)
+        cite = bank.citation(q.source) if bank else None
         if cite:
             embed.set_footer(text=limits.cut(cite, limits.EMBED_FOOTER))
         last = review.position + 1 == len(review.replays)
