@@ -13,14 +13,13 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.game.session import UnsavedEnd
-from bot.storage.records import AnswerRow, GameStatus, Participant
+from bot.storage.records import AnswerRow, GameEnd, GameStatus, Participant
 from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
 
 
-def save(path: Path, answers: Sequence[AnswerRow], ends: Sequence[UnsavedEnd]) -> None:
+def save(path: Path, answers: Sequence[AnswerRow], ends: Sequence[GameEnd]) -> None:
     """Add to the file (a replay that failed left one), synced, swapped in whole, 0600."""
     if not answers and not ends:
         return

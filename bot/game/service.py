@@ -18,7 +18,7 @@ from bot.engine.rules import RoundSettings, parse_mode
 from bot.engine.teams import Teams
 from bot.game import recovery
 from bot.game.catalog import Catalog
-from bot.game.session import Session, UnsavedEnd
+from bot.game.session import Session
 from bot.game.writer import AnswerWriter
 from bot.shards import ShardRange
 from bot.storage.errors import DatabaseUnavailable, DuplicateRunningGame
@@ -59,7 +59,7 @@ class TriviaService:
         self._running: Counter[int] = Counter()
         self._starting: dict[int, int] = {}  # channel -> guild, while its start awaits
         self._shutdown_by: float | None = None
-        self._unsaved_ends: list[UnsavedEnd] = []
+        self._unsaved_ends: list[GameEnd] = []
         # where a shutdown keeps what the database did not take in time (None: nowhere)
         self.recovery_file: Path | None = None
 
@@ -277,7 +277,7 @@ class TriviaService:
             if isinstance(outcome, BaseException):
                 log.error("could not save game %d on shutdown: %s", session.game_id, outcome)
 
-    async def _save_ends(self, batch: list[tuple[Session, UnsavedEnd]], deadline: float) -> None:
+    async def _save_ends(self, batch: list[tuple[Session, GameEnd]], deadline: float) -> None:
         """Every round's end in one transaction, after the answers, by the deadline.
 
         One write each, 10,000 rounds saved 23 ends in the 10 s (bench B5). Not saved by the
@@ -286,7 +286,7 @@ class TriviaService:
         """
         if not batch:
             return
-        ends = [GameEnd(e.game_id, e.status, e.ended_at, e.participants) for _, e in batch]
+        ends = [end for _, end in batch]
         try:
             async with asyncio.timeout_at(deadline):
                 await self.writer.flush()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from bot.engine.clock import Clock
@@ -22,22 +21,12 @@ from bot.engine.round import (
 )
 from bot.game.wake import Wake
 from bot.game.writer import AnswerWriter, SaveLate
-from bot.storage.records import AnswerRow, GameStatus, Participant
+from bot.storage.records import AnswerRow, GameEnd, GameStatus, Participant
 from bot.storage.repository import Repository
 
 END_RETRY_FIRST, END_RETRY_MAX = 0.1, 5.0
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class UnsavedEnd:
-    """A round's end that a shutdown could not save in time, for the recovery file."""
-
-    game_id: int
-    status: GameStatus
-    ended_at: float
-    participants: tuple[Participant, ...]
 
 
 class SaveDelayed(TriviaError):
@@ -115,7 +104,7 @@ class Session:
         self._ending: asyncio.Future[GameStatus] | None = None
         # a shutdown's deadline (the loop's clock): past it, saving the end gives way
         self.deadline: float | None = None
-        self.unsaved_end: UnsavedEnd | None = None
+        self.unsaved_end: GameEnd | None = None
         self.save_failures = 0
 
     def _row(self, answer: Answer) -> AnswerRow:
@@ -231,7 +220,7 @@ class Session:
             self._ending = asyncio.ensure_future(self._save_end())
         return await asyncio.shield(self._ending)
 
-    def end_in_batch(self) -> UnsavedEnd | None:
+    def end_in_batch(self) -> GameEnd | None:
         """For a shutdown saving every round's end in one write: this round's end.
 
         None if it is ending already (its own save goes on). `batch_saved` settles it; every
@@ -243,14 +232,14 @@ class Session:
         self._ending = asyncio.get_running_loop().create_future()
         return self._stop()
 
-    def batch_saved(self, end: UnsavedEnd, *, saved: bool) -> None:
+    def batch_saved(self, end: GameEnd, *, saved: bool) -> None:
         """The batch's outcome; unsaved, the end goes to the shutdown's recovery file."""
         if not saved:
             self.unsaved_end = end
         if self._ending is not None and not self._ending.done():
             self._ending.set_result(end.status)
 
-    def _stop(self) -> UnsavedEnd:
+    def _stop(self) -> GameEnd:
         """Stop the round if it runs (its late answers queued); what its end is."""
         if not self.round.is_over:
             stopped = self.round.stop(self.stop_requested or "stopped")
@@ -264,7 +253,7 @@ class Session:
             Participant(s.player.id, s.best_streak, winner is not None and s.player == winner)
             for s in self.round.standings()
         )
-        return UnsavedEnd(self.game_id, status, self._clock.now(), participants)
+        return GameEnd(self.game_id, status, self._clock.now(), participants)
 
     async def _save_end(self) -> GameStatus:
         end = self._stop()
@@ -301,7 +290,7 @@ class Session:
                 )
             return status
         # the shutdown's budget is spent: the service writes this end to its recovery file
-        self.unsaved_end = UnsavedEnd(self.game_id, status, ended_at, tuple(participants))
+        self.unsaved_end = GameEnd(self.game_id, status, ended_at, tuple(participants))
         log.error(
             "game %d: the end of the round is not saved yet; it goes to the recovery file",
             self.game_id,
