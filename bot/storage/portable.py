@@ -151,14 +151,6 @@ _FORGET_IN_RUNNING = (
     "INSERT INTO forgotten_players (game_id, player_id) SELECT id, ? FROM games "
     "WHERE guild_id = ? AND status = 'running' ON CONFLICT DO NOTHING",
 )
-_SAVE_SETTINGS = (
-    "INSERT INTO guild_settings (guild_id, questions, seconds, mode, manager_role_id, guesses, "
-    "starter_role_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id) "
-    "DO UPDATE SET questions = excluded.questions, seconds = excluded.seconds, "
-    "mode = excluded.mode, manager_role_id = excluded.manager_role_id, "
-    "guesses = excluded.guesses, starter_role_id = excluded.starter_role_id, "
-    "updated_at = excluded.updated_at"
-)
 # the columns a settings change may set; the others keep what they hold, whoever set them
 SETTINGS_COLUMNS = (
     "questions",
@@ -657,25 +649,6 @@ class PortableSql(ReportsSql, DailySql):
         if row is None:
             return GuildSettingsRow(guild_id)
         return GuildSettingsRow(guild_id, row[0], row[1], row[2], row[3], row[4], row[5])
-
-    async def save_guild_settings(self, row: GuildSettingsRow, now: float) -> None:
-        await self._execute(
-            [
-                (
-                    _SAVE_SETTINGS,
-                    (
-                        row.guild_id,
-                        row.questions,
-                        row.seconds,
-                        row.mode,
-                        row.manager_role_id,
-                        row.guesses,
-                        row.starter_role_id,
-                        now,
-                    ),
-                )
-            ]
-        )
 
     async def change_guild_settings(
         self, guild_id: int, changes: Mapping[str, object], now: float

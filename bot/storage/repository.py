@@ -134,7 +134,6 @@ class Repository(Protocol):
 
     # settings, custom questions, audit
     async def guild_settings(self, guild_id: int) -> GuildSettingsRow: ...
-    async def save_guild_settings(self, row: GuildSettingsRow, now: float) -> None: ...
     async def change_guild_settings(
         self, guild_id: int, changes: Mapping[str, object], now: float
     ) -> None:

@@ -258,7 +258,8 @@ async def test_custom_questions_are_all_or_nothing(repo):
 
 async def test_settings_and_audit(repo):
     assert (await repo.guild_settings(10)).questions is None
-    await repo.save_guild_settings(GuildSettingsRow(10, 15, 30.0, "typed", 77, 4), NOW)
+    changes = {"questions": 15, "seconds": 30.0, "mode": "typed", "manager_role_id": 77}
+    await repo.change_guild_settings(10, {**changes, "guesses": 4}, NOW)
     assert await repo.guild_settings(10) == GuildSettingsRow(10, 15, 30.0, "typed", 77, 4)
     assert (await repo.guild_settings(20)).questions is None
     await repo.audit(AuditEntry(10, 1, "reset-leaderboard", "", NOW))
@@ -310,7 +311,7 @@ async def test_a_departed_server_is_purged_after_the_grace_period_only(repo):
         await repo.record_answers([answer(g, 1, 1, 900, guild=guild)])
         await repo.end_game(g, GameStatus.FINISHED, NOW, [Participant(1, 1, True)])
         await repo.record_answers([answer(g, 2, guild, 500, guild=guild)])  # each its own player
-        await repo.save_guild_settings(GuildSettingsRow(guild, 5), NOW)
+        await repo.change_guild_settings(guild, {"questions": 5}, NOW)
         await repo.save_guild_limit(guild, "rounds.max", 2)
         await repo.add_custom_questions([CustomQuestionRow(guild, "ours", "q", "{}", 1, NOW)])
         await repo.audit(AuditEntry(guild, 1, "settings", "", NOW))

@@ -1,7 +1,5 @@
 """Where and by whom rounds may start: the contract, on SQLite and on PostgreSQL."""
 
-from bot.storage.records import GuildSettingsRow
-
 NOW = 1_700_000_000.0
 BIG = 2**62 + 11  # snowflakes need all 64 bits
 
@@ -22,9 +20,9 @@ async def test_round_channels_are_kept_per_server_added_removed_and_cleared(repo
 
 
 async def test_the_starter_role_is_a_setting_and_a_purge_forgets_the_channels(repo):
-    await repo.save_guild_settings(GuildSettingsRow(1, 10, starter_role_id=BIG), NOW)
+    await repo.change_guild_settings(1, {"questions": 10, "starter_role_id": BIG}, NOW)
     assert (await repo.guild_settings(1)).starter_role_id == BIG
-    await repo.save_guild_settings(GuildSettingsRow(1, 10, starter_role_id=None), NOW)
+    await repo.change_guild_settings(1, {"starter_role_id": None}, NOW)
     assert (await repo.guild_settings(1)).starter_role_id is None
     await repo.set_round_channel(1, 5, allowed=True)
     await repo.purge_guild(1)

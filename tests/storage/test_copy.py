@@ -84,8 +84,16 @@ async def _fill(path: Path) -> SQLiteRepository:
         g1, GameStatus.FINISHED, NOW, [Participant(1, 2, True), Participant(2, 0, False)]
     )
     await repo.create_game(game(guild=20, channel=3))  # still running when copied
-    await repo.save_guild_settings(
-        GuildSettingsRow(10, 12, 25.5, "typed", 2**61, starter_role_id=2**60 + 3), NOW
+    await repo.change_guild_settings(
+        10,
+        {
+            "questions": 12,
+            "seconds": 25.5,
+            "mode": "typed",
+            "manager_role_id": 2**61,
+            "starter_role_id": 2**60 + 3,
+        },
+        NOW,
     )
     await repo.set_round_channel(10, 2**62 + 7, allowed=True)
     await repo.add_custom_questions([CustomQuestionRow(10, "ours", "q1", '{"q": 1}', 1, NOW)])
