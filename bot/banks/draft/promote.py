@@ -24,7 +24,8 @@ _ITEM = re.compile(r"^(\s*)-\s")
 
 
 class PromoteError(ArticleError):
-    """Nothing was promoted; the text names the draft, its line and what to change."""
+    """Nothing was promoted (unless the text says what was); it names the draft, its line and
+    what to change."""
 
 
 @dataclass(frozen=True)
@@ -345,6 +346,13 @@ def _write_both(into: Path, bank_text: str, draft_path: Path, rest: str | None) 
         bank_tmp.unlink(missing_ok=True)
         draft_tmp.unlink(missing_ok=True)
         raise PromoteError(f"cannot write: {exc.strerror or exc}") from None
-    if rest is not None:  # a rename in the folder the draft file just left
-        os.replace(draft_tmp, draft_path)
-    aside.unlink()
+    try:  # renames in the folder the draft file just left: they fail only if it changed
+        if rest is not None:
+            os.replace(draft_tmp, draft_path)
+        aside.unlink()
+    except OSError as exc:
+        raise PromoteError(
+            f"{into} took the kept drafts, but {draft_path} could not be rewritten "
+            f"({exc.strerror or exc}): the drafts as they were are in {aside}; delete the "
+            "promoted ones from it before the next promote"
+        ) from None

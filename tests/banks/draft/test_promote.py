@@ -305,3 +305,21 @@ def test_a_drafts_folder_that_refuses_changes_leaves_the_bank_alone(
     assert err.count("\n") == 1 and "cannot write: Permission denied" in err, err
     assert unchanged(drafted, Path("banks/films.yaml")) == before
     assert sorted(p.name for p in Path("banks").iterdir()) == []
+
+
+def test_a_draft_file_that_cannot_be_rewritten_last_says_what_was_done(
+    drafted: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The bank took the drafts; the one line says so and where the drafts are, no traceback."""
+    real_replace = os.replace
+
+    def replace(src: object, dst: object) -> None:
+        if Path(str(src)).name == ".d.yaml.tmp":  # the last step: the remaining drafts
+            raise OSError(28, "No space left on device", str(src))
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", replace)
+    assert promote("d.yaml", "--into", "banks/films.yaml") != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "took the kept drafts" in err and ".d.yaml.promoted" in err
+    assert Path("banks/films.yaml").exists() and Path(".d.yaml.promoted").exists()
