@@ -17,7 +17,7 @@ from bot.banks.offload import CheckFailed, DraftedFile, DraftOptions
 from bot.discord_front import groups, limits
 from bot.discord_front.cogs.questions import MODAL_SECONDS, custom
 from bot.discord_front.components import FORM_PREFIX, Dialog
-from bot.discord_front.permissions import guild_of, require_admin
+from bot.discord_front.permissions import guild_of, known_admin, require_admin
 from bot.discord_front.replies import private
 from bot.engine.errors import TriviaError
 from bot.game.drafts import DraftReview
@@ -273,7 +273,7 @@ class DraftReviewView(Dialog):
 
 async def admin_in_time(interaction: discord.Interaction[Any], bot: TriviaBot) -> None:
     """The admin check, deferred first when it reads the database (a manager role)."""
-    if not interaction.permissions.manage_guild and not interaction.response.is_done():
+    if known_admin(interaction) is None and not interaction.response.is_done():
         await interaction.response.defer()
     await require_admin(interaction, bot.repo)
 

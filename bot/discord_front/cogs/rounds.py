@@ -227,8 +227,11 @@ async def starter_or_admin(
 
     A look-up may stall past Discord's 3 s, so the (always private) reply is deferred first.
     """
-    if player.id == session.starter.id or interaction.permissions.manage_guild:
+    if player.id == session.starter.id:
         return True
+    known = known_admin(interaction)
+    if known is not None:  # Manage Server, or no role that could be the manager role
+        return known
     if not interaction.response.is_done():
         await interaction.response.defer(ephemeral=True, thinking=True)
     try:
