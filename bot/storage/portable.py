@@ -419,11 +419,8 @@ class PortableSql(ReportsSql, DailySql):
     # -- boards --------------------------------------------------------------
 
     async def _board_all(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        """Board and stats reads, once the answers committed before them are counted.
-
-        SQLite runs them on their own connection.
-        """
-        await self._folder.settle()
+        """Board and stats reads (SQLite runs them on their own connection); a read of the
+        totals calls `settle` once first, so it counts the answers committed before it."""
         return await self._all(sql, params)
 
     async def settle(self) -> None:
@@ -459,6 +456,7 @@ class PortableSql(ReportsSql, DailySql):
         offset: int = 0,
         season: str | None = None,
     ) -> list[BoardRow]:
+        await self._folder.settle()  # the totals count every answer committed before
         key, params = await self._board_key(guild_id, period, now, bank_id, bank_guild, season)
         rows = await self._board_all(
             board_sql.LEADERBOARD[key], (*params, limit, offset, *_names(guild_id))
@@ -475,6 +473,7 @@ class PortableSql(ReportsSql, DailySql):
         bank_guild: int = 0,
         season: str | None = None,
     ) -> int:
+        await self._folder.settle()  # the totals count every answer committed before
         key, params = await self._board_key(guild_id, period, now, bank_id, bank_guild, season)
         return int((await self._board_all(board_sql.SIZE[key], params))[0][0])
 
@@ -495,6 +494,7 @@ class PortableSql(ReportsSql, DailySql):
 
         What the boards cog asked in three calls, each of which ran the board again.
         """
+        await self._folder.settle()  # the totals count every answer committed before
         key, params = await self._board_key(guild_id, period, now, bank_id, bank_guild, season)
         names = _names(guild_id)
         size = int((await self._board_all(board_sql.SIZE[key], params))[0][0])
@@ -518,6 +518,7 @@ class PortableSql(ReportsSql, DailySql):
         self, guild_id: int | None, player_id: int, *, period: Period, now: float
     ) -> PlayerStats | None:
         """All-time or this week's stats; month and season show on their boards only."""
+        await self._folder.settle()  # the totals count every answer committed before
         if period not in (Period.ALL_TIME, Period.WEEK):
             raise ValueError(f"no {period} stats")
         if guild_id is None:
@@ -587,6 +588,7 @@ class PortableSql(ReportsSql, DailySql):
     ) -> dict[str, int]:
         """Points per ISO week for the weeks asked (12 at most); a week without answers is
         absent."""
+        await self._folder.settle()  # the totals count every answer committed before
         if not weeks or len(weeks) > WEEKS_AT_MOST:
             raise ValueError(f"ask for 1 to {WEEKS_AT_MOST} weeks, not {len(weeks)}")
         padded = [*weeks, *[weeks[0]] * (WEEKS_AT_MOST - len(weeks))]

@@ -309,7 +309,6 @@ class SQLiteRepository(PortableSql):
             return list(await cur.fetchall())
 
     async def _board_all(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        await self._folder.settle()
         async with self._reader.execute(sql, tuple(params)) as cur:
             return list(await cur.fetchall())
 

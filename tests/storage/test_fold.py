@@ -123,3 +123,17 @@ async def test_a_long_queue_is_folded_whole_in_chunks(repo):
     assert await repo.check_consistency() == []
     if isinstance(repo, SQLiteRepository):
         assert len(folds) == 3  # 100, 100, 37
+
+
+async def test_reads_that_touch_no_totals_leave_the_queue_to_its_fold(repo):
+    """Misses and streaks read answers and streak rows, not totals: they force no fold, and
+    a stats read folds once, not once per query (review 4, L3)."""
+    g = await repo.create_game(game())
+    await repo.record_answers([answer(g, 1, 1, 0, correct=False)])
+    assert len(await repo.recent_misses(10, 1)) == 1
+    await repo.streak_board(10, viewer_id=1)
+    assert await count(repo, "answers_to_count") == 1  # still queued
+    before = repo._folder.folds
+    assert (await repo.player_stats(10, 1, period=Period.WEEK, now=NOW)).answered == 1
+    assert repo._folder.folds == before + 1
+    assert await count(repo, "answers_to_count") == 0
