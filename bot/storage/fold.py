@@ -65,6 +65,7 @@ class Folder:
             yield
         finally:
             self._writing -= 1
+            self._wake.set()  # one that stored nothing or failed must not leave a fold asleep
 
     def committed(self, count: int) -> None:
         """After a commit that queued `count` answers."""
@@ -111,6 +112,7 @@ class Folder:
                 continue
             await self._due(loop)
             target = self._committed
+            started = loop.time()
             self._urgent = False
             try:
                 await self._fold()
@@ -125,7 +127,8 @@ class Folder:
             self.folds += 1
             self.last_error = None
             self._counted = target
-            self._oldest = None if target >= self._committed else self._latest
+            # commits that came during the fold came after it started: the lag bound holds
+            self._oldest = None if target >= self._committed else started
             self._resolve(None)
 
     async def _due(self, loop: asyncio.AbstractEventLoop) -> None:

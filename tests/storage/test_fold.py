@@ -137,3 +137,28 @@ async def test_reads_that_touch_no_totals_leave_the_queue_to_its_fold(repo):
     assert (await repo.player_stats(10, 1, period=Period.WEEK, now=NOW)).answered == 1
     assert repo._folder.folds == before + 1
     assert await count(repo, "answers_to_count") == 0
+
+
+async def test_a_commit_that_stores_nothing_still_lets_the_idle_fold_run(monkeypatch):
+    """The fold waits while a commit is in flight; if that commit stores nothing (or fails)
+    it must still wake the fold, or the queue waits out the whole lag (review 4, L1)."""
+    monkeypatch.setattr(fold, "IDLE_S", 0.0)
+    folds: list[int] = []
+
+    async def counting() -> int:
+        folds.append(1)
+        return 1
+
+    folder = fold.Folder(counting)
+    with folder.writing():  # a commit in flight: no fold for idleness meanwhile
+        folder.committed(1)  # an earlier commit's answer, queued
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert folds == []
+    # the commit in flight stored nothing: no committed() call follows it
+    for _ in range(100):
+        if folds:
+            break
+        await asyncio.sleep(0.01)
+    assert folds == [1]
+    await folder.close()
