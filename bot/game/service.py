@@ -56,7 +56,7 @@ class TriviaService:
         self._sessions: dict[int, Session] = {}
         # rounds running per server, kept with _sessions: the cap check at every start
         # counted them over all servers' rounds (a quarter of the bot's CPU at 10,000, B5)
-        self._running: Counter[int] = Counter()
+        self._running: Counter[int] = Counter()  # per server: rounds running or starting
         self._starting: dict[int, int] = {}  # channel -> guild, while its start awaits
         self._shutdown_by: float | None = None
         self._unsaved_ends: list[GameEnd] = []
@@ -117,6 +117,8 @@ class TriviaService:
         if max_rounds is not None:
             self.check_room(guild_id, max_rounds)
         self._starting[channel_id] = guild_id
+        self._running[guild_id] += 1  # a start in flight counts against the cap at once
+        started = False
         try:
             banks = await self.catalog.resolve(guild_id, bank_ids)
             banks = await self.catalog.without_disabled(guild_id, banks)
@@ -169,7 +171,7 @@ class TriviaService:
                 clock=self.clock,
             )
             self._sessions[channel_id] = session
-            self._running[guild_id] += 1
+            started = True
             log.info(
                 "guild %d channel %d: game %d started by %d (%s, %d questions, %s)",
                 guild_id,
@@ -183,13 +185,14 @@ class TriviaService:
             return session
         finally:
             del self._starting[channel_id]
+            if not started:
+                self._uncount(guild_id)
 
     def check_room(self, guild_id: int, max_rounds: int) -> None:
         """Refuse (TooManyRounds) when a server's rounds running or being started reach its
         cap; `start` checks it too, beside the channel claim, so an early check may only
         spare a refused start its cooldown."""
-        running = self._running[guild_id]
-        if running + sum(g == guild_id for g in self._starting.values()) >= max_rounds:
+        if self._running[guild_id] >= max_rounds:
             raise TooManyRounds(max_rounds)
 
     def request_stop(self, channel_id: int, by: Player, *, is_admin: bool) -> Session:
@@ -247,11 +250,14 @@ class TriviaService:
         """Free the channel once a round's runner has finished with it."""
         if self._sessions.get(session.channel_id) is session:
             del self._sessions[session.channel_id]
-            self._running[session.guild_id] -= 1
-            if not self._running[session.guild_id]:
-                del self._running[session.guild_id]
+            self._uncount(session.guild_id)
             if session.unsaved_end is not None:  # kept for the shutdown's recovery file
                 self._unsaved_ends.append(session.unsaved_end)
+
+    def _uncount(self, guild_id: int) -> None:
+        self._running[guild_id] -= 1
+        if not self._running[guild_id]:
+            del self._running[guild_id]
 
     def _start_shutdown_clock(self) -> float:
         """The first shutdown call starts the budget; later calls share its deadline."""
