@@ -146,6 +146,26 @@ def database_held(repo: Any) -> Iterator[asyncio.Event]:
             delattr(repo, name)
 
 
+async def deferred_while_held(
+    fake: FakeDiscord,
+    repo: Any,
+    channel: FakeChannel,
+    user: FakeUser,
+    name: str,
+    options: Mapping[str, Any] | None = None,
+    *,
+    bypass: bool = False,
+) -> Any:
+    """Invoke a command with the database stalled: its first response must be a private
+    deferral, sent before any database reply; then the database answers. The interaction."""
+    with database_held(repo) as release:
+        ix = await fake.invoke_slash(channel, user, name, options, bypass_permissions=bypass)
+        first = await ix.response(timeout=2.5)
+        assert first.type == 5 and first.ephemeral, name
+        release.set()
+    return ix
+
+
 def query(tmp_path: Path, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     """Read the bot's database file directly, so tests check what was really stored."""
     con = sqlite3.connect(tmp_path / "trivia.db")

@@ -14,6 +14,7 @@ from tests.discord_front.conftest import (
     add_server,
     call,
     database_held,
+    deferred_while_held,
     press,
     query,
     running_bot,
@@ -857,14 +858,10 @@ async def test_admin_commands_are_deferred_before_the_database_answers(fake, tmp
             ("trivia-admin import", {"file": fake.upload("q.csv", SCIENCE_CSV)}),
             ("trivia-admin reports", None),
         ):
-            with database_held(run.app.repo) as release:
-                ix = await fake.invoke_slash(
-                    s.channel, alice, name, options, bypass_permissions=True
-                )
-                first = await ix.response(timeout=2.5)
-                assert first.type == 5 and first.ephemeral, name
-                release.set()
-                replies.append(await ix.reply())
+            ix = await deferred_while_held(
+                fake, run.app.repo, s.channel, alice, name, options, bypass=True
+            )
+            replies.append(await ix.reply())
         saved, forgot, ask, listed, exported, removed, imported, reported = replies
         assert "Questions per round: 7" in saved.content
         assert forgot.content == "Deleted 0 answers and the totals of bob on this server."

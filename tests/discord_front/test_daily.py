@@ -22,6 +22,7 @@ from tests.discord_front.conftest import (
     add_server,
     call,
     database_held,
+    deferred_while_held,
     query,
     running_bot,
     settings_for,
@@ -283,14 +284,10 @@ async def test_commands_and_answers_are_deferred_before_the_database_answers(fak
         s.guild.members[alice.id].roles.append(s.manager_role.id)
 
         async def stalled(name: str, options: dict | None, expect: str) -> None:
-            with database_held(run.app.repo) as release:
-                ix = await fake.invoke_slash(
-                    s.channel, alice, name, options, bypass_permissions=True
-                )
-                first = await ix.response(timeout=2.5)
-                assert first.type == 5 and first.ephemeral, name
-                release.set()
-                assert expect in (await ix.reply()).content
+            ix = await deferred_while_held(
+                fake, run.app.repo, s.channel, alice, name, options, bypass=True
+            )
+            assert expect in (await ix.reply()).content
 
         await stalled(
             "trivia-admin daily set", {"channel": s.channel, "time": "09:00"}, "at 09:00 (UTC)"

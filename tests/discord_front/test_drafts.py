@@ -14,6 +14,7 @@ from tests.discord_front.conftest import (
     add_server,
     call,
     database_held,
+    deferred_while_held,
     press,
     query,
     running_bot,
@@ -259,13 +260,9 @@ async def test_the_end_of_the_drafts_leaves_only_done(fake, tmp_path):
         await call(fake, s.channel, s.admin, "trivia-admin settings", role)
         s.guild.members[alice.id].roles.append(s.manager_role.id)
         upload = {"file": fake.upload("a.txt", ARTICLE), "bank": "ends"}
-        with database_held(run.app.repo) as release:
-            ix = await fake.invoke_slash(
-                s.channel, alice, "trivia-admin draft", upload, bypass_permissions=True
-            )
-            first = await ix.response(timeout=2.5)
-            assert first.type == 5 and first.ephemeral
-            release.set()
+        ix = await deferred_while_held(
+            fake, run.app.repo, s.channel, alice, "trivia-admin draft", upload, bypass=True
+        )
         review = ix.original
         await fake.wait_for(lambda: not review.loading, timeout=60, what="drafts")
         total = len(yaml.safe_load(review.file("ends.yaml"))["questions"])

@@ -10,7 +10,7 @@ from bot.discord_front.cogs import review as review_cog
 from tests.discord_front.conftest import (
     add_server,
     call,
-    database_held,
+    deferred_while_held,
     query,
     running_bot,
     seed_game,
@@ -147,10 +147,6 @@ async def test_review_is_deferred_before_the_database_answers(fake: FakeDiscord,
     (alice,) = s.players
     await seed_game(tmp_path, s.guild, s.channel, [(alice, False, 0)])
     async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
-        with database_held(run.app.repo) as release:
-            ix = await fake.invoke_slash(s.channel, alice, "trivia review")
-            first = await ix.response(timeout=2.5)
-            assert first.type == 5 and first.ephemeral
-            release.set()
-            assert "most recently got wrong" in (await ix.reply()).content
+        ix = await deferred_while_held(fake, run.app.repo, s.channel, alice, "trivia review")
+        assert "most recently got wrong" in (await ix.reply()).content
     fake.assert_no_violations()

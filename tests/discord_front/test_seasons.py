@@ -7,7 +7,7 @@ import time
 from tests.discord_front.conftest import (
     add_server,
     call,
-    database_held,
+    deferred_while_held,
     running_bot,
     seed_game,
     settings_for,
@@ -110,16 +110,9 @@ async def test_a_season_start_is_deferred_before_the_database_answers(fake, tmp_
             fake, s.channel, s.admin, "trivia-admin settings", {"manager_role": s.manager_role}
         )
         s.guild.members[alice.id].roles.append(s.manager_role.id)
-        with database_held(run.app.repo) as release:
-            ix = await fake.invoke_slash(
-                s.channel,
-                alice,
-                "trivia-admin season start",
-                {"name": "Winter"},
-                bypass_permissions=True,
-            )
-            first = await ix.response(timeout=2.5)
-            assert first.type == 5 and first.ephemeral
-            release.set()
-            assert "Season **Winter** has started" in (await ix.reply()).content
+        start = {"name": "Winter"}
+        ix = await deferred_while_held(
+            fake, run.app.repo, s.channel, alice, "trivia-admin season start", start, bypass=True
+        )
+        assert "Season **Winter** has started" in (await ix.reply()).content
     fake.assert_no_violations()
