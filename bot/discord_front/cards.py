@@ -123,9 +123,16 @@ def runs(text: str, weight: Weight) -> list[Run]:
     return found
 
 
+def advances(
+    draw: ImageDraw.ImageDraw, parts: Sequence[Run], weight: Weight, size: int
+) -> list[float]:
+    """Each run's advance, measured in its own face."""
+    return [draw.textlength(part, font=face(weight, size, w)) for w, part in parts]
+
+
 def width(draw: ImageDraw.ImageDraw, text: str, weight: Weight, size: int) -> float:
     """The text's advance, each run measured in its own face."""
-    return sum(draw.textlength(part, font=face(weight, size, w)) for w, part in runs(text, weight))
+    return sum(advances(draw, runs(text, weight), weight, size))
 
 
 @dataclass
@@ -182,15 +189,16 @@ class Canvas:
     ) -> tuple[float, float, float, float]:
         """Each run in its face, one after the other; the box around them all."""
         draw = self.draw
-        total = sum(draw.textlength(p, font=face(weight, size, w)) for w, p in parts)
+        each = advances(draw, parts, weight, size)
+        total = sum(each)
         x = xy[0] - (total if anchor[0] == "r" else total / 2 if anchor[0] == "m" else 0)
         boxes = []
-        for which, part in parts:
+        for (which, part), advance in zip(parts, each, strict=True):
             shown = face(weight, size, which)
             at = (round(x), xy[1])
             draw.text(at, part, font=shown, fill=colour, anchor="l" + anchor[1])
             boxes.append(draw.textbbox(at, part, font=shown, anchor="l" + anchor[1]))
-            x += draw.textlength(part, font=shown)
+            x += advance
         return (
             min(b[0] for b in boxes),
             min(b[1] for b in boxes),
