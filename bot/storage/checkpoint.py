@@ -34,8 +34,9 @@ class Checkpointer:
     event: no commit, no wake-up.
     """
 
-    def __init__(self, path: Path, restart: Callable[[bool], bool] | None = None) -> None:
-        """`restart(wait)` starts the log over from the writer's side (True: still busy).
+    def __init__(self, path: Path, restart: Callable[[bool, int], bool] | None = None) -> None:
+        """`restart(wait, commits)` starts the log over from the writer's side (True: still
+        busy); `commits` is how many pokes came before the checkpoint that caught up.
 
         A RESTART taken here holds the write lock against the writer's connection, whose
         busy handler then sleeps 1, 2, 5, 10... ms however soon the lock is free again: with
@@ -49,6 +50,7 @@ class Checkpointer:
         self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
         self.checkpoints = 0
         self.restarts = 0
+        self.commits = 0  # pokes so far: the writer pokes once a commit, under its lock
         self.last_error: str | None = None
 
     def start(self) -> None:
@@ -56,6 +58,7 @@ class Checkpointer:
 
     def poke(self) -> None:
         """After a commit: cheap when a checkpoint is already due (no lock, no wake-up)."""
+        self.commits += 1
         if not self._wake.is_set():
             self._wake.set()
 
@@ -104,23 +107,24 @@ class Checkpointer:
         bounded even under commits that never pause.
         """
         for attempt in range(RESTART_TRIES):
+            commits = self.commits
             _, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()[0]
             self.checkpoints += 1
             if frames < RESTART_AFTER_FRAMES:
                 return
             if copied == frames:
-                if not self._restart_log(conn, wait=False):
+                if not self._restart_log(conn, commits, wait=False):
                     self.restarts += 1
                     return
             if attempt < RESTART_TRIES - 1:
                 time.sleep(RESTART_RETRY_S)  # the writer is mid-commit: try again between two
         if frames >= FORCE_RESTART_FRAMES:
-            self.restarts += 0 if self._restart_log(conn, wait=True) else 1
+            self.restarts += 0 if self._restart_log(conn, self.commits, wait=True) else 1
 
-    def _restart_log(self, conn: sqlite3.Connection, *, wait: bool) -> bool:
+    def _restart_log(self, conn: sqlite3.Connection, commits: int, *, wait: bool) -> bool:
         """A RESTART checkpoint; True if readers (or the writer) kept it from finishing."""
         if self._restart is not None:
-            return self._restart(wait)
+            return self._restart(wait, commits)
         conn.execute("PRAGMA busy_timeout = 2000" if wait else "PRAGMA busy_timeout = 0")
         try:
             return bool(conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()[0][0])

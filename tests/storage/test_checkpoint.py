@@ -4,6 +4,7 @@ import asyncio
 import itertools
 import shutil
 import sqlite3
+import sys
 
 from bot.storage.records import AnswerRow, NewGame
 from bot.storage.sqlite import SQLiteRepository
@@ -88,5 +89,33 @@ async def test_the_log_starts_over_only_between_the_writers_own_transactions(tmp
             await asyncio.sleep(0.2)
             assert repo._checkpointer.restarts == before  # it waits for the writer's turn
         await wait_for(lambda: repo._checkpointer.restarts > before)
+    finally:
+        await repo.close()
+
+
+def log_frames(folder) -> int:
+    """mxFrame of the log's index header in -shm (offset 16): frames since the log began."""
+    return int.from_bytes((folder / "trivia.db-shm").read_bytes()[16:20], sys.byteorder)
+
+
+async def test_a_restart_gives_way_to_a_commit_that_came_after_its_checkpoint(tmp_path):
+    """Such a RESTART would copy that commit's frames and sync under the write lock."""
+    repo = await SQLiteRepository.open(tmp_path / "trivia.db")
+    try:
+        await asyncio.to_thread(repo._checkpointer.stop)  # no checkpoint but these
+        await answers_for(repo, 3)
+        seen = repo._checkpointer.commits
+        await answers_for(repo, 1)  # after "the checkpoint": the log has new frames
+        before = log_frames(tmp_path)
+        assert await repo._restart_log(False, seen) is True  # busy: nothing done
+        await answers_for(repo, 1)
+        grown = log_frames(tmp_path)
+        assert grown > before  # the log went on
+        assert await repo._restart_log(False, repo._checkpointer.commits) is False
+        await answers_for(repo, 1)
+        assert log_frames(tmp_path) < before  # started over: this game's frames only
+        assert await repo._restart_log(True, seen) is False  # told to wait: it always runs
+        await answers_for(repo, 1)
+        assert log_frames(tmp_path) < before
     finally:
         await repo.close()
