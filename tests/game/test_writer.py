@@ -11,6 +11,7 @@ from bot.banks.loader import load_banks
 from bot.engine.clock import SystemClock
 from bot.engine.models import Mode, Player
 from bot.engine.rules import RoundSettings
+from bot.game import writer as writer_module
 from bot.game.catalog import Catalog
 from bot.game.service import TriviaService
 from bot.game.session import AnswersBacklogged, SaveDelayed
@@ -89,6 +90,21 @@ async def test_in_a_burst_a_young_batch_waits_for_the_next_click() -> None:
     second = writer.submit([row(3)])
     await asyncio.gather(first, second)
     assert repo.batches == 2  # the lone first click, then both burst clicks together
+    await writer.close()
+
+
+async def test_in_a_burst_a_batch_commits_once_it_has_company(monkeypatch) -> None:
+    """LINGER_ROWS queued end the wait at once: at 3,000 clicks a second that is 3 ms."""
+    monkeypatch.setattr(writer_module, "LINGER_S", 5.0)  # only the rows can end the wait
+    repo = SlowRepo()
+    writer = AnswerWriter(repo)  # type: ignore[arg-type]
+    await writer.submit([row(0)])  # a lone click commits at once
+    first = writer.submit([row(1)])
+    await asyncio.sleep(0.001)  # the writer now waits for company
+    assert repo.batches == 1
+    rest = [writer.submit([row(p)]) for p in range(2, writer_module.LINGER_ROWS + 1)]
+    await asyncio.wait_for(asyncio.gather(first, *rest), 1.0)
+    assert repo.batches == 2 and len(repo.rows) == writer_module.LINGER_ROWS + 1
     await writer.close()
 
 

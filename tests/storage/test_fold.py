@@ -162,3 +162,29 @@ async def test_a_commit_that_stores_nothing_still_lets_the_idle_fold_run(monkeyp
         await asyncio.sleep(0.01)
     assert folds == [1]
     await folder.close()
+
+
+async def test_commits_closer_than_the_idle_time_share_one_fold_after_the_last(monkeypatch):
+    """Each commit only moves the due time on; the timer armed for an earlier one finds it
+    moved and waits again, so a burst folds once, when it ends."""
+    monkeypatch.setattr(fold, "IDLE_S", 0.03)
+    folds: list[float] = []
+    loop = asyncio.get_running_loop()
+
+    async def counting() -> int:
+        folds.append(loop.time())
+        return 1
+
+    folder = fold.Folder(counting)
+    for _ in range(10):  # 10 commits 10 ms apart: never 30 ms of quiet
+        with folder.writing():
+            folder.committed(1)
+        await asyncio.sleep(0.01)
+        assert folds == []
+    last = loop.time()
+    for _ in range(100):
+        if folds:
+            break
+        await asyncio.sleep(0.01)
+    assert len(folds) == 1 and folds[0] >= last + 0.015
+    await folder.close()
