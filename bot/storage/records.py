@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -23,7 +24,13 @@ class GameStatus(StrEnum):
 
 def iso_week(timestamp: float) -> str:
     """The ISO week (UTC) a moment belongs to, e.g. '2026-W48'."""
-    year, week, _ = datetime.fromtimestamp(timestamp, UTC).isocalendar()
+    return _week_of_day(int(timestamp // 86_400))
+
+
+@functools.lru_cache(maxsize=64)
+def _week_of_day(day: int) -> str:
+    """Per UTC day, remembered: every stored answer asks, and a burst's all share one day."""
+    year, week, _ = datetime.fromtimestamp(day * 86_400, UTC).isocalendar()
     return f"{year}-W{week:02d}"
 
 
