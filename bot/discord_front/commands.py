@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from bot.engine.errors import TriviaError
 from bot.settings import Settings
+
+_T = TypeVar("_T")
 
 RUN_ENVIRONMENT = """\
 environment (or the .env file in the current folder, or --env-file):
@@ -72,7 +75,16 @@ def run_bot(settings: Settings, args: argparse.Namespace) -> int:
 
     settings = with_shard_flags(settings, args.shard_count, args.shards)
     token = _token(settings)
-    return asyncio.run(serve(settings, token))
+    return _run(serve(settings, token))
+
+
+def _run(main: Coroutine[Any, Any, _T]) -> _T:
+    """The bot's loop: uvloop's where it is installed (not on Windows), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main)
+    return uvloop.run(main)
 
 
 def sync_commands(settings: Settings, args: argparse.Namespace) -> int:
