@@ -10,7 +10,6 @@ samples both bots over the measured bursts and writes collapsed stacks there.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import os
 import shutil
@@ -20,6 +19,8 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+
+import uvloop
 
 from bench.b1_clicks import Rig, Scenario, burst, floor_rig, our_rig
 from bench.common import CLOCK_TICKS
@@ -109,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.py_spy is not None:
         args.py_spy.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
-        print(asyncio.run(profile(scenario, args.reps, args.synchronous, args.py_spy, Path(tmp))))
+        print(uvloop.run(profile(scenario, args.reps, args.synchronous, args.py_spy, Path(tmp))))
     return 0
 
 
