@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import sqlite3
 import time
@@ -112,9 +113,13 @@ _ADD = (
 # into each total in key order (`WHERE true`: SQLite's upsert after a SELECT needs a WHERE);
 # a queued row whose answer is gone adds nothing. Every statement runs in the same write
 # transaction. FOLD takes the whole queue (a reset's or forget's transaction); a background
-# fold takes FOLD_CHUNK rows a transaction, so an answer commit waiting for the writer waits
-# for one chunk only: at 2M answers a fold costs 57-170 us an answer (bench B4).
+# fold takes a chunk a transaction, so an answer commit waiting for the writer waits for one
+# chunk only. A chunk is sized from the last one's time to hold the writer about
+# FOLD_CHUNK_S: at 2M answers an answer costs 57-170 us to fold (bench B4), and 100 of them
+# held it 8-15 ms, the paced commits' tail; on a small file a chunk stays at FOLD_CHUNK.
 FOLD_CHUNK = 100
+FOLD_CHUNK_S = 0.003
+MIN_FOLD_CHUNK = 10
 _SCRATCH = (
     "CREATE TEMP TABLE IF NOT EXISTS fold_keys (game_id INTEGER, number INTEGER, "
     "player_id INTEGER, PRIMARY KEY (game_id, number, player_id)) WITHOUT ROWID",
@@ -145,7 +150,11 @@ _COUNT_TAKEN = (
     "DELETE FROM temp.fold_keys",
 )
 FOLD = (*_SCRATCH, _TAKE, *_COUNT_TAKEN)
-_FOLD_ONE_CHUNK = (*_SCRATCH, f"{_TAKE} LIMIT {FOLD_CHUNK}", *_COUNT_TAKEN)
+
+
+@functools.cache
+def _fold_chunk(rows: int) -> tuple[str, ...]:
+    return (*_SCRATCH, f"{_TAKE} LIMIT {int(rows)}", *_COUNT_TAKEN)
 
 
 class SQLiteRepository(PortableSql):
@@ -165,6 +174,7 @@ class SQLiteRepository(PortableSql):
         self._checkpointer = Checkpointer(path, self._restart_from_thread)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._folder = Folder(self._fold)
+        self._fold_rows = FOLD_CHUNK  # the next background fold chunk's size
 
     @classmethod
     async def open(
@@ -444,16 +454,22 @@ class SQLiteRepository(PortableSql):
         between two chunks the write lock lets waiting answer commits go first."""
         folded = 0
         while True:
+            size = self._fold_rows
             async with self._write_lock:
+                started = time.perf_counter()
                 try:
                     chunk: int = await self._conn._execute(  # type: ignore[no-untyped-call]
-                        _fold_queue, self._conn._conn, _FOLD_ONE_CHUNK
+                        _fold_queue, self._conn._conn, _fold_chunk(size)
                     )
                 except sqlite3.OperationalError as exc:
                     raise DatabaseUnavailable(f"cannot write to {self.path}: {exc}") from exc
+                took = time.perf_counter() - started
                 self._checkpointer.poke()
             folded += chunk
-            if chunk < FOLD_CHUNK:
+            if chunk:
+                fits = int(FOLD_CHUNK_S * chunk / max(took, 1e-6))
+                self._fold_rows = max(MIN_FOLD_CHUNK, min(FOLD_CHUNK, fits))
+            if chunk < size:
                 return folded
 
     async def end_game(
