@@ -21,13 +21,14 @@ class Wake:
     and `call_later` not even the future: the waiter is a callback, with no task behind it.
     """
 
-    __slots__ = ("_callback", "_flag", "_timer", "_waiter")
+    __slots__ = ("_callback", "_flag", "_timer", "_timer_at", "_waiter")
 
     def __init__(self) -> None:
         self._flag = False
         self._waiter: asyncio.Future[None] | None = None
         self._callback: Callable[[], object] | None = None
-        self._timer: asyncio.TimerHandle | None = None
+        self._timer: asyncio.Handle | None = None
+        self._timer_at = 0.0  # its time: uvloop's handle for a time past has no when()
 
     def is_set(self) -> bool:
         return self._flag
@@ -46,6 +47,7 @@ class Wake:
         loop = asyncio.get_running_loop()
         self._waiter = loop.create_future()
         self._timer = loop.call_later(delay, self._ring, context=_NO_CONTEXT)
+        self._timer_at = loop.time() + delay
         return self._waiter
 
     def call_later(self, delay: float, callback: Callable[[], object]) -> None:
@@ -57,13 +59,14 @@ class Wake:
         loop = asyncio.get_running_loop()
         when = loop.time() + delay
         timer = self._timer
-        if self._waiter is None and timer is not None and timer.when() <= when + 0.001:
+        if self._waiter is None and timer is not None and self._timer_at <= when + 0.001:
             self._flag = False
             self._callback = callback
             return
         self._clear()
         self._callback = callback
         self._timer = loop.call_at(when, self._ring, context=_NO_CONTEXT)
+        self._timer_at = when
 
     def _clear(self) -> None:
         """A new wait replaces the last: a sleep left unawaited (its task cancelled) ends here."""

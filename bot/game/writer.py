@@ -70,7 +70,7 @@ class AnswerWriter:
         self._flushers: list[tuple[int, asyncio.Future[None]]] = []  # (rows to wait for, waiter)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._late_timer: asyncio.TimerHandle | None = None
+        self._late_timer: asyncio.Handle | None = None
         self._closing = False
         self._last_commit = -1.0
         self._company: asyncio.Future[None] | None = None  # a lingering batch waits on it

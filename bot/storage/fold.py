@@ -47,7 +47,8 @@ class Folder:
         self._latest = 0.0  # loop time of the latest commit
         self._writing = 0  # answer commits in flight: the writer is not idle
         self._wake = asyncio.Event()  # a read, the close or the timer: look again at what is due
-        self._timer: asyncio.TimerHandle | None = None  # when to look again, at the latest
+        self._timer: asyncio.Handle | None = None  # when to look again, at the latest
+        self._timer_at = 0.0  # its time: uvloop's handle for a time past has no when()
         self._urgent = False  # a read or the close waits: fold now
         self._waiters: list[tuple[int, asyncio.Future[None]]] = []
         self._task: asyncio.Task[None] | None = None
@@ -101,10 +102,11 @@ class Folder:
         """Wake the task at the due time, unless a timer already wakes it sooner."""
         due = self._due_at()
         if self._timer is not None:
-            if self._timer.when() <= due:
+            if self._timer_at <= due:
                 return  # it finds the due time moved, and arms again
             self._timer.cancel()
         self._timer = asyncio.get_running_loop().call_at(due, self._ring)
+        self._timer_at = due
 
     def _ring(self) -> None:
         self._timer = None

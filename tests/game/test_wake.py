@@ -2,6 +2,9 @@
 
 import asyncio
 
+import pytest
+import uvloop
+
 from bot.game.wake import Wake
 
 
@@ -77,3 +80,31 @@ async def test_a_callback_woken_early_keeps_its_timer_when_it_waits_as_long_agai
         assert len(calls) == 6 and len(timers) == 2
     finally:
         del loop.call_at
+
+
+async def test_a_callback_rearmed_before_its_timer_due_now_has_run() -> None:
+    """The timer for a time already past is kept: it rings, and calls the new callback."""
+    wake = Wake()
+    called: list[int] = []
+    wake.call_later(0, lambda: called.append(1))
+    wake.call_later(0.01, lambda: called.append(2))
+    await asyncio.sleep(0.05)
+    assert called == [2]
+
+
+@pytest.mark.parametrize(
+    "test",
+    [
+        test_set_wakes_a_sleep_early,
+        test_a_sleep_ends_on_its_own_and_clears_the_flag,
+        test_a_new_sleep_releases_one_left_unawaited,
+        test_a_callback_is_called_once_by_set_or_by_its_timer,
+        test_a_new_wait_replaces_a_callback_without_calling_it,
+        test_a_callback_woken_early_keeps_its_timer_when_it_waits_as_long_again,
+        test_a_callback_rearmed_before_its_timer_due_now_has_run,
+    ],
+    ids=lambda test: test.__name__.removeprefix("test_"),
+)
+def test_on_uvloop_too(test) -> None:
+    """`trivia-bot run` is on uvloop, whose handle for a time already past has no when()."""
+    uvloop.run(test())
