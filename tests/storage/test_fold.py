@@ -140,28 +140,37 @@ async def test_reads_that_touch_no_totals_leave_the_queue_to_its_fold(repo):
     assert await count(repo, "answers_to_count") == 0
 
 
+def counting_folder() -> tuple[fold.Folder, list[float]]:
+    """A Folder whose fold only notes the loop time it ran at."""
+    folds: list[float] = []
+
+    async def counting() -> int:
+        folds.append(asyncio.get_running_loop().time())
+        return 1
+
+    return fold.Folder(counting), folds
+
+
+async def first_fold(folds: list[float]) -> None:
+    for _ in range(100):
+        if folds:
+            return
+        await asyncio.sleep(0.01)
+
+
 async def test_a_commit_that_stores_nothing_still_lets_the_idle_fold_run(monkeypatch):
     """The fold waits while a commit is in flight; if that commit stores nothing (or fails)
     it must still wake the fold, or the queue waits out the whole lag (review 4, L1)."""
     monkeypatch.setattr(fold, "IDLE_S", 0.0)
-    folds: list[int] = []
-
-    async def counting() -> int:
-        folds.append(1)
-        return 1
-
-    folder = fold.Folder(counting)
+    folder, folds = counting_folder()
     with folder.writing():  # a commit in flight: no fold for idleness meanwhile
         folder.committed(1)  # an earlier commit's answer, queued
         for _ in range(5):
             await asyncio.sleep(0)
         assert folds == []
     # the commit in flight stored nothing: no committed() call follows it
-    for _ in range(100):
-        if folds:
-            break
-        await asyncio.sleep(0.01)
-    assert folds == [1]
+    await first_fold(folds)
+    assert len(folds) == 1
     await folder.close()
 
 
@@ -169,24 +178,14 @@ async def test_commits_closer_than_the_idle_time_share_one_fold_after_the_last(m
     """Each commit only moves the due time on; the timer armed for an earlier one finds it
     moved and waits again, so a burst folds once, when it ends."""
     monkeypatch.setattr(fold, "IDLE_S", 0.03)
-    folds: list[float] = []
-    loop = asyncio.get_running_loop()
-
-    async def counting() -> int:
-        folds.append(loop.time())
-        return 1
-
-    folder = fold.Folder(counting)
+    folder, folds = counting_folder()
     for _ in range(10):  # 10 commits 10 ms apart: never 30 ms of quiet
         with folder.writing():
             folder.committed(1)
         await asyncio.sleep(0.01)
         assert folds == []
-    last = loop.time()
-    for _ in range(100):
-        if folds:
-            break
-        await asyncio.sleep(0.01)
+    last = asyncio.get_running_loop().time()
+    await first_fold(folds)
     assert len(folds) == 1 and folds[0] >= last + 0.015
     await folder.close()
 
@@ -194,21 +193,12 @@ async def test_commits_closer_than_the_idle_time_share_one_fold_after_the_last(m
 async def test_commits_that_find_the_fold_already_due_fold_once(monkeypatch):
     """The second commit meets the timer the first armed for a time already past."""
     monkeypatch.setattr(fold, "IDLE_S", 0.0)
-    folds: list[int] = []
-
-    async def counting() -> int:
-        folds.append(1)
-        return 2
-
-    folder = fold.Folder(counting)
+    folder, folds = counting_folder()
     for _ in range(2):
         with folder.writing():
             folder.committed(1)
-    for _ in range(100):
-        if folds:
-            break
-        await asyncio.sleep(0.01)
-    assert folds == [1]
+    await first_fold(folds)
+    assert len(folds) == 1
     await folder.close()
 
 
