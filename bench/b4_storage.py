@@ -18,7 +18,7 @@ from typing import Any
 import aiosqlite
 
 from bench.common import Outcome, Row, pct, postgres_database
-from bot.storage import board_sql, portable
+from bot.storage import board_sql, fold, portable
 from bot.storage.copy import copy_sqlite_to_postgres
 from bot.storage.postgres import PostgresRepository
 from bot.storage.records import AnswerRow, NewGame, Period, iso_week
@@ -435,8 +435,8 @@ async def _measure_repo(
                 note=f"p50 {pct(writes, 0.5):.2f} ms, max {max(writes):.2f} ms; CPU of this "
                 f"process {cpu:.2f} ms a call, the folds included; names written if changed, "
                 "answers and their queue rows in one commit; the totals folded in after it "
-                f"({folds} folds in this row: once the writer idles 5 ms, at least every "
-                "second)"
+                f"({folds} folds in this row: once the writer idles {fold.IDLE_S * 1000:g} ms, "
+                "at least every second)"
                 + (f"; {1 / gap_s:.0f} closed questions a second" if gap_s else "; no pause")
                 + (
                     "; the log is copied in by the repository's checkpoint thread beside "
