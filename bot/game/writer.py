@@ -56,6 +56,7 @@ class AnswerWriter:
     ) -> None:
         self._repo = repo
         self._max_batch = max_batch
+        self._enough = min(LINGER_ROWS, max_batch)  # rows that end a lingering batch's wait
         self._first_retry = first_retry
         self._max_retry = max_retry
         self._ack_deadline = ack_deadline
@@ -107,9 +108,8 @@ class AnswerWriter:
         self._due.append((now, done))
         self._queued += len(rows)
         self._wake.set()
-        company = self._company
-        if company is not None and len(self._pending) >= LINGER_ROWS and not company.done():
-            company.set_result(None)
+        if self._company is not None and len(self._pending) >= self._enough:
+            _arrived(self._company)
         if self._late_timer is None:
             self._late_timer = loop.call_later(self._ack_deadline / 20, self._expire)
         return done
@@ -195,7 +195,7 @@ class AnswerWriter:
         if (
             now >= deadline
             or now - self._last_commit >= BURST_GAP_S
-            or len(self._pending) >= min(LINGER_ROWS, self._max_batch)
+            or len(self._pending) >= self._enough
             or self._closing
         ):
             return
