@@ -101,12 +101,11 @@ async def test_a_read_after_a_close_whose_fold_failed_does_not_wait_for_ever():
     await asyncio.wait_for(folder.settle(), 1.0)
 
 
-async def test_a_long_queue_is_folded_whole_in_chunks(repo):
-    """SQLite folds a chunk a transaction, so a waiting answer commit goes between two."""
-    from bot.storage.sqlite import FOLD_CHUNK, SQLiteRepository
+async def folded_chunks(repo, players: int) -> list[int]:
+    """Queue `players` answers, read a board, and return each SQLite fold chunk's LIMIT."""
+    from bot.storage.sqlite import SQLiteRepository
 
     g = await repo.create_game(game())
-    players = 2 * FOLD_CHUNK + 37  # two full chunks and a part, or one statement on PostgreSQL
     assert await repo.record_answers([answer(g, 1, p, 10) for p in range(1, players + 1)])
     folds = []
     if isinstance(repo, SQLiteRepository):
@@ -122,8 +121,30 @@ async def test_a_long_queue_is_folded_whole_in_chunks(repo):
     assert len(board) == players and {r.points for r in board} == {10}
     assert await count(repo, "answers_to_count") == 0
     assert await repo.check_consistency() == []
-    if isinstance(repo, SQLiteRepository):  # 100, 100, 37 here; smaller on a slow file
-        assert len(folds) >= 3
+    return [int(args[1][2].rsplit("LIMIT ", 1)[1]) for args in folds]
+
+
+async def test_a_long_queue_is_folded_whole_in_chunks(repo, monkeypatch):
+    """SQLite folds a chunk a transaction, so a waiting answer commit goes between two."""
+    from bot.storage import sqlite
+
+    monkeypatch.setattr(sqlite, "FOLD_CHUNK_S", 3600.0)  # every chunk "fast": full size
+    # two full chunks and a part, or one statement on PostgreSQL
+    chunks = await folded_chunks(repo, 2 * sqlite.FOLD_CHUNK + 37)
+    if isinstance(repo, sqlite.SQLiteRepository):
+        assert len(chunks) == 3  # 100, 100, 37
+
+
+async def test_slow_fold_chunks_shrink_to_hold_the_writer_less(repo, monkeypatch):
+    """A chunk takes what the last one's time per answer says fits in FOLD_CHUNK_S."""
+    from bot.storage import sqlite
+
+    monkeypatch.setattr(sqlite, "FOLD_CHUNK_S", 1e-9)  # every chunk "slow": the least
+    chunks = await folded_chunks(repo, 2 * sqlite.FOLD_CHUNK + 37)
+    if isinstance(repo, sqlite.SQLiteRepository):
+        assert chunks[0] == sqlite.FOLD_CHUNK
+        assert set(chunks[1:]) == {sqlite.MIN_FOLD_CHUNK}
+        assert len(chunks) == 1 + (sqlite.FOLD_CHUNK + 37) // sqlite.MIN_FOLD_CHUNK + 1
 
 
 async def test_reads_that_touch_no_totals_leave_the_queue_to_its_fold(repo):
