@@ -9,7 +9,7 @@ import functools
 import logging
 import os
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -433,9 +433,13 @@ class PostgresRepository(PortableSql):
             raise DuplicateRunningGame(str(game.channel_id)) from exc
         return int(game_id)
 
-    async def record_answers(self, rows: Sequence[AnswerRow]) -> int:
+    async def record_answers(
+        self, rows: Sequence[AnswerRow], saved: Callable[[], None] | None = None
+    ) -> int:
         """One statement: new answers, their players' names and their queue rows, or none."""
         if not rows:
+            if saved is not None:
+                saved()
             return 0
         columns: tuple[list[Any], ...] = tuple([] for _ in range(14))
         for r in rows:
@@ -463,6 +467,8 @@ class PostgresRepository(PortableSql):
         with self._folder.writing():
             async with self._connection() as conn:
                 inserted = int(await conn.fetchval(_RECORD_ANSWERS, *columns))
+        if saved is not None:
+            saved()
         self._folder.committed(inserted)
         return inserted
 

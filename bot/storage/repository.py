@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -54,7 +54,15 @@ class Repository(Protocol):
         fact: str | None = None,
     ) -> None: ...
     async def set_question_message(self, game_id: int, number: int, message_id: int) -> None: ...
-    async def record_answers(self, rows: Sequence[AnswerRow]) -> int: ...
+    async def record_answers(
+        self, rows: Sequence[AnswerRow], saved: Callable[[], None] | None = None
+    ) -> int:
+        """Store new answers; returns how many were new.
+
+        `saved`, if given, is called on the loop once they are committed, before this
+        returns: a backend may call it a loop iteration sooner (SQLite's thread does).
+        """
+
     async def settle(self) -> None:
         """Wait until every answer this process committed is counted in the totals.
 

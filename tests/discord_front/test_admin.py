@@ -923,9 +923,9 @@ async def test_a_reset_during_a_round_is_a_cut_and_the_round_goes_on(fake, tmp_p
         first = await question(fake, s.channel, 1, 2)
         release, record = asyncio.Event(), repo.record_answers
 
-        async def held(rows):
+        async def held(rows, saved=None):
             await release.wait()
-            return await record(rows)
+            return await record(rows, saved)
 
         repo.record_answers = held
         kept = await fake.click_button(first, None, alice, label=right_label(first))

@@ -250,9 +250,9 @@ async def test_a_reset_is_refused_while_answers_queued_before_it_cannot_be_saved
     await repo.record_answers([row])
     release, record = asyncio.Event(), repo.record_answers
 
-    async def held(rows):
+    async def held(rows, saved=None):
         await release.wait()
-        return await record(rows)
+        return await record(rows, saved)
 
     monkeypatch.setattr(repo, "record_answers", held)
     service.writer.submit([dataclasses.replace(row, number=2)])  # made before the reset

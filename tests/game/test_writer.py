@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -31,12 +31,16 @@ class SlowRepo:
         self.broken = False
         self.batches = 0
 
-    async def record_answers(self, rows: Sequence[AnswerRow]) -> int:
+    async def record_answers(
+        self, rows: Sequence[AnswerRow], saved: Callable[[], None] | None = None
+    ) -> int:
         await self.open.wait()
         if self.broken:
             raise RuntimeError("database is locked")
         self.batches += 1
         self.rows += rows
+        if saved is not None:
+            saved()
         return len(rows)
 
 
@@ -105,6 +109,28 @@ async def test_in_a_burst_a_batch_commits_once_it_has_company(monkeypatch) -> No
     rest = [writer.submit([row(p)]) for p in range(2, writer_module.LINGER_ROWS + 1)]
     await asyncio.wait_for(asyncio.gather(first, *rest), 1.0)
     assert repo.batches == 2 and len(repo.rows) == writer_module.LINGER_ROWS + 1
+    await writer.close()
+
+
+async def test_a_caller_is_told_when_the_repository_says_saved_not_when_it_returns() -> None:
+    """The reply goes out when the commit is known, not an iteration later; once only."""
+    repo = SlowRepo()
+    returned = asyncio.Event()
+    record = repo.record_answers
+
+    async def slow_to_return(rows: Sequence[AnswerRow], saved: Callable[[], None]) -> int:
+        done = await record(rows, saved)
+        await returned.wait()
+        return done
+
+    repo.record_answers = slow_to_return  # type: ignore[method-assign]
+    writer = AnswerWriter(repo)  # type: ignore[arg-type]
+    await asyncio.wait_for(writer.submit([row(1), row(2)]), 1.0)
+    assert writer.backlog == 0
+    returned.set()
+    await asyncio.wait_for(writer.submit([row(3)]), 1.0)  # the second call counts nothing twice
+    await writer.flush()
+    assert writer.backlog == 0 and [r.player_id for r in repo.rows] == [1, 2, 3]
     await writer.close()
 
 

@@ -3,6 +3,7 @@
 import os
 import sqlite3
 import stat
+import threading
 
 import pytest
 
@@ -90,3 +91,24 @@ async def test_backup_is_a_usable_copy(tmp_path):
         assert (await copy.leaderboard(10, period=Period.ALL_TIME, now=NOW))[0].points == 900
     finally:
         await copy.close()
+
+
+async def test_saved_is_told_on_the_loop_once_committed_before_the_call_resumes(tmp_path):
+    """The writer replies from `saved`: it must come after COMMIT, on the loop's thread."""
+    path = tmp_path / "t.db"
+    r = await SQLiteRepository.open(path)
+    try:
+        g = await r.create_game(game())
+        told = []
+
+        def saved():
+            con = sqlite3.connect(path)  # another connection sees the rows: committed
+            stored = con.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+            con.close()
+            told.append((threading.current_thread() is threading.main_thread(), stored))
+            told.append(r._write_lock.locked())  # record_answers had not resumed yet
+
+        assert await r.record_answers([answer(g, 1, 1, 900), answer(g, 1, 2, 800)], saved) == 2
+        assert told == [(True, 2), True]
+    finally:
+        await r.close()
