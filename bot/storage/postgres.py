@@ -467,8 +467,8 @@ class PostgresRepository(PortableSql):
         with self._folder.writing():
             async with self._connection() as conn:
                 inserted = int(await conn.fetchval(_RECORD_ANSWERS, *columns))
-        if saved is not None:
-            saved()
+                if saved is not None:  # committed: before the pool's reset round trip
+                    saved()
         self._folder.committed(inserted)
         return inserted
 

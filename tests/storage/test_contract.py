@@ -79,6 +79,17 @@ async def test_a_repeated_answer_is_stored_and_counted_once(repo):
     assert board[0].points == 900 and board[0].answered == 1
 
 
+async def test_saved_is_told_once_per_call_by_the_time_it_returns(repo):
+    """The answer writer replies to clicks from `saved`: once, even for nothing new."""
+    g = await repo.create_game(game())
+    told = []
+    assert await repo.record_answers([answer(g, 1, 1, 900)], lambda: told.append(1)) == 1
+    assert told == [1]
+    assert await repo.record_answers([answer(g, 1, 1, 900)], lambda: told.append(2)) == 0
+    assert await repo.record_answers([], lambda: told.append(3)) == 0
+    assert told == [1, 2, 3]
+
+
 async def test_ending_a_game_twice_counts_it_once(repo):
     g = await repo.create_game(game())
     await repo.record_answers([answer(g, 1, 1, 900)])
