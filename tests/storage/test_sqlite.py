@@ -112,3 +112,17 @@ async def test_saved_is_told_on_the_loop_once_committed_before_the_call_resumes(
         assert told == [(True, 2), True]
     finally:
         await r.close()
+
+
+async def test_a_big_batch_goes_in_statements_of_many_rows_and_counts_only_new_ones(tmp_path):
+    """75 answers, five of them repeats: three statements (32, 32, 11) storing 70."""
+    r = await SQLiteRepository.open(tmp_path / "t.db")
+    try:
+        g = await r.create_game(game())
+        assert await r.record_answers([answer(g, 1, p, 100) for p in range(5)]) == 5
+        batch = [answer(g, 1, p, 100) for p in range(75)]
+        assert await r.record_answers(batch) == 70
+        assert (await r._one("SELECT COUNT(*), COUNT(DISTINCT player_id) FROM answers")) == (75, 75)
+        assert (await r._one("SELECT COUNT(*) FROM members")) == (75,)
+    finally:
+        await r.close()
