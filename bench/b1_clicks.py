@@ -33,6 +33,8 @@ DEADLINE_S = 3.0
 RATIO_TARGET = 1.5
 CPU_RATIO_TARGET = 1.15  # bot-process CPU per click, ours over the bare bot's
 P50_RATIO_TARGET = 2.0  # at 3,000 clicks a second
+# the bare bot's p50 at 3,000/s when it kept up: 0.9-6.3 ms a burst; behind: 170-290 ms
+FELL_BEHIND_MS = 50.0
 SYNC_MODES = ("FULL", "NORMAL")  # TRIVIA_SQLITE_SYNCHRONOUS; FULL is the default
 READY_S = 15.0  # from the bot's READY to discord.py's on_ready, at most
 ROUND_SECONDS = 120  # the question stays open far longer than any burst takes
@@ -464,6 +466,9 @@ def cost_rows(
         floor_lat = [x for b in floor for x in b.latencies]
         p50, floor_p50 = ms(lat, 0.5), ms(floor_lat, 0.5)
         p50_ratio = p50 / floor_p50 if floor_p50 else None
+        # The target asks how much a reply costs us where the bare bot keeps up; where it
+        # queues too, the ratio compares two backlogs, and a slow machine would pass it.
+        behind = floor_p50 > FELL_BEHIND_MS
         rows.append(
             Row(
                 "B1",
@@ -472,9 +477,15 @@ def cost_rows(
                 p50,
                 floor_p50,
                 p50_ratio,
-                f"ratio <= {P50_RATIO_TARGET:g}",
-                p50_ratio is not None and p50_ratio <= P50_RATIO_TARGET,
-                note="median over all bursts' clicks, dispatch to callback; per burst "
+                f"ratio <= {P50_RATIO_TARGET:g}" + (" (not judged)" if behind else ""),
+                None if behind else p50_ratio is not None and p50_ratio <= P50_RATIO_TARGET,
+                note=(
+                    f"not judged: the bare bot fell behind here (p50 over {FELL_BEHIND_MS:g} "
+                    "ms), so this compares two backlogs; "
+                    if behind
+                    else ""
+                )
+                + "median over all bursts' clicks, dispatch to callback; per burst "
                 "ours/floor (ms): "
                 + ", ".join(
                     f"{ms(o.latencies, 0.5):.1f}/{ms(f.latencies, 0.5):.1f}"
