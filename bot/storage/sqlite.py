@@ -644,7 +644,8 @@ def _write_answers(
             db.execute("ROLLBACK")
         raise
     if told is not None:
-        told()
+        with contextlib.suppress(RuntimeError):  # the loop closed: no one waits for replies
+            told()
     return inserted
 
 

@@ -10,7 +10,7 @@ import pytest
 from bot.storage.errors import DatabaseUnavailable
 from bot.storage.migrations import load_migrations
 from bot.storage.records import Period
-from bot.storage.sqlite import SQLiteRepository
+from bot.storage.sqlite import SQLiteRepository, _write_answers
 from tests.storage.test_contract import NOW, answer, game
 
 
@@ -126,3 +126,21 @@ async def test_a_big_batch_goes_in_statements_of_many_rows_and_counts_only_new_o
         assert (await r._one("SELECT COUNT(*) FROM members")) == (75,)
     finally:
         await r.close()
+
+
+async def test_a_commit_whose_loop_has_closed_still_counts_its_rows(tmp_path):
+    """Telling a closed loop fails after COMMIT: the rows are saved, and that is the result."""
+    path = tmp_path / "t.db"
+    r = await SQLiteRepository.open(path)
+    g = await r.create_game(game())
+    await r.close()
+
+    def closed():
+        raise RuntimeError("Event loop is closed")
+
+    db = sqlite3.connect(path, isolation_level=None)
+    a = answer(g, 1, 1, 900)
+    row = (g, 1, 1, a.guild_id, a.bank_id, a.question_id, 1, 900, 1500, NOW, "2026-W47", 0)
+    assert _write_answers(db, [(1, "P1", NOW)], [(a.guild_id, 1, "P1", NOW)], [row], closed) == 1
+    assert db.execute("SELECT COUNT(*) FROM answers").fetchone() == (1,)
+    db.close()
