@@ -65,6 +65,21 @@ def spin(stop: threading.Event) -> None:
         n += 1
 
 
+def commit(
+    db: sqlite3.Connection,
+    write: Callable[..., int],
+    make: Callable[[], Rows],
+    commits: int,
+    walls: list[float],
+) -> None:
+    """On the database thread: `commits` commits, each one's wall time appended."""
+    for _ in range(commits):
+        rows = make()
+        started = time.perf_counter()
+        write(db, *rows)
+        walls.append(time.perf_counter() - started)
+
+
 def measure(size: int, commits: int) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="bench-gil-") as tmp:
         path = Path(tmp) / "trivia.db"
@@ -84,23 +99,15 @@ def measure(size: int, commits: int) -> list[str]:
         db.executemany(backend._UPSERT_MEMBER, [(GUILD, p, f"p{p}", 0.0) for p in players])
         for busy in (False, True):
             stop = threading.Event()
-            spinner = threading.Thread(target=spin, args=(stop,)) if busy else None
+            spinner = threading.Thread(target=spin, args=(stop,))
+            if busy:
+                spinner.start()
             for name, write in (
                 ("a statement per table", backend._write_answers),
                 ("row by row", row_by_row),
             ):
                 walls: list[float] = []
-
-                def run(write: Callable[..., int] = write, walls: list[float] = walls) -> None:
-                    for _ in range(commits):
-                        rows = make()
-                        started = time.perf_counter()
-                        write(db, *rows)
-                        walls.append(time.perf_counter() - started)
-
-                if spinner is not None and not spinner.is_alive():
-                    spinner.start()
-                worker = threading.Thread(target=run)
+                worker = threading.Thread(target=commit, args=(db, write, make, commits, walls))
                 worker.start()
                 worker.join()
                 walls.sort()
@@ -110,7 +117,7 @@ def measure(size: int, commits: int) -> list[str]:
                     f"p50 {p50 * 1e3:.2f} ms, p90 {p90 * 1e3:.2f} ms"
                 )
             stop.set()
-            if spinner is not None:
+            if busy:
                 spinner.join()
         db.close()
     return out
