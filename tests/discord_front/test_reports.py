@@ -47,7 +47,7 @@ async def report(
     values: dict[str, str | list[str]] = {REASON: [reason]}
     if note is not None:
         values[NOTE] = note
-    done = await (await fake.submit_modal(ix, values)).response()
+    done = await (await fake.submit_modal(ix, values)).reply()
     assert done.ephemeral
     return done.content
 
@@ -199,3 +199,58 @@ async def test_admins_edit_their_own_reported_question(fake, tmp_path):
         "edit-question",
     ]
     fake.assert_no_violations()
+
+
+async def test_report_form_opens_and_is_answered_with_the_database_stalled(fake, tmp_path):
+    """The form must be the first response: its check waits a bounded time, its submit defers."""
+    s = add_server(fake, "three", ("alice",))
+    alice = s.players[0]
+    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild) as r:
+        reveal = await play_one(fake, s, alice, "geo")
+        with database_held(r.app.repo) as release:
+            ix = await fake.click_button(reveal, None, alice, label="Report")
+            opened = await ix.response(timeout=2.9)
+            assert opened.modal is not None and opened.modal["title"] == "Report this question"
+            submitted = await fake.submit_modal(ix, {REASON: ["typo"]})
+            first = await submitted.response(timeout=2.5)
+            assert first.type == 5 and first.ephemeral
+            release.set()
+            assert (await submitted.reply()).content.startswith("Thanks: your report (Typo)")
+        # opened unchecked again, a second report is still refused when it is sent
+        with database_held(r.app.repo) as release:
+            ix = await fake.click_button(reveal, None, alice, label="Report")
+            assert (await ix.response(timeout=2.9)).modal is not None
+            submitted = await fake.submit_modal(ix, {REASON: ["typo"]})
+            await submitted.response(timeout=2.5)
+            release.set()
+            assert "already reported this question" in (await submitted.reply()).content
+        assert "already reported this question" in await report(fake, reveal, alice, "typo")
+    assert query(tmp_path, "SELECT reporter_id, reason FROM question_reports") == [
+        (alice.id, "typo")
+    ]
+    fake.assert_no_violations()
+    assert max(fake.latencies()) < 3.0
+
+
+async def test_report_on_a_servers_own_question_waits_for_the_database_in_words(fake, tmp_path):
+    """Its text is in the database only: a stalled read gets a private line, not a dead click."""
+    s = add_server(fake, "four", ("alice",))
+    alice = s.players[0]
+    async with running_bot(fake, settings_for(tmp_path, fake.token, typed=False), s.guild) as r:
+        await add_question(
+            fake, s, {QUESTION: "Which planet is red?", ANSWERS: "Mars", DISTRACTORS: "Venus"}
+        )
+        reveal = await play_one(fake, s, alice, "custom")
+        # another question added: the server's banks are read from the database again
+        await add_question(
+            fake, s, {QUESTION: "Which planet has rings?", ANSWERS: "Saturn", DISTRACTORS: "Mars"}
+        )
+        with database_held(r.app.repo) as release:
+            ix = await fake.click_button(reveal, None, alice, label="Report")
+            said = await ix.response(timeout=2.9)
+            assert said.modal is None and said.ephemeral
+            assert "press Report again" in said.content
+            release.set()
+        assert "Thanks" in await report(fake, reveal, alice, "wrong-answer")
+    fake.assert_no_violations()
+    assert max(fake.latencies()) < 3.0
