@@ -94,8 +94,8 @@ class Cooldowns:
             return 0.0
         return max(ended + await self.round_gap(guild_id) - self._clock(), 0.0)
 
-    async def save(self, guild_id: int, name: str, value: float | None) -> None:
-        await self._repo.save_guild_limit(guild_id, name, value)
+    def limits_changed(self, guild_id: int) -> None:
+        """An admin changed the server's limits: read them again at the next use."""
         self._limits.pop(guild_id, None)
 
     def forget_guild(self, guild_id: int) -> None:

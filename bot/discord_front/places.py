@@ -8,10 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discord_front.cooldowns import GAP
 from bot.discord_front.permissions import guild_of, is_admin
 from bot.engine.errors import NotAllowed
-from bot.storage.records import AuditEntry
 from bot.storage.repository import Repository
 
 if TYPE_CHECKING:
@@ -99,48 +97,6 @@ async def check_start(bot: TriviaBot, interaction: discord.Interaction[Any], cha
         raise NotAllowed(
             f"Only members with the <@&{role}> role, and trivia admins, can start rounds here."
         )
-
-
-async def save_places(
-    bot: TriviaBot,
-    interaction: discord.Interaction[Any],
-    *,
-    add_channel: Any | None,
-    remove_channel: Any | None,
-    clear_channels: bool,
-    start_role: discord.Role | None,
-    round_gap: int | None,
-) -> bool:
-    """Apply what the admin asked for, audit it, and say whether anything changed."""
-    guild_id = guild_of(interaction)
-    now = bot.service.clock.now()
-    done: list[str] = []
-    try:
-        if clear_channels:
-            cleared = await bot.repo.clear_round_channels(guild_id)
-            done.append(f"channels cleared ({cleared})")
-        if add_channel is not None and await bot.repo.set_round_channel(
-            guild_id, add_channel.id, allowed=True
-        ):
-            done.append(f"channel +{add_channel.id}")
-        if remove_channel is not None and await bot.repo.set_round_channel(
-            guild_id, remove_channel.id, allowed=False
-        ):
-            done.append(f"channel -{remove_channel.id}")
-        if start_role is not None:
-            role_id = None if start_role.is_default() else start_role.id  # @everyone: everyone
-            await bot.repo.change_guild_settings(guild_id, {"starter_role_id": role_id}, now)
-            done.append(f"start_role={role_id or 'everyone'}")
-        if round_gap is not None:
-            await bot.cooldowns.save(guild_id, GAP, float(round_gap))
-            done.append(f"{GAP}={round_gap}")
-    finally:  # what was written before a failed write counts at once, not after a restart
-        bot.places.forget_guild(guild_id)
-    if done:
-        await bot.repo.audit(
-            AuditEntry(guild_id, interaction.user.id, "round-places", ", ".join(done), now)
-        )
-    return bool(done)
 
 
 async def places_text(bot: TriviaBot, interaction: discord.Interaction[Any]) -> str:

@@ -7,7 +7,7 @@ totals (bot/storage/fold.py says when), ending games, migrations, backups.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from bot.shards import ShardRange
@@ -27,6 +27,8 @@ from bot.storage.records import (
     Period,
     PlayerStats,
     SeasonRow,
+    ServerChange,
+    ServerChanged,
     iso_week,
     month_of,
     month_span,
@@ -360,6 +362,16 @@ def _board_row(rank: int, row: Any) -> BoardRow:
 Step = tuple[str, Sequence[Any]]
 
 
+def _settings_step(guild_id: int, changes: Mapping[str, object], now: float) -> Step:
+    """The one statement that sets only the named settings columns."""
+    unknown = set(changes) - set(SETTINGS_COLUMNS)
+    if unknown:
+        raise ValueError(f"not a settings column: {', '.join(sorted(unknown))}")
+    values = [changes.get(c) for c in SETTINGS_COLUMNS]
+    flags = [c in changes for c in SETTINGS_COLUMNS]
+    return (_CHANGE_SETTINGS, (guild_id, *values, now, *flags))
+
+
 class PortableSql(ReportsSql, DailySql):
     """The Repository methods whose SQL both dialects share, over a backend's primitives."""
 
@@ -379,8 +391,13 @@ class PortableSql(ReportsSql, DailySql):
     async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         raise NotImplementedError
 
-    async def _execute(self, steps: Sequence[Step]) -> list[int]:
-        """Run the statements in one transaction; how many rows each one touched."""
+    async def _execute(
+        self, steps: Sequence[Step], then: Callable[[list[int]], Sequence[Step]] | None = None
+    ) -> list[int]:
+        """Run the statements in one transaction; how many rows each one touched.
+
+        `then`, given the counts, names more statements for the same transaction.
+        """
         raise NotImplementedError
 
     async def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -658,12 +675,44 @@ class PortableSql(ReportsSql, DailySql):
         """Set only the columns named (SETTINGS_COLUMNS), in one statement: two admins
         changing different settings at once both keep their change (a read row written
         back whole undid the other's)."""
-        unknown = set(changes) - set(SETTINGS_COLUMNS)
-        if unknown:
-            raise ValueError(f"not a settings column: {', '.join(sorted(unknown))}")
-        values = [changes.get(c) for c in SETTINGS_COLUMNS]
-        flags = [c in changes for c in SETTINGS_COLUMNS]
-        await self._execute([(_CHANGE_SETTINGS, (guild_id, *values, now, *flags))])
+        await self._execute([_settings_step(guild_id, changes, now)])
+
+    async def change_server(
+        self, change: ServerChange, audits: Callable[[ServerChanged], Sequence[AuditEntry]]
+    ) -> ServerChanged:
+        """Settings, limits, round channels and the audit rows `audits` makes of what was
+        found, in one transaction: a failure anywhere leaves all of them as they were."""
+        g = change.guild_id
+        steps = [_settings_step(g, change.settings, change.at)] if change.settings else []
+        steps += [
+            (_DROP_LIMIT, (g, name)) if value is None else (_SAVE_LIMIT, (g, name, value))
+            for name, value in change.limits.items()
+        ]
+        channels: list[Step] = []
+        if change.clear_channels:
+            channels.append((_CLEAR_CHANNELS, (g,)))
+        if change.add_channel is not None:
+            channels.append((_ALLOW_CHANNEL, (g, change.add_channel)))
+        if change.remove_channel is not None:
+            channels.append((_DISALLOW_CHANNEL, (g, change.remove_channel)))
+        first = len(steps)  # the channel statements' counts start here
+        found = ServerChanged()
+
+        def audited(counts: list[int]) -> list[Step]:
+            nonlocal found
+            moved = {sql: n for (sql, _), n in zip(channels, counts[first:], strict=True)}
+            found = ServerChanged(
+                cleared=moved.get(_CLEAR_CHANNELS, 0),
+                added=moved.get(_ALLOW_CHANNEL) == 1,
+                removed=moved.get(_DISALLOW_CHANNEL) == 1,
+            )
+            return [
+                (_AUDIT, (e.guild_id, e.actor_id, e.action, e.detail, e.at)) for e in audits(found)
+            ]
+
+        if steps or channels:
+            await self._execute([*steps, *channels], audited)
+        return found
 
     async def round_channels(self, guild_id: int) -> frozenset[int]:
         return frozenset(int(r[0]) for r in await self._all(_ROUND_CHANNELS, (guild_id,)))

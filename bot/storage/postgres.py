@@ -399,13 +399,20 @@ class PostgresRepository(PortableSql):
 
     unique_violation = asyncpg.UniqueViolationError
 
-    async def _execute(self, steps: Sequence[Step]) -> list[int]:
-        if len(steps) == 1:  # one statement is its own transaction: no BEGIN/COMMIT round trips
+    async def _execute(
+        self, steps: Sequence[Step], then: Callable[[list[int]], Sequence[Step]] | None = None
+    ) -> list[int]:
+        if len(steps) == 1 and then is None:  # its own transaction: no BEGIN/COMMIT trips
             sql, params = steps[0]
             async with self._connection() as conn:
                 return [_affected(await conn.execute(numbered(sql), *params))]
         async with self._transaction() as conn:
-            return [_affected(await conn.execute(numbered(sql), *params)) for sql, params in steps]
+            counts: list[int] = []
+            for sql, params in steps:
+                counts.append(_affected(await conn.execute(numbered(sql), *params)))
+            for sql, params in then(counts) if then is not None else ():
+                counts.append(_affected(await conn.execute(numbered(sql), *params)))
+            return counts
 
     async def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         async with self._transaction() as conn:

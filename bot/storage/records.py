@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -204,6 +205,28 @@ class AuditEntry:
     action: str
     detail: str
     at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ServerChange:
+    """One admin's change to a server's settings, limits and round channels, made whole."""
+
+    guild_id: int
+    at: float
+    settings: Mapping[str, object] = field(default_factory=dict)  # SETTINGS_COLUMNS
+    limits: Mapping[str, float | None] = field(default_factory=dict)  # None: the default
+    clear_channels: bool = False
+    add_channel: int | None = None
+    remove_channel: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServerChanged:
+    """What a ServerChange found: channels listed before a clear, and whether the list moved."""
+
+    cleared: int = 0
+    added: bool = False
+    removed: bool = False
 
 
 REPORT_REASONS = ("wrong-answer", "unclear", "typo", "offensive", "other")

@@ -29,6 +29,8 @@ from bot.storage.records import (
     ReportedQuestion,
     ReportRow,
     SeasonRow,
+    ServerChange,
+    ServerChanged,
     StreakRow,
 )
 
@@ -146,6 +148,13 @@ class Repository(Protocol):
         self, guild_id: int, changes: Mapping[str, object], now: float
     ) -> None:
         """Set only the named columns of a server's settings; the others stay as they are."""
+        ...
+
+    async def change_server(
+        self, change: ServerChange, audits: Callable[[ServerChanged], Sequence[AuditEntry]]
+    ) -> ServerChanged:
+        """An admin's settings, limits and channels with the audit rows `audits` makes of what
+        was found, in one transaction: whole, or none of it."""
         ...
 
     async def round_channels(self, guild_id: int) -> frozenset[int]:

@@ -324,10 +324,15 @@ class SQLiteRepository(PortableSql):
 
     unique_violation = sqlite3.IntegrityError
 
-    async def _execute(self, steps: Sequence[Step]) -> list[int]:
+    async def _execute(
+        self, steps: Sequence[Step], then: Callable[[list[int]], Sequence[Step]] | None = None
+    ) -> list[int]:
         counts: list[int] = []
         async with self._transaction() as db:
             for sql, params in steps:
+                cur = await db.execute(sql, tuple(params))
+                counts.append(cur.rowcount)
+            for sql, params in then(counts) if then is not None else ():
                 cur = await db.execute(sql, tuple(params))
                 counts.append(cur.rowcount)
         return counts

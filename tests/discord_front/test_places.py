@@ -121,8 +121,8 @@ async def test_a_listed_channel_since_deleted_is_not_offered(fake: FakeDiscord, 
     fake.assert_no_violations()
 
 
-async def test_a_write_failing_midway_leaves_no_stale_rules(fake: FakeDiscord, tmp_path):
-    """The channel saved before a failed write counts at once, not after a restart."""
+async def test_a_write_failing_midway_changes_nothing(fake: FakeDiscord, tmp_path):
+    """Channels, pause and audit row go in one transaction: a failed write keeps none."""
     s = add_server(fake, "one", ("alice",))
     (alice,) = s.players
     async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild) as run:
@@ -134,12 +134,21 @@ async def test_a_write_failing_midway_leaves_no_stale_rules(fake: FakeDiscord, t
                 "CREATE TRIGGER refuse BEFORE INSERT ON guild_limits "
                 "BEGIN SELECT RAISE(ABORT, 'injected'); END"
             )
-        both = {"add_channel": s.channel.id, "round_gap": 60}
+        both = {"add_channel": s.channel.id, "round_gap": 60, "questions": 7}
         failed = await call(fake, s.channel, s.admin, "trivia-admin settings", both)
         assert failed.ephemeral and "Saved" not in failed.content
+        assert query(tmp_path, "SELECT COUNT(*) FROM round_channels") == [(1,)]
+        assert query(tmp_path, "SELECT COUNT(*) FROM guild_settings") == [(0,)]
+        refused = await call(fake, s.channel, alice, "trivia start")
+        assert refused.ephemeral and f"<#{s.other_channel.id}>" in refused.content
         with sqlite3.connect(tmp_path / "trivia.db") as db:
             db.execute("DROP TRIGGER refuse")
-        again = {"add_channel": s.channel.id}  # already stored: nothing changes this time
-        shown = await call(fake, s.channel, s.admin, "trivia-admin settings", again)
-        assert f"<#{s.channel.id}>" in shown.content, shown.content
+        shown = await call(fake, s.channel, s.admin, "trivia-admin settings", both)
+        assert shown.content.startswith("Saved.") and f"<#{s.channel.id}>" in shown.content
         assert "started a round" in (await call(fake, s.channel, alice, "trivia start")).text
+    assert query(tmp_path, "SELECT questions FROM guild_settings") == [(7,)]
+    assert query(tmp_path, "SELECT action, detail FROM audit_log ORDER BY id") == [
+        ("round-places", f"channel +{s.other_channel.id}"),
+        ("settings", "questions=7"),
+        ("round-places", f"channel +{s.channel.id}, rounds.gap=60"),
+    ]

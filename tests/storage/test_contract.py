@@ -15,6 +15,8 @@ from bot.storage.records import (
     NewGame,
     Participant,
     Period,
+    ServerChange,
+    ServerChanged,
     iso_week,
 )
 
@@ -301,6 +303,62 @@ async def test_a_fact_is_recent_once_any_of_its_questions_was_asked(repo):
     await repo.record_question(g, 2, "quiz", "rome", NOW + 5, "capital-of-italy")
     await repo.record_question(g, 3, "geo", "q3", NOW + 7, "geo/q3")
     assert await repo.recent_facts(1) == {"capital-of-italy": NOW + 5, "geo/q3": NOW + 7}
+
+
+def places_audit(found: ServerChanged) -> list[AuditEntry]:
+    """What the settings command writes: a row naming what the change found."""
+    detail = f"cleared {found.cleared}, added {found.added}, removed {found.removed}"
+    return [
+        AuditEntry(10, 7, "settings", "questions=12", NOW),
+        AuditEntry(10, 7, "places", detail, NOW),
+    ]
+
+
+async def test_a_server_change_is_written_whole_with_its_audit_rows(repo):
+    await repo.set_round_channel(10, 5, allowed=True)
+    await repo.set_round_channel(10, 8, allowed=True)
+    await repo.save_guild_limit(10, "rounds.max", 3)
+    change = ServerChange(
+        10,
+        NOW,
+        settings={"questions": 12, "starter_role_id": 4},
+        limits={"start.member": 5.0, "rounds.max": None},
+        clear_channels=True,
+        add_channel=9,
+        remove_channel=8,  # cleared already: removing it changes nothing
+    )
+    assert await repo.change_server(change, places_audit) == ServerChanged(2, True, False)
+    assert await repo.guild_settings(10) == GuildSettingsRow(10, questions=12, starter_role_id=4)
+    assert await repo.guild_limits(10) == {"start.member": 5.0}
+    assert await repo.round_channels(10) == {9}
+    assert [(e.action, e.detail) for e in reversed(await repo.audit_log(10))] == [
+        ("settings", "questions=12"),
+        ("places", "cleared 2, added True, removed False"),
+    ]
+    again = ServerChange(10, NOW, add_channel=9, remove_channel=9)
+    assert await repo.change_server(again, lambda found: []) == ServerChanged(0, False, True)
+    assert await repo.round_channels(10) == frozenset()
+    assert await repo.change_server(ServerChange(10, NOW), places_audit) == ServerChanged()
+    assert len(await repo.audit_log(10)) == 2  # nothing asked: nothing written
+
+
+async def test_a_server_change_that_fails_at_its_last_statement_leaves_nothing(repo, monkeypatch):
+    from bot.storage import portable
+
+    await repo.set_round_channel(10, 5, allowed=True)
+    monkeypatch.setattr(portable, "_AUDIT", "INSERT INTO no_such_table VALUES (?, ?, ?, ?, ?)")
+    change = ServerChange(
+        10, NOW, settings={"questions": 12}, limits={"start.member": 5.0}, clear_channels=True
+    )
+    with pytest.raises(Exception, match="no_such_table"):
+        await repo.change_server(change, places_audit)
+    assert await repo.guild_settings(10) == GuildSettingsRow(10)
+    assert await repo.guild_limits(10) == {}
+    assert await repo.round_channels(10) == {5}
+    monkeypatch.undo()
+    assert await repo.audit_log(10) == []
+    with pytest.raises(ValueError, match="not a settings column: guild_id"):
+        await repo.change_server(ServerChange(10, NOW, settings={"guild_id": 11}), places_audit)
 
 
 async def test_guild_limits_are_saved_per_server_and_reset(repo):

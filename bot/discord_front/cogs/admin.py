@@ -10,12 +10,12 @@ from discord.ext import commands
 
 from bot.discord_front import groups, limits, places
 from bot.discord_front.components import Dialog
-from bot.discord_front.cooldowns import DEFAULTS, JOIN, ROUNDS
+from bot.discord_front.cooldowns import DEFAULTS, GAP, JOIN, ROUNDS
 from bot.discord_front.permissions import guild_of, require_admin
 from bot.discord_front.replies import private
 from bot.engine.errors import NotAllowed, TriviaError
 from bot.engine.rules import parse_mode
-from bot.storage.records import AuditEntry
+from bot.storage.records import AuditEntry, ServerChange, ServerChanged
 
 if TYPE_CHECKING:
     from bot.discord_front.client import TriviaBot
@@ -175,31 +175,68 @@ async def settings(
         )
         if v is not None
     }
-    if changes:
-        # only these columns: another admin's change to the others, meanwhile, stays
-        await bot.repo.change_guild_settings(guild_id, columns, bot.service.clock.now())
-        detail = ", ".join(f"{k}={getattr(v, 'id', v)}" for k, v in changes.items())
-        await bot.repo.audit(
-            AuditEntry(guild_id, interaction.user.id, "settings", detail, bot.service.clock.now())
+    starter_role_id = None if start_role is None or start_role.is_default() else start_role.id
+    if start_role is not None:  # @everyone: everyone may start rounds
+        columns["starter_role_id"] = starter_role_id
+    limit_values = {
+        name: float(value)
+        for name, value in (
+            (f"{cooldown}.member", member_seconds),
+            (f"{cooldown}.server", server_seconds),
+            (ROUNDS, max_rounds),
+            (JOIN, team_join),
+            (GAP, round_gap),
         )
-    limits_changed = await save_limits(
-        bot, interaction, cooldown, member_seconds, server_seconds, max_rounds, team_join
-    )
-    places_changed = await places.save_places(
-        bot,
-        interaction,
-        add_channel=add_channel,
-        remove_channel=remove_channel,
+        if value is not None
+    }
+    now = bot.service.clock.now()
+    actor = interaction.user.id
+    written: list[AuditEntry] = []
+
+    def audits(found: ServerChanged) -> list[AuditEntry]:
+        """The rows this change leaves in the audit log, written in its transaction."""
+        rows = []
+        if changes:
+            detail = ", ".join(f"{k}={getattr(v, 'id', v)}" for k, v in changes.items())
+            rows.append(AuditEntry(guild_id, actor, "settings", detail, now))
+        limited = ", ".join(f"{k}={v:g}" for k, v in limit_values.items() if k != GAP)
+        if limited:
+            rows.append(AuditEntry(guild_id, actor, "limits", limited, now))
+        moved = [
+            text
+            for text, done in (
+                (f"channels cleared ({found.cleared})", clear_channels),
+                (f"channel +{getattr(add_channel, 'id', 0)}", found.added),
+                (f"channel -{getattr(remove_channel, 'id', 0)}", found.removed),
+                (f"start_role={starter_role_id or 'everyone'}", start_role is not None),
+                (f"{GAP}={round_gap}", round_gap is not None),
+            )
+            if done
+        ]
+        if moved:
+            rows.append(AuditEntry(guild_id, actor, "round-places", ", ".join(moved), now))
+        written.extend(rows)
+        return rows
+
+    change = ServerChange(
+        guild_id,
+        now,
+        settings=columns,
+        limits=limit_values,
         clear_channels=clear_channels,
-        start_role=start_role,
-        round_gap=round_gap,
+        add_channel=None if add_channel is None else add_channel.id,
+        remove_channel=None if remove_channel is None else remove_channel.id,
     )
+    try:
+        await bot.repo.change_server(change, audits)
+    finally:  # read again: what the database holds now, changed or not
+        bot.cooldowns.limits_changed(guild_id)
+        bot.places.forget_guild(guild_id)
     effective = await bot.service.settings_for(guild_id)
     row = await bot.repo.guild_settings(guild_id)
     role = f"<@&{row.manager_role_id}>" if row.manager_role_id else "none (Manage Server only)"
     text = (
-        ("Saved. " if changes or limits_changed or places_changed else "")
-        + f"Questions per round: {effective.questions}\n"
+        ("Saved. " if written else "") + f"Questions per round: {effective.questions}\n"
         f"Seconds per question: {effective.seconds:g}\nMode: {effective.mode.value}\n"
         f"Manager role: {role}\n"
         + await limits_text(bot, guild_id)
@@ -208,37 +245,6 @@ async def settings(
         + await places.places_text(bot, interaction)
     )
     await private(interaction, limits.cut(text, limits.CONTENT))
-
-
-async def save_limits(
-    bot: TriviaBot,
-    interaction: discord.Interaction[Any],
-    cooldown: str | None,
-    member_seconds: int | None,
-    server_seconds: int | None,
-    max_rounds: int | None,
-    team_join: int | None = None,
-) -> bool:
-    """The abuse limits (cooldowns per action, the cap on rounds at once) and the team join
-    window, which live together in the server's limits; checked (check_cooldown_named)."""
-    guild_id = guild_of(interaction)
-    saved: list[str] = []
-    for name, value in (
-        (f"{cooldown}.member", member_seconds),
-        (f"{cooldown}.server", server_seconds),
-        (ROUNDS, max_rounds),
-        (JOIN, team_join),
-    ):
-        if value is not None:
-            await bot.cooldowns.save(guild_id, name, float(value))
-            saved.append(f"{name}={value}")
-    if saved:
-        await bot.repo.audit(
-            AuditEntry(
-                guild_id, interaction.user.id, "limits", ", ".join(saved), bot.service.clock.now()
-            )
-        )
-    return bool(saved)
 
 
 async def limits_text(bot: TriviaBot, guild_id: int) -> str:
