@@ -717,17 +717,6 @@ class PortableSql(ReportsSql, DailySql):
     async def round_channels(self, guild_id: int) -> frozenset[int]:
         return frozenset(int(r[0]) for r in await self._all(_ROUND_CHANNELS, (guild_id,)))
 
-    async def set_round_channel(self, guild_id: int, channel_id: int, *, allowed: bool) -> bool:
-        """Whether the list changed: a channel added twice, or removed unlisted, is not."""
-        sql = _ALLOW_CHANNEL if allowed else _DISALLOW_CHANNEL
-        (changed,) = await self._execute([(sql, (guild_id, channel_id))])
-        return changed == 1
-
-    async def clear_round_channels(self, guild_id: int) -> int:
-        """Rounds may start anywhere again; how many channels were listed."""
-        (cleared,) = await self._execute([(_CLEAR_CHANNELS, (guild_id,))])
-        return cleared
-
     async def custom_questions(
         self, guild_id: int, bank_id: str | None = None
     ) -> list[CustomQuestionRow]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from bot.discord_front.cooldowns import NO_LIMITS, Cooldowns
+from bot.storage.records import ServerChange
 from bot.storage.sqlite import SQLiteRepository
 from tests.discord_front.conftest import add_server, call, query, running_bot, settings_for
 from tests.fakediscord import FakeDiscord
@@ -107,7 +108,8 @@ async def test_a_listed_channel_since_deleted_is_not_offered(fake: FakeDiscord, 
     s = add_server(fake, "one", ("alice",))
     repo = await SQLiteRepository.open(tmp_path / "trivia.db")
     try:
-        await repo.set_round_channel(s.guild.id, 42, allowed=True)  # no such channel any more
+        # no such channel any more
+        await repo.change_server(ServerChange(s.guild.id, 0.0, add_channel=42), lambda _: [])
     finally:
         await repo.close()
     async with running_bot(fake, settings_for(tmp_path, fake.token), s.guild):

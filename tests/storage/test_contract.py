@@ -315,8 +315,8 @@ def places_audit(found: ServerChanged) -> list[AuditEntry]:
 
 
 async def test_a_server_change_is_written_whole_with_its_audit_rows(repo):
-    await repo.set_round_channel(10, 5, allowed=True)
-    await repo.set_round_channel(10, 8, allowed=True)
+    await repo.change_server(ServerChange(10, NOW, add_channel=5), lambda _: [])
+    await repo.change_server(ServerChange(10, NOW, add_channel=8), lambda _: [])
     await repo.save_guild_limit(10, "rounds.max", 3)
     change = ServerChange(
         10,
@@ -345,7 +345,7 @@ async def test_a_server_change_is_written_whole_with_its_audit_rows(repo):
 async def test_a_server_change_that_fails_at_its_last_statement_leaves_nothing(repo, monkeypatch):
     from bot.storage import portable
 
-    await repo.set_round_channel(10, 5, allowed=True)
+    await repo.change_server(ServerChange(10, NOW, add_channel=5), lambda _: [])
     monkeypatch.setattr(portable, "_AUDIT", "INSERT INTO no_such_table VALUES (?, ?, ?, ?, ?)")
     change = ServerChange(
         10, NOW, settings={"questions": 12}, limits={"start.member": 5.0}, clear_channels=True

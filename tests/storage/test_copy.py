@@ -26,6 +26,7 @@ from bot.storage.records import (
     Participant,
     Period,
     ReportRow,
+    ServerChange,
 )
 from bot.storage.sqlite import SQLiteRepository
 from tests.storage.test_contract import NOW, answer, game
@@ -95,7 +96,7 @@ async def _fill(path: Path) -> SQLiteRepository:
         },
         NOW,
     )
-    await repo.set_round_channel(10, 2**62 + 7, allowed=True)
+    await repo.change_server(ServerChange(10, 0.0, add_channel=2**62 + 7), lambda _: [])
     await repo.add_custom_questions([CustomQuestionRow(10, "ours", "q1", '{"q": 1}', 1, NOW)])
     await repo.audit(AuditEntry(10, 1, "add-question", "ours/q1", NOW))
     await repo.save_guild_limit(10, "board_cooldown", 2.5)
