@@ -20,7 +20,7 @@ from bot.discord_front.components import Dialogs, shows_custom_id
 from bot.discord_front.cooldowns import Cooldowns
 from bot.discord_front.pacing import Pacer
 from bot.discord_front.places import Places
-from bot.discord_front.replies import private
+from bot.discord_front.replies import Replies, private
 from bot.engine.errors import TriviaError
 from bot.game.service import TriviaService
 from bot.settings import Settings
@@ -78,6 +78,7 @@ class TriviaBot(commands.AutoShardedBot):
         self.cooldowns = Cooldowns(self.repo)
         self.places = Places(self.repo)
         self.checker = Checker()  # import files are checked in a child process
+        self.replies = Replies()  # started in setup_hook, once login made the pool
         self.pacer = Pacer(settings.rest_rate)
         self.http.request = self.pacer.wrap(self.http.request)  # type: ignore[method-assign]
         lighten_buckets(self.http)
@@ -115,6 +116,7 @@ class TriviaBot(commands.AutoShardedBot):
             servers,
         )
 
+        self.replies.start(self.http)
         self.tree.add_command(groups.trivia)
         self.tree.add_command(groups.admin)
         self.rounds = rounds.Rounds(self)
@@ -224,3 +226,4 @@ class TriviaBot(commands.AutoShardedBot):
         if daily is not None:
             await daily.questions.stop()  # type: ignore[attr-defined]
         await super().close()
+        await self.replies.close()
