@@ -164,14 +164,15 @@ async def lift_limits(db: Path | PostgresTarget, guild_ids: Iterable[int]) -> No
     admins lift the abuse limits first, as /trivia-admin settings would."""
     from bot.discord_front.cooldowns import DEFAULTS, ROUNDS
     from bot.storage.open import open_repository
+    from bot.storage.records import ServerChange
 
     repo = await open_repository(db if isinstance(db, PostgresTarget) else SQLiteTarget(db))
     try:
         for guild_id in guild_ids:
+            limits: dict[str, float | None] = {ROUNDS: 100_000}
             for action in DEFAULTS:
-                await repo.save_guild_limit(guild_id, f"{action}.member", 0)
-                await repo.save_guild_limit(guild_id, f"{action}.server", 0)
-            await repo.save_guild_limit(guild_id, ROUNDS, 100_000)
+                limits |= {f"{action}.member": 0, f"{action}.server": 0}
+            await repo.change_server(ServerChange(guild_id, 0.0, limits=limits), lambda _: [])
     finally:
         await repo.close()
 

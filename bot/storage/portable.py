@@ -363,7 +363,9 @@ Step = tuple[str, Sequence[Any]]
 
 
 def _settings_step(guild_id: int, changes: Mapping[str, object], now: float) -> Step:
-    """The one statement that sets only the named settings columns."""
+    """One statement setting only the columns named (SETTINGS_COLUMNS): two admins changing
+    different settings at once both keep their change (a read row written back whole undid
+    the other's)."""
     unknown = set(changes) - set(SETTINGS_COLUMNS)
     if unknown:
         raise ValueError(f"not a settings column: {', '.join(sorted(unknown))}")
@@ -669,14 +671,6 @@ class PortableSql(ReportsSql, DailySql):
             return GuildSettingsRow(guild_id)
         return GuildSettingsRow(guild_id, row[0], row[1], row[2], row[3], row[4], row[5])
 
-    async def change_guild_settings(
-        self, guild_id: int, changes: Mapping[str, object], now: float
-    ) -> None:
-        """Set only the columns named (SETTINGS_COLUMNS), in one statement: two admins
-        changing different settings at once both keep their change (a read row written
-        back whole undid the other's)."""
-        await self._execute([_settings_step(guild_id, changes, now)])
-
     async def change_server(
         self, change: ServerChange, audits: Callable[[ServerChanged], Sequence[AuditEntry]]
     ) -> ServerChanged:
@@ -755,13 +749,6 @@ class PortableSql(ReportsSql, DailySql):
     async def guild_limits(self, guild_id: int) -> dict[str, float]:
         rows = await self._all(_GUILD_LIMITS, (guild_id,))
         return {name: float(value) for name, value in rows}
-
-    async def save_guild_limit(self, guild_id: int, name: str, value: float | None) -> None:
-        """None goes back to the default."""
-        if value is None:
-            await self._execute([(_DROP_LIMIT, (guild_id, name))])
-        else:
-            await self._execute([(_SAVE_LIMIT, (guild_id, name, value))])
 
     async def mark_guild_departed(self, guild_id: int, left_at: float | None) -> None:
         """The bot left a server at `left_at`, or (None) was invited back."""

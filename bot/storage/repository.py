@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -144,12 +144,6 @@ class Repository(Protocol):
 
     # settings, custom questions, audit
     async def guild_settings(self, guild_id: int) -> GuildSettingsRow: ...
-    async def change_guild_settings(
-        self, guild_id: int, changes: Mapping[str, object], now: float
-    ) -> None:
-        """Set only the named columns of a server's settings; the others stay as they are."""
-        ...
-
     async def change_server(
         self, change: ServerChange, audits: Callable[[ServerChanged], Sequence[AuditEntry]]
     ) -> ServerChanged:
@@ -169,7 +163,6 @@ class Repository(Protocol):
         self, guild_id: int, bank_id: str, question_id: str
     ) -> bool: ...
     async def guild_limits(self, guild_id: int) -> dict[str, float]: ...
-    async def save_guild_limit(self, guild_id: int, name: str, value: float | None) -> None: ...
     async def mark_guild_departed(self, guild_id: int, left_at: float | None) -> None: ...
     async def departed_guilds(self, left_before: float) -> list[int]: ...
     async def purge_guild(self, guild_id: int) -> None: ...

@@ -11,7 +11,7 @@ from bot.game.catalog import Catalog
 from bot.game.runner import run_round
 from bot.game.service import TriviaService
 from bot.game.session import Session
-from bot.storage.records import GameStatus, NewGame, Period
+from bot.storage.records import GameStatus, NewGame, Period, ServerChange
 
 ALICE, BOB = Player(1, "Alice"), Player(2, "Bob")
 SETTINGS = RoundSettings(questions=3, seconds=5, mode=Mode.BUTTONS)
@@ -181,7 +181,7 @@ async def test_a_fact_asked_from_one_bank_is_not_new_in_another(repo):
 
 
 async def test_a_servers_guess_cap_reaches_its_typed_rounds(service, repo):
-    await repo.change_guild_settings(1, {"guesses": 5}, 0)
+    await repo.change_server(ServerChange(1, 0, settings={"guesses": 5}), lambda _: [])
     settings = await service.settings_for(1)
     assert settings.guesses == 5
     typed = RoundSettings(questions=1, seconds=5, mode=Mode.TYPED, guesses=settings.guesses)

@@ -23,6 +23,11 @@ from bot.storage.records import (
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC).timestamp()  # a Wednesday
 
 
+async def change(repo, guild, **what):
+    """One change to a server's settings, limits or channels, with no audit row."""
+    return await repo.change_server(ServerChange(guild, NOW, **what), lambda _: [])
+
+
 def game(guild=10, channel=100, started=NOW):
     return NewGame(guild, channel, ("geo",), "buttons", 1, 5, 20.0, started)
 
@@ -177,15 +182,15 @@ async def test_reset_and_forget(repo):
 
 async def test_a_settings_change_sets_only_its_columns(repo):
     """Another admin's change to other columns, made meanwhile, stays; None is a value."""
-    await repo.change_guild_settings(10, {"questions": 15}, NOW)
+    await change(repo, 10, settings={"questions": 15})
     assert await repo.guild_settings(10) == GuildSettingsRow(10, questions=15)
-    await repo.change_guild_settings(10, {"manager_role_id": 77, "starter_role_id": 5}, NOW)
-    await repo.change_guild_settings(10, {"seconds": 30.0, "mode": "typed"}, NOW)
-    await repo.change_guild_settings(10, {"starter_role_id": None, "guesses": 4}, NOW)
+    await change(repo, 10, settings={"manager_role_id": 77, "starter_role_id": 5})
+    await change(repo, 10, settings={"seconds": 30.0, "mode": "typed"})
+    await change(repo, 10, settings={"starter_role_id": None, "guesses": 4})
     assert await repo.guild_settings(10) == GuildSettingsRow(10, 15, 30.0, "typed", 77, 4, None)
     assert await repo.guild_settings(11) == GuildSettingsRow(11)
     with pytest.raises(ValueError, match="not a settings column: guild_id"):
-        await repo.change_guild_settings(10, {"guild_id": 11}, NOW)
+        await change(repo, 10, settings={"guild_id": 11})
 
 
 async def test_a_reset_writes_its_audit_row_in_its_own_transaction(repo, monkeypatch):
@@ -272,7 +277,7 @@ async def test_custom_questions_are_all_or_nothing(repo):
 async def test_settings_and_audit(repo):
     assert (await repo.guild_settings(10)).questions is None
     changes = {"questions": 15, "seconds": 30.0, "mode": "typed", "manager_role_id": 77}
-    await repo.change_guild_settings(10, {**changes, "guesses": 4}, NOW)
+    await change(repo, 10, settings={**changes, "guesses": 4})
     assert await repo.guild_settings(10) == GuildSettingsRow(10, 15, 30.0, "typed", 77, 4)
     assert (await repo.guild_settings(20)).questions is None
     await repo.audit(AuditEntry(10, 1, "reset-leaderboard", "", NOW))
@@ -315,10 +320,10 @@ def places_audit(found: ServerChanged) -> list[AuditEntry]:
 
 
 async def test_a_server_change_is_written_whole_with_its_audit_rows(repo):
-    await repo.change_server(ServerChange(10, NOW, add_channel=5), lambda _: [])
-    await repo.change_server(ServerChange(10, NOW, add_channel=8), lambda _: [])
-    await repo.save_guild_limit(10, "rounds.max", 3)
-    change = ServerChange(
+    await change(repo, 10, add_channel=5)
+    await change(repo, 10, add_channel=8)
+    await change(repo, 10, limits={"rounds.max": 3})
+    whole = ServerChange(
         10,
         NOW,
         settings={"questions": 12, "starter_role_id": 4},
@@ -327,7 +332,7 @@ async def test_a_server_change_is_written_whole_with_its_audit_rows(repo):
         add_channel=9,
         remove_channel=8,  # cleared already: removing it changes nothing
     )
-    assert await repo.change_server(change, places_audit) == ServerChanged(2, True, False)
+    assert await repo.change_server(whole, places_audit) == ServerChanged(2, True, False)
     assert await repo.guild_settings(10) == GuildSettingsRow(10, questions=12, starter_role_id=4)
     assert await repo.guild_limits(10) == {"start.member": 5.0}
     assert await repo.round_channels(10) == {9}
@@ -345,13 +350,13 @@ async def test_a_server_change_is_written_whole_with_its_audit_rows(repo):
 async def test_a_server_change_that_fails_at_its_last_statement_leaves_nothing(repo, monkeypatch):
     from bot.storage import portable
 
-    await repo.change_server(ServerChange(10, NOW, add_channel=5), lambda _: [])
+    await change(repo, 10, add_channel=5)
     monkeypatch.setattr(portable, "_AUDIT", "INSERT INTO no_such_table VALUES (?, ?, ?, ?, ?)")
-    change = ServerChange(
+    whole = ServerChange(
         10, NOW, settings={"questions": 12}, limits={"start.member": 5.0}, clear_channels=True
     )
     with pytest.raises(Exception, match="no_such_table"):
-        await repo.change_server(change, places_audit)
+        await repo.change_server(whole, places_audit)
     assert await repo.guild_settings(10) == GuildSettingsRow(10)
     assert await repo.guild_limits(10) == {}
     assert await repo.round_channels(10) == {5}
@@ -363,12 +368,12 @@ async def test_a_server_change_that_fails_at_its_last_statement_leaves_nothing(r
 
 async def test_guild_limits_are_saved_per_server_and_reset(repo):
     assert await repo.guild_limits(10) == {}
-    await repo.save_guild_limit(10, "start.member", 5)
-    await repo.save_guild_limit(10, "start.member", 7.5)
-    await repo.save_guild_limit(10, "rounds.max", 3)
+    await change(repo, 10, limits={"start.member": 5})
+    await change(repo, 10, limits={"start.member": 7.5})
+    await change(repo, 10, limits={"rounds.max": 3})
     assert await repo.guild_limits(10) == {"start.member": 7.5, "rounds.max": 3.0}
     assert await repo.guild_limits(20) == {}
-    await repo.save_guild_limit(10, "start.member", None)
+    await change(repo, 10, limits={"start.member": None})
     assert await repo.guild_limits(10) == {"rounds.max": 3.0}
 
 
@@ -380,8 +385,8 @@ async def test_a_departed_server_is_purged_after_the_grace_period_only(repo):
         await repo.record_answers([answer(g, 1, 1, 900, guild=guild)])
         await repo.end_game(g, GameStatus.FINISHED, NOW, [Participant(1, 1, True)])
         await repo.record_answers([answer(g, 2, guild, 500, guild=guild)])  # each its own player
-        await repo.change_guild_settings(guild, {"questions": 5}, NOW)
-        await repo.save_guild_limit(guild, "rounds.max", 2)
+        await change(repo, guild, settings={"questions": 5})
+        await change(repo, guild, limits={"rounds.max": 2})
         await repo.add_custom_questions([CustomQuestionRow(guild, "ours", "q", "{}", 1, NOW)])
         await repo.audit(AuditEntry(guild, 1, "settings", "", NOW))
     await repo.mark_guild_departed(10, NOW)

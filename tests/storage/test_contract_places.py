@@ -7,7 +7,7 @@ BIG = 2**62 + 11  # snowflakes need all 64 bits
 
 
 async def channels(repo, guild_id, **change):
-    """One change to a server's round channels, unaudited: what it found."""
+    """One change to a server's channels or settings, unaudited: what it found."""
     return await repo.change_server(ServerChange(guild_id, NOW, **change), lambda _: [])
 
 
@@ -27,9 +27,9 @@ async def test_round_channels_are_kept_per_server_added_removed_and_cleared(repo
 
 
 async def test_the_starter_role_is_a_setting_and_a_purge_forgets_the_channels(repo):
-    await repo.change_guild_settings(1, {"questions": 10, "starter_role_id": BIG}, NOW)
+    await channels(repo, 1, settings={"questions": 10, "starter_role_id": BIG})
     assert (await repo.guild_settings(1)).starter_role_id == BIG
-    await repo.change_guild_settings(1, {"starter_role_id": None}, NOW)
+    await channels(repo, 1, settings={"starter_role_id": None})
     assert (await repo.guild_settings(1)).starter_role_id is None
     await channels(repo, 1, add_channel=5)
     await repo.purge_guild(1)

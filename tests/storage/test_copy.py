@@ -85,21 +85,19 @@ async def _fill(path: Path) -> SQLiteRepository:
         g1, GameStatus.FINISHED, NOW, [Participant(1, 2, True), Participant(2, 0, False)]
     )
     await repo.create_game(game(guild=20, channel=3))  # still running when copied
-    await repo.change_guild_settings(
-        10,
-        {
-            "questions": 12,
-            "seconds": 25.5,
-            "mode": "typed",
-            "manager_role_id": 2**61,
-            "starter_role_id": 2**60 + 3,
-        },
-        NOW,
+    settings = {
+        "questions": 12,
+        "seconds": 25.5,
+        "mode": "typed",
+        "manager_role_id": 2**61,
+        "starter_role_id": 2**60 + 3,
+    }
+    change = ServerChange(
+        10, NOW, settings=settings, limits={"board_cooldown": 2.5}, add_channel=2**62 + 7
     )
-    await repo.change_server(ServerChange(10, 0.0, add_channel=2**62 + 7), lambda _: [])
+    await repo.change_server(change, lambda _: [])
     await repo.add_custom_questions([CustomQuestionRow(10, "ours", "q1", '{"q": 1}', 1, NOW)])
     await repo.audit(AuditEntry(10, 1, "add-question", "ours/q1", NOW))
-    await repo.save_guild_limit(10, "board_cooldown", 2.5)
     await repo.mark_guild_departed(30, NOW - 60)
     await repo.add_report(ReportRow(10, "geo", "q1", 2, "typo", "a note", "Text?", NOW))
     await repo.set_question_disabled(10, "geo", "q1", disabled=True, actor_id=1, at=NOW)
